@@ -1,0 +1,49 @@
+//! `nianbao check DATA...`: the contract and 勾稽关系 checks, file by file.
+//!
+//! In: data file paths (`-` for stdin). Out: diagnostics on stderr, one
+//! status line per file on stdout, and the exit code: 0 all valid, 1 any
+//! invalid, 2 any unreadable. A bad file never stops the others.
+
+use super::report::{read_input, Reporter};
+use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
+use nianbao::Diagnostics;
+
+pub fn run(paths: &[String], out: &Reporter) -> u8 {
+    let mut code = EXIT_OK;
+    for path in paths {
+        let (bytes, name) = match read_input(path) {
+            Ok(read) => read,
+            Err(d) => {
+                out.diagnostic(path, &d);
+                code = code.max(EXIT_USAGE);
+                continue;
+            }
+        };
+        let diags = match nianbao::data::check_bytes(&bytes, &name) {
+            Ok(checked) => checked.diagnostics,
+            Err(diags) => diags,
+        };
+        out.diagnostics(&name, &diags);
+        out.status(&status_line(&name, &diags));
+        if diags.has_errors() {
+            code = code.max(EXIT_INVALID);
+        }
+    }
+    code
+}
+
+fn status_line(name: &str, diags: &Diagnostics) -> String {
+    let errors = diags.errors().count();
+    let warnings = diags.warnings().count();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, 0) => format!("{name}: ok"),
+        (0, w) => format!("{name}: ok, {}", plural(w, "warning")),
+        (e, 0) => format!("{name}: invalid, {}", plural(e, "error")),
+        (e, w) => format!(
+            "{name}: invalid, {}, {}",
+            plural(e, "error"),
+            plural(w, "warning")
+        ),
+    }
+}

@@ -1,0 +1,89 @@
+//! Command-line arguments (clap derive) and dispatch to the subcommands.
+//!
+//! In: `std::env::args`. Out: an exit code. Each subcommand lives in its own
+//! file and talks to the library through its public API only.
+
+mod check;
+mod init;
+mod report;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::process::ExitCode;
+
+/// Exit codes, as the README documents them.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_INVALID: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "nianbao",
+    version,
+    about = "JSON data + template → formally typeset Chinese reports (政府信息公开工作年度报告)",
+    after_help = "Examples:\n  nianbao check samples/goushi-2020.json\n  nianbao init --format 2021 --unit 示例镇人民政府 --year 2021 > report.json\n  nianbao schema > report.schema.json"
+)]
+struct Cli {
+    /// How diagnostics are printed on stderr: `text`, or `json` (one JSON
+    /// object per line).
+    #[arg(long, global = true, value_enum, default_value_t = ErrorFormat::Text)]
+    error_format: ErrorFormat,
+
+    /// Print nothing but errors (and the document, when it goes to stdout).
+    #[arg(long, short, global = true)]
+    quiet: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ErrorFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check data files against the contract and the 勾稽关系.
+    #[command(
+        after_help = "Examples:\n  nianbao check samples/goushi-2020.json\n  nianbao check reports/*.json\n  nianbao init | nianbao check -\n\nExit: 0 all valid, 1 any invalid, 2 usage or I/O errors. Warnings are printed, not fatal."
+    )]
+    Check {
+        /// Data files; `-` reads standard input.
+        #[arg(required = true, value_name = "DATA")]
+        data: Vec<String>,
+    },
+    /// Print the JSON Schema (draft 2020-12) of the data file, both formats.
+    #[command(after_help = "Example:\n  nianbao schema > nianbao.schema.json")]
+    Schema,
+    /// Print a blank data file (zeros, empty paragraphs) that passes `check`.
+    #[command(
+        after_help = "Examples:\n  nianbao init > report.json\n  nianbao init --format 2019 --unit 缑氏镇人民政府 --year 2020 > goushi.json"
+    )]
+    Init {
+        /// The official format: 2019 (the 2019–2020 format) or 2021.
+        #[arg(long, value_parser = ["2019", "2021"])]
+        format: Option<String>,
+        /// The reporting body.
+        #[arg(long, default_value = "（单位名称）")]
+        unit: String,
+        /// The reported year [default: last year].
+        #[arg(long)]
+        year: Option<i64>,
+    },
+}
+
+/// Parses the command line and runs the subcommand.
+pub fn run() -> Result<ExitCode, String> {
+    let cli = Cli::parse();
+    let out = report::Reporter::new(cli.error_format, cli.quiet);
+    let code = match cli.command {
+        Command::Check { data } => check::run(&data, &out),
+        Command::Schema => {
+            println!("{}", nianbao::data::json_schema());
+            EXIT_OK
+        }
+        Command::Init { format, unit, year } => init::run(format.as_deref(), &unit, year)?,
+    };
+    Ok(ExitCode::from(code))
+}

@@ -1,0 +1,89 @@
+//! Stage 1, the data: bytes → a checked report.
+//!
+//! In: a data file's bytes (or a parsed JSON value). Out: a [`Checked`]
+//! report (the [`Report`] as given, its [`Resolved`] form with every total
+//! computed, and the check errors and warnings), or the diagnostics that
+//! stopped it: an encoding or syntax error, or shape errors (contract check
+//! 5), which no `--force` can override.
+
+mod blank;
+mod checks;
+mod json_text;
+pub mod labels;
+mod model;
+mod resolve;
+pub mod shape;
+mod source;
+mod spec;
+
+pub use blank::{blank, json_schema};
+pub use checks::{APPLICANT_COLUMNS, REVIEW_COLUMNS};
+pub use json_text::to_pretty_json;
+pub use model::*;
+pub use resolve::{
+    chinese_date, heading_level, Para, Resolved, ResolvedApplications, ResolvedReview,
+    ResolvedSignature, Row5, Row7,
+};
+pub use source::{decode, parse_text, MAX_DATA_BYTES};
+
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use serde_json::Value;
+
+/// A report that passed the shape checks, with what the other checks said.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// The report as given.
+    pub report: Report,
+    /// The report with every cell filled in or explicitly blank.
+    pub resolved: Resolved,
+    /// Check errors (overridable with `--force`) and warnings.
+    pub diagnostics: Diagnostics,
+}
+
+impl Checked {
+    /// Whether the checks found errors (the report is refused unless forced).
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.has_errors()
+    }
+}
+
+/// Decodes, parses and checks a data file's bytes. `name` is used in
+/// messages (a file path, or `<stdin>`).
+pub fn check_bytes(bytes: &[u8], name: &str) -> Result<Checked, Diagnostics> {
+    let value = source::parse_bytes(bytes, name)?;
+    check_value(&value)
+}
+
+/// Checks a parsed JSON value against the contract and the 勾稽关系.
+pub fn check_value(value: &Value) -> Result<Checked, Diagnostics> {
+    let (_, shape) = shape::check(value);
+    if shape.has_errors() {
+        return Err(shape);
+    }
+    let report: Report = serde_json::from_value(value.clone()).map_err(|e| {
+        Diagnostics::from(Diagnostic::error(
+            Code::Shape,
+            "",
+            format!("the data does not fit the contract: {e}"),
+        ))
+    })?;
+    let (resolved, mut diagnostics) = resolve::resolve(&report);
+    diagnostics.extend(checks::check(&report, &resolved));
+    Ok(Checked {
+        report,
+        resolved,
+        diagnostics,
+    })
+}
+
+/// Checks a report built in Rust. Its shape is checked through its JSON
+/// form, so a value built by hand meets the same rules as a file.
+pub fn check_report(report: &Report) -> Result<Checked, Diagnostics> {
+    let value = serde_json::to_value(report).map_err(|e| {
+        Diagnostics::from(Diagnostic::input(
+            Code::Shape,
+            format!("the report cannot be serialised: {e}"),
+        ))
+    })?;
+    check_value(&value)
+}

@@ -1,0 +1,485 @@
+//! Shape checks (contract check 5): a JSON value against the data contract.
+//!
+//! In: a parsed [`serde_json::Value`]. Out: every shape problem found, as
+//! diagnostics naming the JSON pointer, what was expected and what was
+//! found. It never stops at the first problem: a clerk fixes them all in one
+//! pass. The format (2019 or 2021) is settled first, since section 二 and
+//! （六）其他处理 take different shapes in each; a key of the other format
+//! is named as such.
+
+use super::labels;
+use super::model::Format;
+use super::spec::{self, Cell, Field, Kind};
+use crate::diag::{pointer_push, Code, Diagnostic, Diagnostics};
+use serde_json::{Map, Value};
+
+/// Checks `value` against the contract; returns the format it follows and
+/// the problems found (empty when the shape is right).
+pub fn check(value: &Value) -> (Format, Diagnostics) {
+    let mut w = Walker {
+        format: settle_format(value),
+        out: Diagnostics::new(),
+    };
+    w.object(value, "", spec::TOP, None);
+    (w.format, w.out)
+}
+
+/// The format from `format`, else from `year`; when neither can be read
+/// (the shape check then reports what is wrong with them), the format the
+/// data's shape suggests, so one bad year does not bury the report in
+/// wrong-format errors.
+fn settle_format(value: &Value) -> Format {
+    match value.get("format").and_then(Value::as_str) {
+        Some("2019") => Format::F2019,
+        Some("2021") => Format::F2021,
+        _ => match value.get("year").and_then(Value::as_i64) {
+            Some(year) => Format::for_year(year),
+            None => guess_from_shape(value),
+        },
+    }
+}
+
+/// 2019 if section 二 or （六）其他处理 has the 2019 shape, else 2021.
+fn guess_from_shape(value: &Value) -> Format {
+    let ad = &value["active_disclosure"];
+    let shaped_2019 = ad.get("other_services").is_some()
+        || ad.get("procurement").is_some()
+        || ad.get("licensing").is_some_and(Value::is_array)
+        || value["applications"]
+            .get("other")
+            .is_some_and(Value::is_array);
+    if shaped_2019 {
+        Format::F2019
+    } else {
+        Format::F2021
+    }
+}
+
+struct Walker {
+    format: Format,
+    out: Diagnostics,
+}
+
+impl Walker {
+    fn error(&mut self, code: Code, path: &str, message: String) {
+        self.out.push(Diagnostic::error(code, path, message));
+    }
+
+    /// An object: known keys checked by kind, required keys present, unknown
+    /// keys reported with a "did you mean" hint or as the other format's.
+    fn object(&mut self, v: &Value, path: &str, fields: &[Field], other: Option<&[Field]>) {
+        let Some(map) = self.expect_object(v, path) else {
+            return;
+        };
+        // A misspelt key is reported once, as unknown with a "did you
+        // mean", not a second time as the key it meant being missing.
+        let names: Vec<&str> = fields.iter().map(|f| f.key).collect();
+        let meant: Vec<&str> = map
+            .keys()
+            .filter(|k| !names.contains(&k.as_str()))
+            .filter_map(|k| did_you_mean(k, &names))
+            .collect();
+        for f in fields {
+            match map.get(f.key) {
+                Some(Value::Null) if f.nullable => {}
+                Some(child) => self.kind(child, &pointer_push(path, f.key), &f.kind),
+                None if f.required && !meant.contains(&f.key) => self.error(
+                    Code::MissingKey,
+                    path,
+                    format!("missing key `{}` ({})", f.key, f.what),
+                ),
+                None => {}
+            }
+        }
+        for key in map.keys() {
+            if !fields.iter().any(|f| f.key == key) {
+                self.unknown_key(path, key, fields, other);
+            }
+        }
+    }
+
+    fn unknown_key(&mut self, path: &str, key: &str, fields: &[Field], other: Option<&[Field]>) {
+        let at = pointer_push(path, key);
+        if other.is_some_and(|o| o.iter().any(|f| f.key == key)) {
+            let (this, that) = (self.format, other_format(self.format));
+            let d = Diagnostic::error(
+                Code::WrongFormatKey,
+                at,
+                format!(
+                    "`{key}` belongs to {}, but this report follows {}",
+                    that.describe(),
+                    this.describe()
+                ),
+            )
+            .with_hint(format!(
+                "remove it, or set \"format\": \"{}\" if the report follows {}",
+                that.as_str(),
+                that.describe()
+            ));
+            self.out.push(d);
+            return;
+        }
+        let names: Vec<&str> = fields.iter().map(|f| f.key).collect();
+        let mut d = Diagnostic::error(Code::UnknownKey, at, format!("unknown key `{key}`"));
+        d = match did_you_mean(key, &names) {
+            Some(best) => d.with_hint(format!("did you mean `{best}`?")),
+            None => d.with_hint(format!("expected one of: {}", names.join(", "))),
+        };
+        self.out.push(d);
+    }
+
+    fn expect_object<'v>(&mut self, v: &'v Value, path: &str) -> Option<&'v Map<String, Value>> {
+        let map = v.as_object();
+        if map.is_none() {
+            self.error(
+                Code::Shape,
+                path,
+                format!("expected an object, found {}", found(v)),
+            );
+        }
+        map
+    }
+
+    fn kind(&mut self, v: &Value, path: &str, kind: &Kind) {
+        match kind {
+            Kind::Text => self.text(v, path, true),
+            Kind::Year => self.year(v, path),
+            Kind::FormatName => self.format_name(v, path),
+            Kind::Title => self.title(v, path),
+            Kind::Paragraphs => self.paragraphs(v, path),
+            Kind::Labels => self.labels(v, path),
+            Kind::Object(fields) => self.object(v, path, fields, None),
+            Kind::Cells(cells) => self.cells(v, path, cells),
+            Kind::Cell(cell) => self.cell(v, path, *cell),
+            Kind::Row { min, max } => self.row(v, path, *min, *max),
+            Kind::ActiveDisclosure => {
+                let (this, that) = match self.format {
+                    Format::F2019 => (spec::AD_2019, spec::AD_2021),
+                    Format::F2021 => (spec::AD_2021, spec::AD_2019),
+                };
+                self.object(v, path, this, Some(that));
+            }
+            Kind::OtherProcessing => self.other_processing(v, path),
+        }
+    }
+
+    /// A string; `nonempty` refuses `""`. Control characters are refused
+    /// everywhere: they cannot be typeset and usually mean a bad paste.
+    fn text(&mut self, v: &Value, path: &str, nonempty: bool) {
+        let Some(s) = v.as_str() else {
+            self.error(
+                Code::Shape,
+                path,
+                format!("expected a string, found {}", found(v)),
+            );
+            return;
+        };
+        if nonempty && s.trim().is_empty() {
+            self.error(
+                Code::Shape,
+                path,
+                "expected a non-empty string, found an empty one".into(),
+            );
+        }
+        if let Some((i, c)) = s.chars().enumerate().find(|(_, c)| c.is_control()) {
+            let d = Diagnostic::error(
+                Code::Shape,
+                path,
+                format!(
+                    "control character U+{:04X} at character {} of the text",
+                    c as u32,
+                    i + 1
+                ),
+            )
+            .with_hint(
+                "remove it; a line break inside a paragraph means two paragraphs: split the string",
+            );
+            self.out.push(d);
+        }
+    }
+
+    fn year(&mut self, v: &Value, path: &str) {
+        match v.as_i64() {
+            Some(y) if (2008..=2100).contains(&y) => {}
+            _ => self.error(
+                Code::Shape,
+                path,
+                format!("expected a year from 2008 to 2100, found {}", found(v)),
+            ),
+        }
+    }
+
+    fn format_name(&mut self, v: &Value, path: &str) {
+        if !matches!(v.as_str(), Some("2019" | "2021")) {
+            let d = Diagnostic::error(
+                Code::Shape,
+                path,
+                format!("expected \"2019\" or \"2021\", found {}", found(v)),
+            )
+            .with_hint("\"2019\" is the 2019–2020 format, \"2021\" the format for 2021 reports on");
+            self.out.push(d);
+        }
+    }
+
+    fn title(&mut self, v: &Value, path: &str) {
+        match v {
+            Value::Array(lines) if !lines.is_empty() => {
+                for (i, line) in lines.iter().enumerate() {
+                    self.text(line, &pointer_push(path, &i.to_string()), true);
+                }
+            }
+            Value::String(_) => self.text(v, path, true),
+            _ => self.error(
+                Code::Shape,
+                path,
+                format!(
+                    "expected a string or a non-empty array of lines, found {}",
+                    found(v)
+                ),
+            ),
+        }
+    }
+
+    /// An array of paragraphs: strings, or `{heading, text?}` objects.
+    fn paragraphs(&mut self, v: &Value, path: &str) {
+        let Some(items) = v.as_array() else {
+            self.error(
+                Code::Shape,
+                path,
+                format!("expected an array of paragraphs, found {}", found(v)),
+            );
+            return;
+        };
+        for (i, item) in items.iter().enumerate() {
+            let at = pointer_push(path, &i.to_string());
+            match item {
+                Value::String(_) => self.text(item, &at, false),
+                Value::Object(_) => self.object(item, &at, spec::HEADED, None),
+                _ => self.error(
+                    Code::Shape,
+                    &at,
+                    format!(
+                        "expected a paragraph (a string or {{\"heading\": …, \"text\": …}}), found {}",
+                        found(item)
+                    ),
+                ),
+            }
+        }
+    }
+
+    /// `labels`: official label → printed wording; unknown labels refused.
+    fn labels(&mut self, v: &Value, path: &str) {
+        let Some(map) = self.expect_object(v, path) else {
+            return;
+        };
+        let official = labels::official_labels(self.format);
+        for (key, value) in map {
+            let at = pointer_push(path, key);
+            self.text(value, &at, true);
+            if official.contains(&key.as_str()) {
+                continue;
+            }
+            let mut d = Diagnostic::error(
+                Code::UnknownKey,
+                &at,
+                format!(
+                    "`{key}` is not an official label of {}",
+                    self.format.describe()
+                ),
+            );
+            if let Some(best) = did_you_mean(key, official) {
+                d = d.with_hint(format!("did you mean `{best}`?"));
+            } else if labels::is_official(other_format(self.format), key) {
+                d = d.with_hint(format!(
+                    "it is a label of {}",
+                    other_format(self.format).describe()
+                ));
+            }
+            self.out.push(d);
+        }
+    }
+
+    /// A fixed-length array of cells, each of a given kind.
+    fn cells(&mut self, v: &Value, path: &str, cells: &[Cell]) {
+        let Some(items) = v.as_array() else {
+            self.error(
+                Code::Shape,
+                path,
+                format!(
+                    "expected an array of {} cells, found {}",
+                    cells.len(),
+                    found(v)
+                ),
+            );
+            return;
+        };
+        if items.len() != cells.len() {
+            self.error(
+                Code::Shape,
+                path,
+                format!("expected {} cells, found {}", cells.len(), items.len()),
+            );
+            return;
+        }
+        for (i, (item, cell)) in items.iter().zip(cells).enumerate() {
+            self.cell(item, &pointer_push(path, &i.to_string()), *cell);
+        }
+    }
+
+    /// A row of `min` counts (总计 computed) or `max` (总计 given).
+    fn row(&mut self, v: &Value, path: &str, min: usize, max: usize) {
+        let Some(items) = v.as_array() else {
+            self.error(
+                Code::Shape,
+                path,
+                format!(
+                    "expected an array of {min} or {max} counts, found {}",
+                    found(v)
+                ),
+            );
+            return;
+        };
+        if items.len() != min && items.len() != max {
+            let d = Diagnostic::error(
+                Code::Shape,
+                path,
+                format!("expected {min} or {max} counts, found {}", items.len()),
+            )
+            .with_hint(format!(
+                "{min} values leave 总计 to be computed; {max} give it, and it is checked"
+            ));
+            self.out.push(d);
+            return;
+        }
+        for (i, item) in items.iter().enumerate() {
+            self.cell(item, &pointer_push(path, &i.to_string()), Cell::Count);
+        }
+    }
+
+    fn cell(&mut self, v: &Value, path: &str, cell: Cell) {
+        let ok = match (cell, v) {
+            (_, Value::Null) => true,
+            (Cell::Count, Value::Number(n)) => n.as_u64().is_some(),
+            (Cell::Signed, Value::Number(n)) => n.as_i64().is_some(),
+            (Cell::Money, Value::Number(n)) => n.as_f64().is_some_and(|f| f >= 0.0),
+            (Cell::Money, Value::String(_)) => {
+                self.text(v, path, false);
+                true
+            }
+            _ => false,
+        };
+        if !ok {
+            let d = Diagnostic::error(
+                Code::Shape,
+                path,
+                format!("expected {}, found {}", cell.describe(), found(v)),
+            );
+            let d = match (cell, v) {
+                (Cell::Count | Cell::Signed, Value::String(s))
+                    if s.trim().parse::<i64>().is_ok() =>
+                {
+                    d.with_hint(format!("write the number without quotes: {}", s.trim()))
+                }
+                _ => d.with_hint("use null for a blank cell"),
+            };
+            self.out.push(d);
+        }
+    }
+
+    /// （六）其他处理: one row in the 2019 format, three items in 2021.
+    fn other_processing(&mut self, v: &Value, path: &str) {
+        match (self.format, v) {
+            (Format::F2019, Value::Object(_)) | (Format::F2021, Value::Array(_)) => {
+                let want = match self.format {
+                    Format::F2019 => "one row of 6 or 7 counts",
+                    Format::F2021 => "an object with no_correction, unpaid_fee and other",
+                };
+                let that = other_format(self.format);
+                let d = Diagnostic::error(
+                    Code::WrongFormatKey,
+                    path,
+                    format!(
+                        "（六）其他处理 has the shape of {}, but this report follows {}, which wants {want}",
+                        that.describe(),
+                        self.format.describe()
+                    ),
+                )
+                .with_hint(format!("or set \"format\": \"{}\"", that.as_str()));
+                self.out.push(d);
+            }
+            (Format::F2019, _) => self.row(v, path, 6, 7),
+            (Format::F2021, _) => self.object(v, path, spec::OTHER_ITEMS, None),
+        }
+    }
+}
+
+fn other_format(f: Format) -> Format {
+    match f {
+        Format::F2019 => Format::F2021,
+        Format::F2021 => Format::F2019,
+    }
+}
+
+/// What a value is, for "found …": its type and a short rendering.
+pub(crate) fn found(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => {
+            let short: String = s.chars().take(20).collect();
+            let ell = if s.chars().count() > 20 { "…" } else { "" };
+            format!("the string \"{short}{ell}\"")
+        }
+        Value::Array(a) => format!("an array of {}", a.len()),
+        Value::Object(_) => "an object".into(),
+    }
+}
+
+/// The candidate closest to `word` by edit distance, if close enough to be
+/// a plausible typo (at most a third of the word, and at least 1 edit).
+pub(crate) fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), *c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over characters (so a Chinese character is one).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_characters() {
+        assert_eq!(edit_distance("aplications", "applications"), 1);
+        assert_eq!(edit_distance("规章", "规章"), 0);
+        assert_eq!(edit_distance("规范性文件", "行政规范性文件"), 2);
+    }
+
+    #[test]
+    fn did_you_mean_rejects_far_words() {
+        assert_eq!(
+            did_you_mean("aplications", &["applications", "unit"]),
+            Some("applications")
+        );
+        assert_eq!(did_you_mean("zzz", &["applications", "unit"]), None);
+    }
+}

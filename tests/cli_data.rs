@@ -1,0 +1,205 @@
+//! The `check`, `schema` and `init` commands as a user runs them: exit
+//! codes, messages on stderr, and the schema validating real files.
+
+mod common;
+
+use common::{goushi, root, set};
+use serde_json::{json, Value};
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn nianbao(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut pipe = child.stdin.take().expect("stdin");
+    pipe.write_all(stdin.unwrap_or_default())
+        .expect("writes stdin");
+    drop(pipe);
+    child.wait_with_output().expect("finishes")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("nianbao-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("writes");
+    path
+}
+
+#[test]
+fn check_accepts_the_samples() {
+    let out = nianbao(
+        &[
+            "check",
+            "samples/goushi-2020.json",
+            "samples/shili-2021.json",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("samples/goushi-2020.json: ok"));
+    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+}
+
+#[test]
+fn check_refuses_a_bad_total_with_its_path_and_goes_on() {
+    let mut v = goushi();
+    set(&mut v, "/applications/total/0", json!(20));
+    let bad = temp_file("bad-total.json", v.to_string().as_bytes());
+    let bad = bad.to_str().expect("utf-8 path");
+    let out = nianbao(&["check", bad, "samples/shili-2021.json"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("/applications/total/0: error[check-result-total]: （七）总计（自然人）为 20，但各项办理结果之和为 1"), "{err}");
+    assert!(
+        text(&out.stdout).contains("samples/shili-2021.json: ok"),
+        "the next file is still checked"
+    );
+}
+
+#[test]
+fn check_refuses_gbk_naming_the_encoding() {
+    let utf8 = std::fs::read_to_string(root().join("samples/goushi-2020.json")).expect("sample");
+    let (gbk, _, _) = encoding_rs::GBK.encode(&utf8);
+    let path = temp_file("gbk.json", &gbk);
+    let out = nianbao(&["check", path.to_str().expect("utf-8")], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("error[encoding]") && err.contains("GBK"),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_reports_json_syntax_with_line_and_column() {
+    let out = nianbao(
+        &["check", "-"],
+        Some(b"{\n  \"unit\": \"x\",\n  \"year\" 2020\n}"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.starts_with("<stdin>:3:10: error[json-syntax]"), "{err}");
+}
+
+#[test]
+fn check_of_a_missing_file_is_an_io_error_exit_2() {
+    let out = nianbao(&["check", "no/such/file.json"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("error[io]: cannot open no/such/file.json"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(nianbao(&["check"], None).status.code(), Some(2));
+    assert_eq!(nianbao(&["frobnicate"], None).status.code(), Some(2));
+    assert_eq!(
+        nianbao(&["init", "--format", "2020"], None).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn json_error_format_is_one_object_per_line() {
+    let mut v = goushi();
+    set(&mut v, "/applications/new", json!([1, 2]));
+    set(&mut v, "/aplications", json!({}));
+    let out = nianbao(
+        &["check", "--error-format", "json", "-"],
+        Some(v.to_string().as_bytes()),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<Value> = text(&out.stderr)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["code"], "shape");
+    assert_eq!(lines[0]["location"]["pointer"], "/applications/new");
+    assert_eq!(lines[0]["input"], "<stdin>");
+    assert_eq!(lines[1]["hint"], "did you mean `applications`?");
+}
+
+#[test]
+fn init_output_passes_check_for_both_formats() {
+    for format in ["2019", "2021"] {
+        let init = nianbao(
+            &[
+                "init",
+                "--format",
+                format,
+                "--unit",
+                "示例镇人民政府",
+                "--year",
+                "2021",
+            ],
+            None,
+        );
+        assert_eq!(init.status.code(), Some(0));
+        let v: Value = serde_json::from_slice(&init.stdout).expect("init prints JSON");
+        assert_eq!(v["format"], format);
+        let check = nianbao(&["check", "-"], Some(&init.stdout));
+        assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+    }
+}
+
+#[test]
+fn help_shows_a_real_example() {
+    for cmd in ["check", "schema", "init"] {
+        let out = nianbao(&[cmd, "--help"], None);
+        assert!(
+            text(&out.stdout).contains("nianbao "),
+            "{cmd} --help has an example"
+        );
+    }
+}
+
+fn validator() -> jsonschema::Validator {
+    let out = nianbao(&["schema"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let schema: Value = serde_json::from_slice(&out.stdout).expect("schema is JSON");
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    jsonschema::draft202012::new(&schema).expect("a valid schema")
+}
+
+#[test]
+fn schema_validates_the_samples_and_init_output() {
+    let v = validator();
+    for name in ["goushi-2020.json", "shili-2021.json"] {
+        let data = common::sample(name);
+        let errors: Vec<String> = v.iter_errors(&data).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+    }
+    for format in ["2019", "2021"] {
+        let init = nianbao(&["init", "--format", format], None);
+        let data: Value = serde_json::from_slice(&init.stdout).expect("JSON");
+        assert!(v.is_valid(&data), "init --format {format}");
+    }
+}
+
+#[test]
+fn schema_refuses_wrong_shapes() {
+    let v = validator();
+    let mut bad = goushi();
+    set(&mut bad, "/applications/new", json!([1, 2, 3]));
+    assert!(!v.is_valid(&bad), "a short row");
+    let mut bad = goushi();
+    set(&mut bad, "/applications/granted/0", json!(-1));
+    assert!(!v.is_valid(&bad), "a negative count");
+    let mut bad = goushi();
+    set(&mut bad, "/aplications", json!({}));
+    assert!(!v.is_valid(&bad), "an unknown key");
+}
