@@ -9,3 +9,13 @@ pub mod data;
 pub mod diag;
 
 pub use diag::{Code, Diagnostic, Diagnostics, Location, Severity};
+pub mod doc;
+pub mod engine;
+pub mod html;
+pub mod markup;
+pub mod output;
+pub mod style;
+pub mod template;
+pub mod units;
+
+pub use engine::{Engine, OutputFormat, RenderOptions, Rendered};

@@ -203,3 +203,117 @@ fn schema_refuses_wrong_shapes() {
     set(&mut bad, "/aplications", json!({}));
     assert!(!v.is_valid(&bad), "an unknown key");
 }
+
+#[test]
+fn render_writes_html_and_refuses_bad_figures_without_writing() {
+    let dir = std::env::temp_dir().join(format!("nianbao-render-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let out_path = dir.join("g.html");
+    let out = nianbao(
+        &[
+            "render",
+            "samples/goushi-2020.json",
+            "-o",
+            out_path.to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let html = std::fs::read_to_string(&out_path).expect("written");
+    assert!(html.contains("缑氏镇人民政府2020年政府信息公开工作年度报告"));
+
+    let mut v = goushi();
+    set(&mut v, "/applications/total/0", json!(20));
+    let bad_path = dir.join("bad.html");
+    let out = nianbao(
+        &["render", "-", "-o", bad_path.to_str().expect("utf-8")],
+        Some(v.to_string().as_bytes()),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("--force"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!bad_path.exists(), "nothing written");
+    let out = nianbao(
+        &[
+            "render",
+            "-",
+            "--force",
+            "-o",
+            bad_path.to_str().expect("utf-8"),
+        ],
+        Some(v.to_string().as_bytes()),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(bad_path.exists());
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .expect("list")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn render_stdin_to_stdout_prints_only_the_document() {
+    let data = std::fs::read(root().join("samples/shili-2021.json")).expect("sample");
+    let out = nianbao(&["render", "-", "-f", "html"], Some(&data));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("<!DOCTYPE html>"));
+}
+
+#[test]
+fn render_into_a_missing_directory_is_an_io_error() {
+    let out = nianbao(
+        &[
+            "render",
+            "samples/goushi-2020.json",
+            "-o",
+            "/nonexistent-dir/x.html",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("error[output]: cannot write /nonexistent-dir/x.html"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn templates_list_and_export() {
+    let out = nianbao(&["templates", "list"], None);
+    assert!(text(&out.stdout).starts_with("annual-report\t"));
+    let dir = std::env::temp_dir().join(format!("nianbao-export-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = nianbao(
+        &[
+            "templates",
+            "export",
+            "annual-report",
+            dir.to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(dir.join("partials/section3.hbs").exists());
+    let out = nianbao(
+        &[
+            "render",
+            "samples/goushi-2020.json",
+            "--template",
+            dir.to_str().expect("utf-8"),
+            "-o",
+            "-",
+            "-f",
+            "html",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+}

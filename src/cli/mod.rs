@@ -5,9 +5,13 @@
 
 mod check;
 mod init;
+mod render;
 mod report;
+mod templates;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use nianbao::{Diagnostic, Engine, OutputFormat};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Exit codes, as the README documents them.
@@ -71,6 +75,68 @@ enum Command {
         #[arg(long)]
         year: Option<i64>,
     },
+    /// Render one report to a document.
+    #[command(
+        after_help = "Examples:\n  nianbao render samples/goushi-2020.json -o goushi-2020.html\n  nianbao render samples/shili-2021.json -f html -o - > report.html\n  nianbao render data.json --template my-template/ -o report.html\n\nThe format comes from -f, else from OUT's extension. OUT defaults to DATA's stem in the current directory; `-` is stdin/stdout. Data that fails the checks is refused unless --force. Exit: 0 written, 1 refused, 2 usage or I/O error."
+    )]
+    Render {
+        /// The data file; `-` reads standard input.
+        #[arg(value_name = "DATA")]
+        data: String,
+        /// The output file; `-` writes standard output.
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<String>,
+        /// The output format.
+        #[arg(short, long, value_enum)]
+        format: Option<FormatArg>,
+        /// A template bundle directory (see `templates export`).
+        #[arg(long, value_name = "DIR")]
+        template: Option<PathBuf>,
+        /// Render even when the 勾稽关系 checks fail.
+        #[arg(long)]
+        force: bool,
+    },
+    /// List or export the built-in templates.
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum TemplatesCommand {
+    /// List the built-in template bundles.
+    #[command(after_help = "Example:\n  nianbao templates list")]
+    List,
+    /// Write a built-in bundle into a new directory, to change it.
+    #[command(
+        after_help = "Example:\n  nianbao templates export annual-report my-template\n  nianbao render data.json --template my-template -o report.html"
+    )]
+    Export {
+        /// The bundle's name.
+        name: String,
+        /// A directory that does not exist yet (or is empty).
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FormatArg {
+    Html,
+}
+
+impl From<FormatArg> for OutputFormat {
+    fn from(f: FormatArg) -> OutputFormat {
+        match f {
+            FormatArg::Html => OutputFormat::Html,
+        }
+    }
+}
+
+/// The engine for `--template DIR`, or the built-in one.
+fn engine(template: Option<&Path>) -> Result<Engine, Diagnostic> {
+    match template {
+        Some(dir) => Engine::with_bundle(&nianbao::template::Bundle::from_dir(dir)?),
+        None => Engine::new(),
+    }
 }
 
 /// Parses the command line and runs the subcommand.
@@ -84,6 +150,26 @@ pub fn run() -> Result<ExitCode, String> {
             EXIT_OK
         }
         Command::Init { format, unit, year } => init::run(format.as_deref(), &unit, year)?,
+        Command::Render {
+            data,
+            output,
+            format,
+            template,
+            force,
+        } => {
+            let args = render::Args {
+                data: &data,
+                output: output.as_deref(),
+                format: format.map(Into::into),
+                template: template.as_deref(),
+                force,
+            };
+            render::run(&args, &out)
+        }
+        Command::Templates(TemplatesCommand::List) => templates::list(),
+        Command::Templates(TemplatesCommand::Export { name, dir }) => {
+            templates::export(&name, &dir, &out)
+        }
     };
     Ok(ExitCode::from(code))
 }

@@ -1,0 +1,564 @@
+//! Stage 3, the document markup → the document tree.
+//!
+//! In: the markup a template produced (an XML subset, parsed with a real
+//! XML parser, roxmltree) and the bundle's stylesheet. Out: a fully
+//! resolved [`Document`]. Every element and attribute is checked: an
+//! unknown one, a style the stylesheet lacks, or a table whose spans do
+//! not tile its grid is an error with the markup's line and column. The
+//! elements are documented in the README ("Document markup").
+
+mod grid;
+pub mod text;
+
+use crate::diag::{Code, Diagnostic};
+use crate::doc::*;
+use crate::style::Stylesheet;
+use crate::units::Length;
+use grid::Placed;
+use roxmltree::Node;
+
+/// The largest markup accepted, and the most blocks and table rows: bounds
+/// that keep a runaway template from exhausting memory.
+pub const MAX_MARKUP_BYTES: usize = 64 * 1024 * 1024;
+
+/// Parses markup into a document tree; `name` names the source in errors.
+pub fn parse(markup: &str, sheet: &Stylesheet, name: &str) -> Result<Document> {
+    if markup.len() > MAX_MARKUP_BYTES {
+        return Err(Diagnostic::input(
+            Code::Limit,
+            format!(
+                "{name}: the markup is {} bytes; at most {MAX_MARKUP_BYTES} are accepted",
+                markup.len()
+            ),
+        ));
+    }
+    let opts = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        ..Default::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(markup, opts).map_err(|e| {
+        let pos = e.pos();
+        let line = markup
+            .lines()
+            .nth(pos.row as usize - 1)
+            .unwrap_or("")
+            .trim();
+        let excerpt: String = line.chars().take(80).collect();
+        Diagnostic::at_text(
+            Code::Markup,
+            name,
+            pos.row as usize,
+            pos.col as usize,
+            lowercase(&e.to_string()),
+        )
+        .with_hint(format!("the markup line reads: {excerpt}"))
+    })?;
+    let p = Parser {
+        sheet,
+        name,
+        doc: &doc,
+    };
+    p.document(doc.root_element())
+}
+
+fn lowercase(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_lowercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+struct Parser<'a, 'i> {
+    sheet: &'a Stylesheet,
+    name: &'a str,
+    doc: &'a roxmltree::Document<'i>,
+}
+
+type Result<T> = std::result::Result<T, Diagnostic>;
+
+impl Parser<'_, '_> {
+    fn pos(&self, node: Node) -> (usize, usize) {
+        let p = self.doc.text_pos_at(node.range().start);
+        (p.row as usize, p.col as usize)
+    }
+
+    fn err(&self, node: Node, message: String) -> Diagnostic {
+        let (line, col) = self.pos(node);
+        Diagnostic::at_text(Code::Markup, self.name, line, col, message)
+    }
+
+    /// Refuses attributes other than `allowed`.
+    fn attrs(&self, node: Node, allowed: &[&str]) -> Result<()> {
+        for a in node.attributes() {
+            if !allowed.contains(&a.name()) {
+                let tag = node.tag_name().name();
+                let list = if allowed.is_empty() {
+                    "none".to_string()
+                } else {
+                    allowed.join(", ")
+                };
+                return Err(self.err(
+                    node,
+                    format!("<{tag}> has no attribute `{}` (allowed: {list})", a.name()),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn style(&self, node: Node, name: &str) -> Result<ParaStyle> {
+        self.sheet.style(name).cloned().ok_or_else(|| {
+            let names: Vec<&str> = self.sheet.styles.keys().map(String::as_str).collect();
+            self.err(
+                node,
+                format!(
+                    "no style `{name}` in the stylesheet (styles: {})",
+                    names.join(", ")
+                ),
+            )
+        })
+    }
+
+    fn style_attr(&self, node: Node, default: &str) -> Result<ParaStyle> {
+        self.style(node, node.attribute("style").unwrap_or(default))
+    }
+
+    fn document(&self, root: Node) -> Result<Document> {
+        if root.tag_name().name() != "document" {
+            return Err(self.err(
+                root,
+                format!(
+                    "the root element is <{}>; expected <document>",
+                    root.tag_name().name()
+                ),
+            ));
+        }
+        self.attrs(root, &["title", "author"])?;
+        let mut blocks = Vec::new();
+        for child in root.children() {
+            if let Some(b) = self.block(child)? {
+                blocks.push(b);
+            }
+        }
+        let title = root
+            .attribute("title")
+            .map(str::to_string)
+            .unwrap_or_else(|| {
+                blocks
+                    .iter()
+                    .find_map(|b| match b {
+                        Block::Title { lines, .. } => {
+                            Some(lines.iter().map(|l| plain(l)).collect())
+                        }
+                        _ => None,
+                    })
+                    .unwrap_or_default()
+            });
+        let author = root.attribute("author").unwrap_or_default().to_string();
+        Ok(Document {
+            meta: Meta { title, author },
+            page: self.sheet.page.clone(),
+            blocks,
+        })
+    }
+
+    /// One block element; white-space text between blocks is skipped.
+    fn block(&self, node: Node) -> Result<Option<Block>> {
+        if node.is_text() {
+            let t = node.text().unwrap_or_default();
+            if t.trim().is_empty() {
+                return Ok(None);
+            }
+            return Err(self.err(
+                node,
+                format!(
+                    "text outside a paragraph: `{}`",
+                    t.trim().chars().take(30).collect::<String>()
+                ),
+            ));
+        }
+        if !node.is_element() {
+            return Ok(None);
+        }
+        let block = match node.tag_name().name() {
+            "title" => self.title(node)?,
+            "heading" => self.heading(node)?,
+            "p" => {
+                self.attrs(node, &["style", "indent"])?;
+                let mut style = self.style_attr(node, "body")?;
+                match node.attribute("indent") {
+                    None | Some("yes") => {}
+                    Some("no") => style.first_line_indent = Length::ZERO,
+                    Some(v) => return Err(self.err(node, format!("indent=\"{v}\": expected yes or no"))),
+                }
+                let spans = self.inline(node, &style)?;
+                Block::Paragraph { spans, style }
+            }
+            "signature" => self.signature(node)?,
+            "pagebreak" => {
+                self.attrs(node, &[])?;
+                Block::PageBreak
+            }
+            "table" => Block::Table(self.table(node)?),
+            other => return Err(self.err(node, format!("unknown element <{other}> (blocks: title, heading, p, signature, pagebreak, table)"))),
+        };
+        Ok(Some(block))
+    }
+
+    fn title(&self, node: Node) -> Result<Block> {
+        self.attrs(node, &["style"])?;
+        let style = self.style_attr(node, "title")?;
+        let elements: Vec<Node> = node.children().filter(Node::is_element).collect();
+        let lines = if elements.is_empty() {
+            vec![self.inline(node, &style)?]
+        } else {
+            let mut lines = Vec::new();
+            for child in node.children() {
+                match child.tag_name().name() {
+                    "line" => {
+                        self.attrs(child, &[])?;
+                        lines.push(self.inline(child, &style)?);
+                    }
+                    _ if child.is_text() && child.text().unwrap_or_default().trim().is_empty() => {}
+                    _ => {
+                        return Err(self.err(
+                            child,
+                            "<title> holds <line> elements or text, not both".into(),
+                        ))
+                    }
+                }
+            }
+            lines
+        };
+        Ok(Block::Title { lines, style })
+    }
+
+    fn heading(&self, node: Node) -> Result<Block> {
+        self.attrs(node, &["level", "style", "outline"])?;
+        let level: u8 = node
+            .attribute("level")
+            .and_then(|l| l.parse().ok())
+            .filter(|l| (1..=4).contains(l))
+            .ok_or_else(|| self.err(node, "<heading> needs level=\"1\" to \"4\"".into()))?;
+        let style = self.style_attr(node, &format!("heading{level}"))?;
+        let outline = match node.attribute("outline") {
+            None | Some("yes") => true,
+            Some("no") => false,
+            Some(v) => return Err(self.err(node, format!("outline=\"{v}\": expected yes or no"))),
+        };
+        let spans = self.inline(node, &style)?;
+        Ok(Block::Heading {
+            level,
+            spans,
+            style,
+            outline,
+        })
+    }
+
+    fn signature(&self, node: Node) -> Result<Block> {
+        self.attrs(node, &["style"])?;
+        let style = self.style_attr(node, "signature")?;
+        let (mut unit, mut date) = (None, None);
+        for child in node.children().filter(Node::is_element) {
+            self.attrs(child, &[])?;
+            match child.tag_name().name() {
+                "unit" => unit = Some(self.inline(child, &style)?),
+                "date" => date = Some(self.inline(child, &style)?),
+                other => {
+                    return Err(self.err(
+                        child,
+                        format!("<signature> holds <unit> and <date>, not <{other}>"),
+                    ))
+                }
+            }
+        }
+        match (unit, date) {
+            (Some(unit), Some(date)) => Ok(Block::Signature { unit, date, style }),
+            _ => Err(self.err(node, "<signature> needs a <unit> and a <date>".into())),
+        }
+    }
+
+    /// The runs inside a block: text, `<span style>`, `<em>`, `<br/>`.
+    fn inline(&self, node: Node, style: &ParaStyle) -> Result<Vec<Span>> {
+        let mut raw = Vec::new();
+        self.collect_inline(node, &style.text, None, &mut raw)?;
+        Ok(text::collapse(raw))
+    }
+
+    fn collect_inline(
+        &self,
+        node: Node,
+        ts: &TextStyle,
+        class: Option<&str>,
+        out: &mut Vec<Span>,
+    ) -> Result<()> {
+        for child in node.children() {
+            if child.is_text() {
+                let text = child.text().unwrap_or_default().to_string();
+                out.push(Span {
+                    text,
+                    style: ts.clone(),
+                    class: class.map(str::to_string),
+                });
+                continue;
+            }
+            if !child.is_element() {
+                continue;
+            }
+            match child.tag_name().name() {
+                "span" => {
+                    self.attrs(child, &["style"])?;
+                    let name = child
+                        .attribute("style")
+                        .ok_or_else(|| self.err(child, "<span> needs a style".into()))?;
+                    let s = self.style(child, name)?;
+                    self.collect_inline(child, &s.text, Some(name), out)?;
+                }
+                "em" => {
+                    self.attrs(child, &[])?;
+                    let s = self.sheet.style("emphasis").map_or_else(
+                        || TextStyle {
+                            bold: true,
+                            ..ts.clone()
+                        },
+                        |e| TextStyle {
+                            size: ts.size,
+                            ..e.text.clone()
+                        },
+                    );
+                    self.collect_inline(child, &s, Some("emphasis"), out)?;
+                }
+                "br" => {
+                    self.attrs(child, &[])?;
+                    out.push(Span {
+                        text: "\u{2028}".into(),
+                        style: ts.clone(),
+                        class: None,
+                    });
+                }
+                other => {
+                    return Err(self.err(
+                        child,
+                        format!("unknown element <{other}> in text (inline: span, em, br)"),
+                    ))
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn table(&self, node: Node) -> Result<Table> {
+        self.attrs(node, &["class"])?;
+        let mut widths = Vec::new();
+        let mut rows = Vec::new();
+        let mut header_rows = 0;
+        for child in node.children().filter(Node::is_element) {
+            match child.tag_name().name() {
+                "col" => {
+                    self.attrs(child, &["width"])?;
+                    widths.push(self.col_width(child)?);
+                }
+                "thead" | "tbody" => {
+                    self.attrs(child, &[])?;
+                    let is_head = child.tag_name().name() == "thead";
+                    if is_head && rows.len() > header_rows {
+                        return Err(
+                            self.err(child, "<thead> must come before the body rows".into())
+                        );
+                    }
+                    for tr in child.children().filter(Node::is_element) {
+                        rows.push(self.row(tr)?);
+                        if is_head {
+                            header_rows += 1;
+                        }
+                    }
+                }
+                "tr" => rows.push(self.row(child)?),
+                other => {
+                    return Err(self.err(
+                        child,
+                        format!("unknown element <{other}> in <table> (col, thead, tbody, tr)"),
+                    ))
+                }
+            }
+        }
+        if rows.is_empty() {
+            return Err(self.err(node, "a table needs at least one <tr>".into()));
+        }
+        if widths.is_empty() {
+            let cols = rows[0].iter().map(|p| p.cell.colspan).sum::<usize>().max(1);
+            widths = vec![ColWidth::Weight(1.0); cols];
+        }
+        let grid = grid::place(rows, widths.len(), self.pos(node)).map_err(|e| {
+            Diagnostic::at_text(Code::TableGrid, self.name, e.at.0, e.at.1, e.message)
+        })?;
+        let t = &self.sheet.table;
+        Ok(Table {
+            columns: resolve_widths(&widths, self.sheet.page.text_width),
+            header_rows,
+            grid,
+            rule: t.rule,
+            pad_x: t.pad_x,
+            pad_y: t.pad_y,
+            min_row_height: t.min_row_height,
+        })
+    }
+
+    fn col_width(&self, node: Node) -> Result<ColWidth> {
+        let w = node.attribute("width").unwrap_or("1");
+        if let Ok(v) = w.parse::<f64>() {
+            if v.is_finite() && v > 0.0 {
+                return Ok(ColWidth::Weight(v));
+            }
+        }
+        match Length::parse(w) {
+            Some(l) if l > Length::ZERO => Ok(ColWidth::Abs(l)),
+            _ => Err(self.err(
+                node,
+                format!(
+                    "width=\"{w}\": expected a positive weight (e.g. 685) or length (e.g. 20mm)"
+                ),
+            )),
+        }
+    }
+
+    fn row(&self, tr: Node) -> Result<Vec<Placed>> {
+        if tr.tag_name().name() != "tr" {
+            return Err(self.err(
+                tr,
+                format!(
+                    "unknown element <{}> where a <tr> belongs",
+                    tr.tag_name().name()
+                ),
+            ));
+        }
+        self.attrs(tr, &[])?;
+        let mut cells = Vec::new();
+        for td in tr.children().filter(Node::is_element) {
+            if td.tag_name().name() != "td" {
+                return Err(self.err(
+                    td,
+                    format!("unknown element <{}> in <tr> (td)", td.tag_name().name()),
+                ));
+            }
+            cells.push(Placed {
+                cell: self.cell(td)?,
+                at: self.pos(td),
+            });
+        }
+        Ok(cells)
+    }
+
+    fn cell(&self, td: Node) -> Result<Cell> {
+        self.attrs(
+            td,
+            &[
+                "rowspan", "colspan", "style", "align", "valign", "vertical", "class",
+            ],
+        )?;
+        let span = |name: &str| -> Result<usize> {
+            match td.attribute(name) {
+                None => Ok(1),
+                Some(v) => v
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=1000).contains(n))
+                    .ok_or_else(|| {
+                        self.err(
+                            td,
+                            format!("{name}=\"{v}\": expected a whole number from 1 to 1000"),
+                        )
+                    }),
+            }
+        };
+        let mut style = self.style_attr(td, "table-cell")?;
+        if let Some(a) = td.attribute("align") {
+            style.align = match a {
+                "left" => Align::Left,
+                "center" => Align::Center,
+                "right" => Align::Right,
+                "justify" => Align::Justify,
+                _ => {
+                    return Err(self.err(
+                        td,
+                        format!("align=\"{a}\": expected left, center, right or justify"),
+                    ))
+                }
+            };
+        }
+        let valign = match td.attribute("valign").unwrap_or("middle") {
+            "top" => VAlign::Top,
+            "middle" => VAlign::Middle,
+            "bottom" => VAlign::Bottom,
+            v => {
+                return Err(self.err(
+                    td,
+                    format!("valign=\"{v}\": expected top, middle or bottom"),
+                ))
+            }
+        };
+        let vertical = match td.attribute("vertical") {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(v) => {
+                return Err(self.err(td, format!("vertical=\"{v}\": expected true or false")))
+            }
+        };
+        let spans = self.inline(td, &style)?;
+        Ok(Cell {
+            rowspan: span("rowspan")?,
+            colspan: span("colspan")?,
+            spans,
+            style,
+            valign,
+            vertical,
+            class: td.attribute("class").map(str::to_string),
+        })
+    }
+}
+
+/// A `<col width>`: a weight (share of what is left) or a length.
+#[derive(Debug, Clone, Copy)]
+enum ColWidth {
+    Weight(f64),
+    Abs(Length),
+}
+
+/// Column widths fitted to the measure: lengths as given, weights sharing
+/// what is left; a table wider than the measure is scaled down to fit.
+fn resolve_widths(widths: &[ColWidth], measure: Length) -> Vec<Length> {
+    let fixed: Length = widths
+        .iter()
+        .filter_map(|w| {
+            if let ColWidth::Abs(l) = w {
+                Some(*l)
+            } else {
+                None
+            }
+        })
+        .sum();
+    let weights: f64 = widths
+        .iter()
+        .filter_map(|w| {
+            if let ColWidth::Weight(v) = w {
+                Some(*v)
+            } else {
+                None
+            }
+        })
+        .sum();
+    let left = (measure - fixed).max(Length::ZERO);
+    let mut out: Vec<Length> = widths
+        .iter()
+        .map(|w| match w {
+            ColWidth::Abs(l) => *l,
+            ColWidth::Weight(v) => left * (v / weights),
+        })
+        .collect();
+    let total: Length = out.iter().copied().sum();
+    if total > measure {
+        let k = measure / total;
+        out.iter_mut().for_each(|w| *w = *w * k);
+    }
+    out
+}

@@ -1,0 +1,116 @@
+//! White space in the markup's text.
+//!
+//! In: the raw runs of one paragraph or cell, as the markup gave them. Out:
+//! the same runs with white space collapsed as HTML does (CSS Text 3 §4.1):
+//! runs of spaces, tabs and newlines become one space and are trimmed at
+//! the ends, except that a run containing a line break between two East
+//! Asian wide characters disappears (CSS Text 3 §4.1.3, segment break
+//! transformation), so a template may wrap long Chinese lines freely.
+
+use crate::doc::Span;
+
+/// Whether a character is East Asian Wide or Fullwidth (UAX #11), by the
+/// blocks that hold them: the CJK ideographs, kana, Hangul, CJK symbols and
+/// punctuation, and the fullwidth forms.
+pub fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x20000..=0x3FFFD)
+}
+
+/// Collapses white space across runs; `\n` in a run is a forced break
+/// (from `<br/>`) and is kept. Empty runs are dropped.
+pub fn collapse(spans: Vec<Span>) -> Vec<Span> {
+    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
+    let mut prev: Option<char> = None;
+    // Pending white space: whether any, and whether it held a line break.
+    let mut pending: Option<bool> = None;
+    for span in spans {
+        let mut text = String::with_capacity(span.text.len());
+        for c in span.text.chars() {
+            if c == '\u{2028}' {
+                // A forced break, written by `<br/>`.
+                text.push('\n');
+                prev = None;
+                pending = None;
+            } else if c.is_whitespace() {
+                let newline = matches!(c, '\n' | '\r');
+                pending = Some(pending.unwrap_or(false) || newline);
+            } else {
+                if let (Some(newline), Some(p)) = (pending, prev) {
+                    if !(newline && is_wide(p) && is_wide(c)) {
+                        text.push(' ');
+                    }
+                }
+                pending = None;
+                text.push(c);
+                prev = Some(c);
+            }
+        }
+        if !text.is_empty() {
+            out.push(Span { text, ..span });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::TextStyle;
+    use crate::units::Length;
+
+    fn span(t: &str) -> Span {
+        Span {
+            text: t.into(),
+            style: TextStyle {
+                role: "body".into(),
+                size: Length::pt(16.0),
+                bold: false,
+            },
+            class: None,
+        }
+    }
+
+    fn text(spans: Vec<Span>) -> String {
+        collapse(spans).iter().map(|s| s.text.as_str()).collect()
+    }
+
+    #[test]
+    fn collapses_and_trims() {
+        assert_eq!(text(vec![span("  a   b \n c  ")]), "a b c");
+    }
+
+    #[test]
+    fn line_breaks_between_chinese_vanish() {
+        assert_eq!(text(vec![span("总体\n    情况")]), "总体情况");
+        assert_eq!(
+            text(vec![span("本报告为 nianbao 的示例")]),
+            "本报告为 nianbao 的示例"
+        );
+        assert_eq!(text(vec![span("情况\nABC")]), "情况 ABC");
+    }
+
+    #[test]
+    fn white_space_across_runs_collapses_once() {
+        let out = collapse(vec![span("（一）主动公开。 "), span("  我镇")]);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].text, "（一）主动公开。");
+        assert_eq!(out[1].text, " 我镇");
+    }
+
+    #[test]
+    fn forced_breaks_are_kept() {
+        assert_eq!(text(vec![span("商业 \u{2028} 企业")]), "商业\n企业");
+    }
+}

@@ -1,0 +1,260 @@
+//! Template bundles: a manifest, a stylesheet, an entry template and
+//! partials, built into the binary or read from a directory.
+//!
+//! In: a bundle name or a directory. Out: a [`Bundle`] (its files as text)
+//! that [`super::Template::compile`] turns into something that renders. A
+//! built-in bundle can be written out (`templates export`) as a starting
+//! point for a custom one.
+
+use crate::diag::{Code, Diagnostic};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The built-in bundles, their files compiled into the binary.
+const BUILTIN: &[(&str, &[(&str, &str)])] = &[(
+    "annual-report",
+    &[
+        (
+            "template.toml",
+            include_str!("../../templates/annual-report/template.toml"),
+        ),
+        (
+            "style.toml",
+            include_str!("../../templates/annual-report/style.toml"),
+        ),
+        (
+            "main.hbs",
+            include_str!("../../templates/annual-report/main.hbs"),
+        ),
+        (
+            "partials/paragraphs.hbs",
+            include_str!("../../templates/annual-report/partials/paragraphs.hbs"),
+        ),
+        (
+            "partials/values.hbs",
+            include_str!("../../templates/annual-report/partials/values.hbs"),
+        ),
+        (
+            "partials/section2-2019.hbs",
+            include_str!("../../templates/annual-report/partials/section2-2019.hbs"),
+        ),
+        (
+            "partials/section2-2021.hbs",
+            include_str!("../../templates/annual-report/partials/section2-2021.hbs"),
+        ),
+        (
+            "partials/section3.hbs",
+            include_str!("../../templates/annual-report/partials/section3.hbs"),
+        ),
+        (
+            "partials/section4.hbs",
+            include_str!("../../templates/annual-report/partials/section4.hbs"),
+        ),
+    ],
+)];
+
+/// The largest template file read from disk.
+const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// What data a bundle expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DataKind {
+    /// The annual-report contract: checked, totals computed.
+    AnnualReport,
+    /// Any JSON, passed to the template as it is (validated by the
+    /// bundle's JSON Schema when it names one).
+    Any,
+}
+
+/// `template.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub data: DataKind,
+    pub entry: String,
+    /// A JSON Schema file in the bundle that `any` data must satisfy.
+    #[serde(default)]
+    pub schema: Option<String>,
+}
+
+/// A bundle's files, by path relative to the bundle.
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    pub manifest: Manifest,
+    pub files: BTreeMap<String, String>,
+    /// Where it came from, for messages: `annual-report` or a directory.
+    pub origin: String,
+}
+
+/// The names of the built-in bundles with their descriptions.
+pub fn builtin_list() -> Vec<(String, String)> {
+    BUILTIN
+        .iter()
+        .filter_map(|(name, _)| builtin(name).ok())
+        .map(|b| (b.manifest.name.clone(), b.manifest.description.clone()))
+        .collect()
+}
+
+/// A built-in bundle by name.
+pub fn builtin(name: &str) -> Result<Bundle, Diagnostic> {
+    let (_, files) = BUILTIN.iter().find(|(n, _)| *n == name).ok_or_else(|| {
+        let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
+        Diagnostic::input(Code::Template, format!("no built-in template `{name}`"))
+            .with_hint(format!("built-in templates: {}", names.join(", ")))
+    })?;
+    let files = files
+        .iter()
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .collect();
+    Bundle::from_files(files, name)
+}
+
+impl Bundle {
+    fn from_files(files: BTreeMap<String, String>, origin: &str) -> Result<Bundle, Diagnostic> {
+        let file = format!("{origin}/template.toml");
+        let text = files.get("template.toml").ok_or_else(|| {
+            Diagnostic::input(Code::Template, format!("{origin}: no template.toml")).with_hint(
+                "a bundle is a directory with template.toml, style.toml and its .hbs files",
+            )
+        })?;
+        let manifest: Manifest = toml::from_str(text).map_err(|e| {
+            let (line, column) = e
+                .span()
+                .map_or((1, 1), |s| crate::style::line_col(text, s.start));
+            Diagnostic::at_text(Code::Template, &file, line, column, e.message().to_string())
+        })?;
+        for needed in [
+            Some(&manifest.entry),
+            Some(&"style.toml".to_string()),
+            manifest.schema.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if !files.contains_key(needed.as_str()) {
+                return Err(Diagnostic::input(
+                    Code::Template,
+                    format!("{origin}: template.toml names `{needed}`, which is not in the bundle"),
+                ));
+            }
+        }
+        Ok(Bundle {
+            manifest,
+            files,
+            origin: origin.to_string(),
+        })
+    }
+
+    /// Reads a bundle from a directory: `template.toml`, `style.toml`, the
+    /// `.hbs` files and a schema file, if any.
+    pub fn from_dir(dir: &Path) -> Result<Bundle, Diagnostic> {
+        let origin = dir.display().to_string();
+        let mut files = BTreeMap::new();
+        read_dir_into(dir, dir, &mut files, 0)?;
+        Bundle::from_files(files, &origin)
+    }
+
+    /// Writes the bundle's files under `dir`, which must not exist yet or
+    /// be empty, so that nothing of the user's is overwritten.
+    pub fn export(&self, dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+        let io = |what: &str, p: &Path, e: std::io::Error| {
+            Diagnostic::input(Code::Output, format!("cannot {what} {}: {e}", p.display()))
+        };
+        if dir.exists() {
+            let mut entries = std::fs::read_dir(dir).map_err(|e| io("read", dir, e))?;
+            if entries.next().is_some() {
+                return Err(Diagnostic::input(
+                    Code::Output,
+                    format!(
+                        "{} exists and is not empty; choose a new directory",
+                        dir.display()
+                    ),
+                ));
+            }
+        }
+        let mut written = Vec::new();
+        for (rel, text) in &self.files {
+            let path = dir.join(rel);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| io("create", parent, e))?;
+            }
+            std::fs::write(&path, text).map_err(|e| io("write", &path, e))?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+
+    /// The `.hbs` templates: (path, partial name, text). A partial is named
+    /// by its file stem (`partials/values.hbs` → `values`).
+    pub fn templates(&self) -> impl Iterator<Item = (&str, String, &str)> {
+        self.files
+            .iter()
+            .filter(|(p, _)| p.ends_with(".hbs"))
+            .map(|(p, t)| {
+                let stem = p
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(p)
+                    .trim_end_matches(".hbs")
+                    .to_string();
+                (p.as_str(), stem, t.as_str())
+            })
+    }
+}
+
+/// Reads the text files of a bundle directory (at most two levels deep).
+fn read_dir_into(
+    root: &Path,
+    dir: &Path,
+    files: &mut BTreeMap<String, String>,
+    depth: usize,
+) -> Result<(), Diagnostic> {
+    let io = |p: &Path, e: std::io::Error| {
+        Diagnostic::input(
+            Code::Io,
+            format!("cannot read template {}: {e}", p.display()),
+        )
+    };
+    let entries = std::fs::read_dir(dir).map_err(|e| io(dir, e))?;
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        let meta = std::fs::metadata(&path).map_err(|e| io(&path, e))?;
+        if meta.is_dir() {
+            if depth < 2 {
+                read_dir_into(root, &path, files, depth + 1)?;
+            }
+            continue;
+        }
+        let is_bundle_file = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("hbs" | "toml" | "json")
+        );
+        if !is_bundle_file {
+            continue;
+        }
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(Diagnostic::input(
+                Code::Limit,
+                format!(
+                    "template file {} is larger than {MAX_FILE_BYTES} bytes",
+                    path.display()
+                ),
+            ));
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
+        let rel = path.strip_prefix(root).unwrap_or(&path);
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        files.insert(rel, text);
+    }
+    Ok(())
+}

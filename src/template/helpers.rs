@@ -1,0 +1,283 @@
+//! Handlebars helpers for report templates.
+//!
+//! In: values from the data. Out: text (escaped by the engine, so data can
+//! never change the markup's structure) or values for subexpressions.
+//!
+//! | helper | example | result |
+//! |---|---|---|
+//! | `cell` | `{{cell 0}}`, `{{cell null}}`, `{{cell "0.0000"}}` | `0`, empty, `0.0000` (money strings verbatim) |
+//! | `label` | `{{label "规章"}}` | the data's `labels` override, else the text; in an annual-report bundle the text must be an official label of the report's format |
+//! | `date` | `{{date "2021-01-20"}}` | `2021年1月20日` (GB/T 9704 7.3.5); other text as written |
+//! | `cn-number` | `{{cn-number 12}}` | `十二` (for ordinals: `{{cn-number 2}}、` → `二、`) |
+//! | `sum` | `{{sum 1 null 2}}`, `{{sum applications.new}}` | `3`; blanks add nothing; only blanks → null |
+//! | `join` | `{{join title ""}}` | the strings of an array joined |
+//! | `range` | `{{#each (range 3)}}…{{/each}}` | `[0, 1, 2]` |
+//!
+//! handlebars' own `eq`, `ne`, `gt`, `gte`, `lt`, `lte`, `and`, `or`,
+//! `not` and `len` compare and count.
+
+use crate::data::{chinese_date, labels, Format};
+use handlebars::{
+    Context, Handlebars, Helper, HelperDef, RenderContext, RenderError, RenderErrorReason,
+    ScopedJson,
+};
+use serde_json::Value;
+
+/// Registers every helper. `official_labels`: whether `label` refuses a
+/// text that is not an official label (annual-report bundles).
+pub fn register(hb: &mut Handlebars<'static>, official_labels: bool) {
+    hb.register_helper("cell", Box::new(Cell));
+    hb.register_helper("label", Box::new(Label { official_labels }));
+    hb.register_helper("date", Box::new(Date));
+    hb.register_helper("cn-number", Box::new(CnNumber));
+    hb.register_helper("sum", Box::new(Sum));
+    hb.register_helper("join", Box::new(Join));
+    hb.register_helper("range", Box::new(Range));
+}
+
+fn fail(helper: &str, message: String) -> RenderError {
+    RenderErrorReason::Other(format!("{helper}: {message}")).into()
+}
+
+fn param<'a>(h: &'a Helper, i: usize, helper: &str) -> Result<&'a Value, RenderError> {
+    h.param(i)
+        .map(|p| p.value())
+        .ok_or_else(|| fail(helper, format!("needs argument {}", i + 1)))
+}
+
+fn text(s: String) -> Result<ScopedJson<'static>, RenderError> {
+    Ok(ScopedJson::Derived(Value::String(s)))
+}
+
+/// `cell`: a table cell's text. Blank (`null`) prints empty; a number as
+/// written; a string (a money cell) verbatim.
+struct Cell;
+
+impl HelperDef for Cell {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        match param(h, 0, "cell")? {
+            Value::Null => text(String::new()),
+            Value::Number(n) => text(n.to_string()),
+            Value::String(s) => text(s.clone()),
+            other => Err(fail(
+                "cell",
+                format!("expected a number, string or null, found {other}"),
+            )),
+        }
+    }
+}
+
+/// `label`: an official label, or the wording the data's `labels` gives.
+struct Label {
+    official_labels: bool,
+}
+
+impl HelperDef for Label {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        ctx: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        let Value::String(key) = param(h, 0, "label")? else {
+            return Err(fail("label", "expected a string".into()));
+        };
+        let root = ctx.data();
+        if self.official_labels {
+            let format = match root.get("format").and_then(Value::as_str) {
+                Some("2019") => Format::F2019,
+                _ => Format::F2021,
+            };
+            if !labels::is_official(format, key) {
+                return Err(fail(
+                    "label",
+                    format!("`{key}` is not an official label of {}", format.describe()),
+                ));
+            }
+        }
+        let printed = root
+            .get("labels")
+            .and_then(|l| l.get(key))
+            .and_then(Value::as_str);
+        text(printed.unwrap_or(key).to_string())
+    }
+}
+
+/// `date`: `2021-01-20` → `2021年1月20日`; other text unchanged.
+struct Date;
+
+impl HelperDef for Date {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        match param(h, 0, "date")? {
+            Value::String(s) => text(chinese_date(s).unwrap_or_else(|| s.clone())),
+            Value::Null => text(String::new()),
+            other => Err(fail("date", format!("expected a string, found {other}"))),
+        }
+    }
+}
+
+/// `cn-number`: 1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五.
+struct CnNumber;
+
+impl HelperDef for CnNumber {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        let n = param(h, 0, "cn-number")?
+            .as_u64()
+            .filter(|n| *n < 10_000)
+            .ok_or_else(|| fail("cn-number", "expected a whole number from 0 to 9999".into()))?;
+        text(cn_number(n))
+    }
+}
+
+/// A number below 10,000 in Chinese numerals, as used in ordinals.
+pub fn cn_number(n: u64) -> String {
+    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    const UNITS: [&str; 4] = ["", "十", "百", "千"];
+    if n == 0 {
+        return DIGITS[0].into();
+    }
+    let digits: Vec<usize> = n
+        .to_string()
+        .bytes()
+        .map(|b| usize::from(b - b'0'))
+        .collect();
+    let mut out = String::new();
+    let mut zero_pending = false;
+    for (i, d) in digits.iter().enumerate() {
+        let unit = digits.len() - 1 - i;
+        if *d == 0 {
+            zero_pending = !out.is_empty();
+            continue;
+        }
+        if zero_pending {
+            out.push_str(DIGITS[0]);
+            zero_pending = false;
+        }
+        // 十二, not 一十二, when the number starts in the tens.
+        if !(*d == 1 && unit == 1 && out.is_empty()) {
+            out.push_str(DIGITS[*d]);
+        }
+        out.push_str(UNITS[unit]);
+    }
+    out
+}
+
+/// `sum`: adds its arguments, or the items of one array argument. Blanks
+/// add nothing; a sum of only blanks is blank (`null`).
+struct Sum;
+
+impl HelperDef for Sum {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        let mut items: Vec<&Value> = Vec::new();
+        for p in h.params() {
+            match p.value() {
+                Value::Array(a) => items.extend(a.iter()),
+                v => items.push(v),
+            }
+        }
+        let mut total: Option<i64> = None;
+        for v in items {
+            match v {
+                Value::Null => {}
+                Value::Number(n) => {
+                    let n = n
+                        .as_i64()
+                        .ok_or_else(|| fail("sum", format!("{n} is not a whole number")))?;
+                    total = Some(total.unwrap_or(0).saturating_add(n));
+                }
+                other => return Err(fail("sum", format!("expected numbers, found {other}"))),
+            }
+        }
+        Ok(ScopedJson::Derived(total.map_or(Value::Null, Value::from)))
+    }
+}
+
+/// `join`: the strings of an array, joined by a separator.
+struct Join;
+
+impl HelperDef for Join {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        let sep = h.param(1).and_then(|p| p.value().as_str()).unwrap_or("");
+        let Value::Array(items) = param(h, 0, "join")? else {
+            return Err(fail("join", "expected an array".into()));
+        };
+        let parts: Vec<String> = items
+            .iter()
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+            .collect();
+        text(parts.join(sep))
+    }
+}
+
+/// `range`: `[0, 1, …, n-1]`, for repeating markup n times.
+struct Range;
+
+impl HelperDef for Range {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        let n = param(h, 0, "range")?
+            .as_u64()
+            .filter(|n| *n <= 10_000)
+            .ok_or_else(|| fail("range", "expected a whole number from 0 to 10000".into()))?;
+        Ok(ScopedJson::Derived(Value::Array(
+            (0..n).map(Value::from).collect(),
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cn_number;
+
+    #[test]
+    fn chinese_numerals() {
+        let cases = [
+            (1, "一"),
+            (10, "十"),
+            (12, "十二"),
+            (20, "二十"),
+            (105, "一百零五"),
+            (1010, "一千零一十"),
+            (110, "一百一十"),
+        ];
+        for (n, s) in cases {
+            assert_eq!(cn_number(n), s, "{n}");
+        }
+    }
+}
