@@ -156,6 +156,8 @@ pub struct Table {
     pub columns: Vec<Length>,
     /// Rows `0..header_rows` repeat at the top of each page.
     pub header_rows: usize,
+    /// Per row: never the last row on a page (a group's heading row).
+    pub keep_with_next: Vec<bool>,
     pub grid: CellGrid,
     /// The rule width drawn on every cell edge.
     pub rule: Length,
@@ -238,9 +240,13 @@ impl Cell {
     }
 }
 
-/// The plain text of runs.
+/// The plain text of runs, without break hints.
 pub fn plain(spans: &[Span]) -> String {
-    spans.iter().map(|s| s.text.as_str()).collect()
+    spans
+        .iter()
+        .flat_map(|s| s.text.chars())
+        .filter(|c| *c != '\u{200B}')
+        .collect()
 }
 
 /// A readable text dump of the tree, one line per block, row and cell, for
@@ -275,9 +281,12 @@ pub fn dump(doc: &Document) -> String {
     let runs = |spans: &[Span]| {
         spans
             .iter()
-            .map(|s| match &s.class {
-                Some(c) => format!("<{c}>{}</{c}>", s.text),
-                None => s.text.clone(),
+            .map(|s| {
+                let text = s.text.replace('\u{200B}', "<wbr>");
+                match &s.class {
+                    Some(c) => format!("<{c}>{text}</{c}>"),
+                    None => text,
+                }
             })
             .collect::<String>()
     };

@@ -6,14 +6,17 @@
 //! `Send + Sync`, so one engine serves every thread of a batch.
 
 use crate::data::{self};
-use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::diag::{pointer_push, Code, Diagnostic, Diagnostics, Location};
 use crate::doc::Document;
+use crate::fonts::{self, Chains, FontBook, FontOptions};
 use crate::template::{self, Bundle, DataKind, Template};
 use serde_json::Value;
+use std::sync::Arc;
 
 /// What to produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OutputFormat {
+    Pdf,
     Html,
 }
 
@@ -21,6 +24,7 @@ impl OutputFormat {
     /// The usual file extension.
     pub fn extension(self) -> &'static str {
         match self {
+            OutputFormat::Pdf => "pdf",
             OutputFormat::Html => "html",
         }
     }
@@ -28,6 +32,7 @@ impl OutputFormat {
     /// The format for a file extension, if nianbao writes it.
     pub fn from_extension(ext: &str) -> Option<OutputFormat> {
         match ext.to_ascii_lowercase().as_str() {
+            "pdf" => Some(OutputFormat::Pdf),
             "html" | "htm" => Some(OutputFormat::Html),
             _ => None,
         }
@@ -47,25 +52,48 @@ pub struct Rendered {
 pub struct RenderOptions {
     /// Render even when the 勾稽关系 checks fail (shape errors still stop).
     pub force: bool,
+    /// The creation time written into the document, seconds since 1970
+    /// (`SOURCE_DATE_EPOCH`); `None` writes a fixed value.
+    pub created: Option<i64>,
 }
 
-/// A compiled template, ready to render reports.
+/// A compiled template and the fonts, ready to render reports.
 #[derive(Debug)]
 pub struct Engine {
     template: Template,
+    fonts: Arc<FontBook>,
+    chains: Chains,
 }
 
 impl Engine {
-    /// An engine with the built-in `annual-report` template.
+    /// An engine with the built-in `annual-report` template and the
+    /// bundled and system fonts.
     pub fn new() -> Result<Engine, Diagnostic> {
         Engine::with_bundle(&template::builtin("annual-report")?)
     }
 
     /// An engine with a template bundle (built in, or read from disk with
-    /// [`Bundle::from_dir`]).
+    /// [`Bundle::from_dir`]) and the bundled and system fonts.
     pub fn with_bundle(bundle: &Bundle) -> Result<Engine, Diagnostic> {
+        Engine::with_fonts(bundle, fonts::shared_default()?)
+    }
+
+    /// An engine with a template bundle and fonts from `opts` too
+    /// (`--font-dir`).
+    pub fn with_font_options(bundle: &Bundle, opts: &FontOptions) -> Result<Engine, Diagnostic> {
+        if opts.dirs.is_empty() && opts.system {
+            return Engine::with_bundle(bundle);
+        }
+        Engine::with_fonts(bundle, Arc::new(FontBook::new(opts)?))
+    }
+
+    fn with_fonts(bundle: &Bundle, fonts: Arc<FontBook>) -> Result<Engine, Diagnostic> {
+        let template = Template::compile(bundle)?;
+        let chains = fonts.chains(&template.stylesheet.fonts)?;
         Ok(Engine {
-            template: Template::compile(bundle)?,
+            template,
+            fonts,
+            chains,
         })
     }
 
@@ -130,7 +158,84 @@ impl Engine {
             OutputFormat::Html => {
                 crate::html::write(&doc, &self.template.stylesheet.fonts).into_bytes()
             }
+            OutputFormat::Pdf => self
+                .pdf(&doc, opts)
+                .map_err(|d| Diagnostics::from(locate_char(d, data)))?,
         };
         Ok(Rendered { bytes, diagnostics })
+    }
+
+    /// Lays out a document tree and writes it as PDF.
+    pub fn pdf(&self, doc: &Document, opts: RenderOptions) -> Result<Vec<u8>, Diagnostic> {
+        let laid = crate::layout::layout(doc, &self.fonts, &self.chains)?;
+        crate::pdf::write(
+            &laid,
+            &self.fonts,
+            &doc.meta,
+            crate::pdf::PdfOptions {
+                created: opts.created,
+            },
+        )
+    }
+
+    /// Lays out a document tree into pages (what [`Engine::pdf`] draws).
+    pub fn layout(&self, doc: &Document) -> Result<crate::layout::Laid, Diagnostic> {
+        crate::layout::layout(doc, &self.fonts, &self.chains)
+    }
+
+    /// The font book the engine draws with.
+    pub fn fonts(&self) -> &FontBook {
+        &self.fonts
+    }
+}
+
+/// A missing-character error pointed at the data: the JSON path of the
+/// first string holding the character (the message names it as U+XXXX).
+fn locate_char(d: Diagnostic, data: &Value) -> Diagnostic {
+    let code = d.message.split("U+").nth(1).map(|rest| {
+        rest.chars()
+            .take_while(char::is_ascii_hexdigit)
+            .collect::<String>()
+    });
+    let Some(c) = code
+        .and_then(|h| u32::from_str_radix(&h, 16).ok())
+        .and_then(char::from_u32)
+    else {
+        return d;
+    };
+    let mut paths = Vec::new();
+    find_char(data, c, "", &mut paths);
+    let Some(first) = paths.first() else { return d };
+    let mut located = d;
+    located.location = Location::Pointer {
+        pointer: first.clone(),
+    };
+    if paths.len() > 1 {
+        let more = paths[1..]
+            .iter()
+            .take(5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        let hint = located.hint.take().unwrap_or_default();
+        located.hint = Some(format!("{hint}; it occurs also at {more}"));
+    }
+    located
+}
+
+fn find_char(v: &Value, c: char, path: &str, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) if s.contains(c) => out.push(path.to_string()),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                find_char(item, c, &pointer_push(path, &i.to_string()), out);
+            }
+        }
+        Value::Object(map) => {
+            for (k, item) in map {
+                find_char(item, c, &pointer_push(path, k), out);
+            }
+        }
+        _ => {}
     }
 }

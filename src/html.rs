@@ -155,7 +155,9 @@ fn css(
 
 fn spans(out: &mut String, spans: &[Span]) {
     for s in spans {
-        let text = esc(&s.text).replace('\n', "<br>");
+        let text = esc(&s.text)
+            .replace('\n', "<br>")
+            .replace('\u{200B}', "<wbr>");
         match &s.class {
             Some(c) => {
                 let _ = write!(out, "<span class=\"{}\">{text}</span>", class(c));

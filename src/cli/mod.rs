@@ -77,7 +77,7 @@ enum Command {
     },
     /// Render one report to a document.
     #[command(
-        after_help = "Examples:\n  nianbao render samples/goushi-2020.json -o goushi-2020.html\n  nianbao render samples/shili-2021.json -f html -o - > report.html\n  nianbao render data.json --template my-template/ -o report.html\n\nThe format comes from -f, else from OUT's extension. OUT defaults to DATA's stem in the current directory; `-` is stdin/stdout. Data that fails the checks is refused unless --force. Exit: 0 written, 1 refused, 2 usage or I/O error."
+        after_help = "Examples:\n  nianbao render samples/goushi-2020.json -o goushi-2020.pdf\n  nianbao render samples/shili-2021.json -f html -o - > report.html\n  nianbao render data.json --template my-template/ -o report.html\n\nThe format comes from -f, else from OUT's extension. OUT defaults to DATA's stem in the current directory; `-` is stdin/stdout. Data that fails the checks is refused unless --force. Exit: 0 written, 1 refused, 2 usage or I/O error."
     )]
     Render {
         /// The data file; `-` reads standard input.
@@ -92,6 +92,9 @@ enum Command {
         /// A template bundle directory (see `templates export`).
         #[arg(long, value_name = "DIR")]
         template: Option<PathBuf>,
+        /// A directory of fonts to use before the bundled ones (repeatable).
+        #[arg(long = "font-dir", value_name = "DIR")]
+        font_dir: Vec<PathBuf>,
         /// Render even when the 勾稽关系 checks fail.
         #[arg(long)]
         force: bool,
@@ -120,23 +123,31 @@ enum TemplatesCommand {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum FormatArg {
+    Pdf,
     Html,
 }
 
 impl From<FormatArg> for OutputFormat {
     fn from(f: FormatArg) -> OutputFormat {
         match f {
+            FormatArg::Pdf => OutputFormat::Pdf,
             FormatArg::Html => OutputFormat::Html,
         }
     }
 }
 
-/// The engine for `--template DIR`, or the built-in one.
-fn engine(template: Option<&Path>) -> Result<Engine, Diagnostic> {
-    match template {
-        Some(dir) => Engine::with_bundle(&nianbao::template::Bundle::from_dir(dir)?),
-        None => Engine::new(),
-    }
+/// The engine for `--template DIR` (or the built-in template) with the
+/// fonts of `--font-dir`.
+fn engine(template: Option<&Path>, font_dirs: &[PathBuf]) -> Result<Engine, Diagnostic> {
+    let bundle = match template {
+        Some(dir) => nianbao::template::Bundle::from_dir(dir)?,
+        None => nianbao::template::builtin("annual-report")?,
+    };
+    let fonts = nianbao::fonts::FontOptions {
+        dirs: font_dirs.to_vec(),
+        system: true,
+    };
+    Engine::with_font_options(&bundle, &fonts)
 }
 
 /// Parses the command line and runs the subcommand.
@@ -155,6 +166,7 @@ pub fn run() -> Result<ExitCode, String> {
             output,
             format,
             template,
+            font_dir,
             force,
         } => {
             let args = render::Args {
@@ -162,6 +174,7 @@ pub fn run() -> Result<ExitCode, String> {
                 output: output.as_deref(),
                 format: format.map(Into::into),
                 template: template.as_deref(),
+                font_dirs: &font_dir,
                 force,
             };
             render::run(&args, &out)

@@ -16,6 +16,7 @@ pub struct Args<'a> {
     pub output: Option<&'a str>,
     pub format: Option<OutputFormat>,
     pub template: Option<&'a Path>,
+    pub font_dirs: &'a [PathBuf],
     pub force: bool,
 }
 
@@ -28,7 +29,7 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
         }
     };
     let target = target_path(args, format);
-    let engine = match super::engine(args.template) {
+    let engine = match super::engine(args.template, args.font_dirs) {
         Ok(e) => e,
         Err(d) => {
             out.diagnostic(args.data, &d);
@@ -73,11 +74,27 @@ fn render(
 ) -> Result<(Vec<u8>, nianbao::Diagnostics), nianbao::Diagnostics> {
     let text = nianbao::data::decode(bytes, name)?;
     let value = nianbao::data::parse_text(text, name)?;
-    let rendered = engine.render(&value, format, RenderOptions { force })?;
+    let created = source_date_epoch()?;
+    let rendered = engine.render(&value, format, RenderOptions { force, created })?;
     Ok((rendered.bytes, rendered.diagnostics))
 }
 
-/// `-f`, else the output's extension, else HTML.
+/// `SOURCE_DATE_EPOCH`, the reproducible-builds convention for a fixed
+/// timestamp, if set.
+fn source_date_epoch() -> Result<Option<i64>, nianbao::Diagnostics> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Err(_) => Ok(None),
+        Ok(v) => v.trim().parse().map(Some).map_err(|_| {
+            Diagnostic::input(
+                Code::Output,
+                format!("SOURCE_DATE_EPOCH=`{v}` is not a whole number of seconds"),
+            )
+            .into()
+        }),
+    }
+}
+
+/// `-f`, else the output's extension, else PDF.
 fn resolve_format(args: &Args) -> Result<OutputFormat, String> {
     if let Some(f) = args.format {
         return Ok(f);
@@ -89,10 +106,11 @@ fn resolve_format(args: &Args) -> Result<OutputFormat, String> {
     {
         Some(ext) => {
             let ext = ext.to_string_lossy();
-            OutputFormat::from_extension(&ext)
-                .ok_or_else(|| format!("cannot tell the format from `.{ext}`; pass -f html"))
+            OutputFormat::from_extension(&ext).ok_or_else(|| {
+                format!("cannot tell the format from `.{ext}`; pass -f pdf or -f html")
+            })
         }
-        None => Ok(OutputFormat::Html),
+        None => Ok(OutputFormat::Pdf),
     }
 }
 

@@ -276,6 +276,9 @@ pub struct Resolved {
     pub unit: String,
     pub year: i64,
     pub title: Vec<String>,
+    /// Whether the data gave the title (else it is the default one, which
+    /// a template may break after the unit name).
+    pub title_given: bool,
     pub preamble: Vec<Para>,
     pub overview: Vec<Para>,
     pub active_disclosure: ActiveDisclosure,
@@ -338,6 +341,7 @@ pub fn resolve(report: &Report) -> (Resolved, Diagnostics) {
         unit: report.unit.clone(),
         year: report.year,
         title: report.title_lines(),
+        title_given: report.title.is_some(),
         preamble: paras(&report.preamble, "preamble"),
         overview: paras(&report.overview, "overview"),
         active_disclosure: report.active_disclosure.clone(),

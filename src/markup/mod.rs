@@ -336,10 +336,20 @@ impl Parser<'_, '_> {
                         class: None,
                     });
                 }
+                "wbr" => {
+                    // A preferred break, zero width (U+200B), kept by the
+                    // white-space pass and honoured by the title's breaker.
+                    self.attrs(child, &[])?;
+                    out.push(Span {
+                        text: "\u{200B}".into(),
+                        style: ts.clone(),
+                        class: None,
+                    });
+                }
                 other => {
                     return Err(self.err(
                         child,
-                        format!("unknown element <{other}> in text (inline: span, em, br)"),
+                        format!("unknown element <{other}> in text (inline: span, em, br, wbr)"),
                     ))
                 }
             }
@@ -351,6 +361,7 @@ impl Parser<'_, '_> {
         self.attrs(node, &["class"])?;
         let mut widths = Vec::new();
         let mut rows = Vec::new();
+        let mut keep_with_next = Vec::new();
         let mut header_rows = 0;
         for child in node.children().filter(Node::is_element) {
             match child.tag_name().name() {
@@ -367,13 +378,19 @@ impl Parser<'_, '_> {
                         );
                     }
                     for tr in child.children().filter(Node::is_element) {
-                        rows.push(self.row(tr)?);
+                        let (row, keep) = self.row(tr)?;
+                        rows.push(row);
+                        keep_with_next.push(keep);
                         if is_head {
                             header_rows += 1;
                         }
                     }
                 }
-                "tr" => rows.push(self.row(child)?),
+                "tr" => {
+                    let (row, keep) = self.row(child)?;
+                    rows.push(row);
+                    keep_with_next.push(keep);
+                }
                 other => {
                     return Err(self.err(
                         child,
@@ -396,6 +413,7 @@ impl Parser<'_, '_> {
         Ok(Table {
             columns: resolve_widths(&widths, self.sheet.page.text_width),
             header_rows,
+            keep_with_next,
             grid,
             rule: t.rule,
             pad_x: t.pad_x,
@@ -422,7 +440,8 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn row(&self, tr: Node) -> Result<Vec<Placed>> {
+    /// A row's cells, and whether it keeps with the next row.
+    fn row(&self, tr: Node) -> Result<(Vec<Placed>, bool)> {
         if tr.tag_name().name() != "tr" {
             return Err(self.err(
                 tr,
@@ -432,7 +451,17 @@ impl Parser<'_, '_> {
                 ),
             ));
         }
-        self.attrs(tr, &[])?;
+        self.attrs(tr, &["keep-with-next"])?;
+        let keep = match tr.attribute("keep-with-next") {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(v) => {
+                return Err(self.err(
+                    tr,
+                    format!("keep-with-next=\"{v}\": expected true or false"),
+                ))
+            }
+        };
         let mut cells = Vec::new();
         for td in tr.children().filter(Node::is_element) {
             if td.tag_name().name() != "td" {
@@ -446,7 +475,7 @@ impl Parser<'_, '_> {
                 at: self.pos(td),
             });
         }
-        Ok(cells)
+        Ok((cells, keep))
     }
 
     fn cell(&self, td: Node) -> Result<Cell> {

@@ -43,6 +43,10 @@ pub fn collapse(spans: Vec<Span>) -> Vec<Span> {
                 text.push('\n');
                 prev = None;
                 pending = None;
+            } else if c == '\u{200B}' {
+                // A break hint: kept, and it swallows white space around it.
+                text.push(c);
+                pending = None;
             } else if c.is_whitespace() {
                 let newline = matches!(c, '\n' | '\r');
                 pending = Some(pending.unwrap_or(false) || newline);

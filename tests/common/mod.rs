@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: the samples and small edits.
 #![allow(dead_code)]
 
+pub mod pdfread;
+
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -40,4 +42,48 @@ pub fn remove(v: &mut Value, pointer: &str) {
         .and_then(Value::as_object_mut)
         .expect("parent object")
         .remove(key);
+}
+
+fn cell_text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The printed values of the three tables, each in grid order (row by
+/// row), from the resolved report: what every value cell must hold.
+pub fn table_values(data: &Value) -> Vec<Vec<String>> {
+    let c = nianbao::data::check_value(data).expect("valid");
+    let r = serde_json::to_value(&c.resolved).expect("serialises");
+    let flat = |v: &Value, out: &mut Vec<String>| match v {
+        Value::Array(a) => out.extend(a.iter().map(cell_text)),
+        other => out.push(cell_text(other)),
+    };
+    let mut s2 = Vec::new();
+    for v in r["active_disclosure"].as_object().expect("object").values() {
+        flat(v, &mut s2);
+    }
+    let a = &r["applications"];
+    let mut s3 = Vec::new();
+    for key in ["new", "carried_over", "granted", "partially_granted"] {
+        flat(&a[key], &mut s3);
+    }
+    for group in ["withheld", "unavailable", "not_processed"] {
+        for v in a[group].as_object().expect("group").values() {
+            flat(v, &mut s3);
+        }
+    }
+    match &a["other"] {
+        Value::Object(items) => items.values().for_each(|v| flat(v, &mut s3)),
+        v => flat(v, &mut s3),
+    }
+    flat(&a["total"], &mut s3);
+    flat(&a["carried_forward"], &mut s3);
+    let mut s4 = Vec::new();
+    for key in ["review", "litigation_direct", "litigation_after_review"] {
+        flat(&r["review_litigation"][key], &mut s4);
+    }
+    vec![s2, s3, s4]
 }

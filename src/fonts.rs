@@ -1,0 +1,258 @@
+//! Fonts: the bundled open fonts, `--font-dir` fonts and system fonts,
+//! found by family name and parsed once per process.
+//!
+//! In: font directories, whether to scan the system, and a stylesheet's
+//! font roles. Out: a [`FontBook`] (shared, `Send + Sync`) and, per
+//! stylesheet, [`Chains`]: for each role the faces to try, in order, for
+//! every character (the stylesheet lists the office fonts first, then the
+//! bundled ones, then a full-coverage fallback). A face is parsed on first
+//! use only, so a rare fallback costs nothing until a character needs it.
+
+use crate::diag::{Code, Diagnostic};
+use crate::style::FontRole;
+use fontdb::{Database, Source, ID};
+use printpdf::ParsedFont;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+/// The fonts in `fonts/`, compiled into the binary so that it renders the
+/// same everywhere (licences beside them in `fonts/`).
+const BUNDLED: &[(&str, &[u8])] = &[
+    (
+        "FandolFang-Regular",
+        include_bytes!("../fonts/FandolFang-Regular.otf"),
+    ),
+    (
+        "FandolKai-Regular",
+        include_bytes!("../fonts/FandolKai-Regular.otf"),
+    ),
+    (
+        "FandolHei-Regular",
+        include_bytes!("../fonts/FandolHei-Regular.otf"),
+    ),
+    (
+        "FandolSong-Regular",
+        include_bytes!("../fonts/FandolSong-Regular.otf"),
+    ),
+    (
+        "FandolSong-Bold",
+        include_bytes!("../fonts/FandolSong-Bold.otf"),
+    ),
+    (
+        "NotoSerifSC-Regular",
+        include_bytes!("../fonts/NotoSerifSC-Regular.otf"),
+    ),
+];
+
+/// Where to look for fonts.
+#[derive(Debug, Clone, Default)]
+pub struct FontOptions {
+    /// Directories whose fonts come first (`--font-dir`).
+    pub dirs: Vec<PathBuf>,
+    /// Whether to look at the system's fonts too.
+    pub system: bool,
+}
+
+/// An index into the book's faces.
+pub type FaceIdx = usize;
+
+/// A parsed face with what layout needs from it.
+#[derive(Debug)]
+pub struct Face {
+    pub parsed: ParsedFont,
+    pub units_per_em: f64,
+    /// The PostScript name, for messages and the PDF.
+    pub name: String,
+}
+
+#[derive(Debug)]
+struct Slot {
+    id: ID,
+    families: Vec<String>,
+    ps_name: String,
+    /// The file stem, for faces from files (and the bundled names).
+    stem: String,
+    /// Regular upright faces are preferred when a family has several.
+    regular: bool,
+    face: OnceLock<Result<Arc<Face>, String>>,
+}
+
+/// Every font nianbao can use, in order of preference.
+#[derive(Debug)]
+pub struct FontBook {
+    db: Database,
+    slots: Vec<Slot>,
+}
+
+/// The faces of each role, in fallback order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Chains {
+    pub roles: BTreeMap<String, Vec<FaceIdx>>,
+}
+
+impl FontBook {
+    /// Loads the fonts: `--font-dir` ones first, then the bundled ones,
+    /// then (if asked) the system's.
+    pub fn new(opts: &FontOptions) -> Result<FontBook, Diagnostic> {
+        let mut db = Database::new();
+        let mut order: Vec<(ID, String)> = Vec::new();
+        for dir in &opts.dirs {
+            if !dir.is_dir() {
+                return Err(Diagnostic::input(
+                    Code::Font,
+                    format!("--font-dir {}: not a directory", dir.display()),
+                ));
+            }
+            let before: Vec<ID> = db.faces().map(|f| f.id).collect();
+            db.load_fonts_dir(dir);
+            for f in db.faces().filter(|f| !before.contains(&f.id)) {
+                order.push((f.id, stem_of(&f.source)));
+            }
+        }
+        for (stem, bytes) in BUNDLED {
+            for id in db.load_font_source(Source::Binary(Arc::new(*bytes))) {
+                order.push((id, stem.to_string()));
+            }
+        }
+        if opts.system {
+            let before: Vec<ID> = db.faces().map(|f| f.id).collect();
+            db.load_system_fonts();
+            let mut system: Vec<(ID, String)> = db
+                .faces()
+                .filter(|f| !before.contains(&f.id))
+                .map(|f| (f.id, stem_of(&f.source)))
+                .collect();
+            // Directory scans come in file-system order; sort for the same
+            // choice on every run.
+            system.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+            order.extend(system);
+        }
+        let slots = order
+            .into_iter()
+            .filter_map(|(id, stem)| {
+                let info = db.face(id)?;
+                Some(Slot {
+                    id,
+                    families: info.families.iter().map(|(n, _)| n.clone()).collect(),
+                    ps_name: info.post_script_name.clone(),
+                    stem,
+                    regular: info.style == fontdb::Style::Normal
+                        && !info.post_script_name.to_ascii_lowercase().contains("bold"),
+                    face: OnceLock::new(),
+                })
+            })
+            .collect();
+        Ok(FontBook { db, slots })
+    }
+
+    /// The faces of each role, by the names in the stylesheet. A name
+    /// matches a PostScript name, a family name (any language) or a font
+    /// file's stem; names found nowhere are skipped. A role none of whose
+    /// names is found is an error.
+    pub fn chains(&self, roles: &BTreeMap<String, FontRole>) -> Result<Chains, Diagnostic> {
+        let mut out = Chains::default();
+        for (role, r) in roles {
+            let mut chain: Vec<FaceIdx> = Vec::new();
+            for name in &r.pdf {
+                if let Some(i) = self.find(name) {
+                    if !chain.contains(&i) {
+                        chain.push(i);
+                    }
+                }
+            }
+            if chain.is_empty() {
+                return Err(Diagnostic::input(
+                    Code::Font,
+                    format!("font role `{role}`: none of {} is bundled or installed", r.pdf.join(", ")),
+                )
+                .with_hint("add a font that has one of these names with --font-dir, or change [fonts] in style.toml"));
+            }
+            out.roles.insert(role.clone(), chain);
+        }
+        Ok(out)
+    }
+
+    fn find(&self, name: &str) -> Option<FaceIdx> {
+        let by_ps = self
+            .slots
+            .iter()
+            .position(|s| s.ps_name == name || s.stem == name);
+        by_ps.or_else(|| {
+            let family = |s: &Slot| s.families.iter().any(|f| f.eq_ignore_ascii_case(name));
+            let regular = self.slots.iter().position(|s| family(s) && s.regular);
+            regular.or_else(|| self.slots.iter().position(family))
+        })
+    }
+
+    /// The parsed face, parsing it on first use.
+    pub fn face(&self, idx: FaceIdx) -> Result<Arc<Face>, Diagnostic> {
+        let slot = &self.slots[idx];
+        let loaded = slot.face.get_or_init(|| {
+            let parsed = self
+                .db
+                .with_face_data(slot.id, |bytes, index| {
+                    let mut warnings = Vec::new();
+                    ParsedFont::from_bytes(bytes, index as usize, &mut warnings)
+                })
+                .flatten()
+                .ok_or_else(|| format!("cannot read or parse the font {}", slot.ps_name))?;
+            let units_per_em = f64::from(parsed.pdf_font_metrics.units_per_em.max(1));
+            Ok(Arc::new(Face {
+                parsed,
+                units_per_em,
+                name: slot.ps_name.clone(),
+            }))
+        });
+        loaded.clone().map_err(|m| Diagnostic::input(Code::Font, m))
+    }
+
+    /// The PostScript name of a face, without parsing it.
+    pub fn name(&self, idx: FaceIdx) -> &str {
+        &self.slots[idx].ps_name
+    }
+
+    /// The first face of `chain` that has a glyph for `c`: (face, glyph id,
+    /// advance in em). `None` when no face of the chain has it.
+    pub fn glyph(
+        &self,
+        chain: &[FaceIdx],
+        c: char,
+    ) -> Result<Option<(FaceIdx, u16, f64)>, Diagnostic> {
+        for &idx in chain {
+            let face = self.face(idx)?;
+            if let Some(gid) = face.parsed.lookup_glyph_index(c as u32).filter(|g| *g != 0) {
+                let advance =
+                    f64::from(face.parsed.get_horizontal_advance(gid)) / face.units_per_em;
+                return Ok(Some((idx, gid, advance)));
+            }
+        }
+        Ok(None)
+    }
+}
+
+fn stem_of(source: &Source) -> String {
+    let path: Option<&Path> = match source {
+        Source::File(p) => Some(p),
+        Source::SharedFile(p, _) => Some(p),
+        Source::Binary(_) => None,
+    };
+    path.and_then(Path::file_stem)
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// One process-wide book of the bundled and system fonts, built on first
+/// use: fonts are read and parsed once per process, however many engines
+/// and reports there are.
+pub fn shared_default() -> Result<Arc<FontBook>, Diagnostic> {
+    static BOOK: OnceLock<Result<Arc<FontBook>, Diagnostic>> = OnceLock::new();
+    BOOK.get_or_init(|| {
+        FontBook::new(&FontOptions {
+            dirs: Vec::new(),
+            system: true,
+        })
+        .map(Arc::new)
+    })
+    .clone()
+}

@@ -1,0 +1,466 @@
+//! The flow: blocks onto pages (the *finalize* step).
+//!
+//! In: the document's blocks. Out: [`Laid`] pages. Implements the page
+//! rules of GB/T 9704 and of good book typesetting:
+//! - body lines on the document grid (28 characters, 28.95 pt pitch);
+//! - the title centred, a long line broken into balanced lines, at a
+//!   `<wbr/>` hint when there is one (7.3.1);
+//! - no single line of a paragraph alone at the foot or top of a page
+//!   (orphans and widows);
+//! - a heading never alone at the foot of a page (kept with what follows);
+//! - table rows never split; header rows repeated on every page;
+//! - 署名 centred over 成文日期, the date 右空四字 (7.3.5);
+//! - page numbers "— N —" 7 mm below the 版心, odd right, even left (7.5).
+
+use super::linebreak::{break_lines, place, Line, LineAlign};
+use super::shape::{shape, width, Glyph};
+use super::table::{push_runs, Measured};
+use super::{Item, Laid, LaidPage};
+use crate::diag::Diagnostic;
+use crate::doc::{plain, Align, Block, Document, Page, ParaStyle, Span, Table};
+use crate::fonts::{Chains, FontBook};
+use crate::units::Length;
+
+/// Where the baseline sits in a line: the em box centred in the pitch,
+/// with the ideographic baseline 0.12 em above the box's bottom (the
+/// usual CJK font design: ascent 0.88, descent 0.12).
+fn baseline_in(pitch: Length, size: Length) -> Length {
+    pitch / 2.0 + size * 0.38
+}
+
+#[derive(Debug)]
+pub struct Flow<'a> {
+    doc: &'a Document,
+    book: &'a FontBook,
+    chains: &'a Chains,
+    page: &'a Page,
+    pages: Vec<LaidPage>,
+    cur: LaidPage,
+    /// Distance from the top of the text block.
+    y: Length,
+    outline: Vec<(String, usize)>,
+    /// The document grid: a wide character of the body size advances by
+    /// `text_width / chars`.
+    grid_pitch: Length,
+}
+
+/// A paragraph's lines, ready to place.
+struct Para {
+    glyphs: Vec<Glyph>,
+    lines: Vec<Line>,
+    style: ParaStyle,
+}
+
+impl<'a> Flow<'a> {
+    pub fn new(doc: &'a Document, book: &'a FontBook, chains: &'a Chains) -> Flow<'a> {
+        let page = &doc.page;
+        let grid_pitch = page.text_width / f64::from(page.chars.max(1));
+        Flow {
+            doc,
+            book,
+            chains,
+            page,
+            pages: Vec::new(),
+            cur: LaidPage::default(),
+            y: Length::ZERO,
+            outline: Vec::new(),
+            grid_pitch,
+        }
+    }
+
+    pub fn run(mut self) -> Result<Laid, Diagnostic> {
+        let blocks = &self.doc.blocks;
+        for (i, block) in blocks.iter().enumerate() {
+            match block {
+                Block::Title { lines, style } => self.title(lines, style)?,
+                Block::Heading {
+                    spans,
+                    style,
+                    outline,
+                    ..
+                } => {
+                    let para = self.para(spans, style)?;
+                    let keep = self.min_start(blocks.get(i + 1))?;
+                    let need =
+                        style.space_before + style.line_pitch * para.lines.len() as f64 + keep;
+                    if self.y > Length::ZERO && self.y + need > self.page.text_height {
+                        self.new_page();
+                    }
+                    if *outline {
+                        self.outline.push((plain(spans), self.pages.len()));
+                    }
+                    self.place_para(&para);
+                }
+                Block::Paragraph { spans, style } => {
+                    let para = self.para(spans, style)?;
+                    self.place_para(&para);
+                }
+                Block::Signature { unit, date, style } => self.signature(unit, date, style)?,
+                Block::PageBreak => self.new_page(),
+                Block::Table(t) => self.table(t)?,
+            }
+        }
+        self.pages.push(std::mem::take(&mut self.cur));
+        self.page_numbers()?;
+        Ok(Laid {
+            width: self.page.width,
+            height: self.page.height,
+            pages: self.pages,
+            outline: self.outline,
+        })
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(std::mem::take(&mut self.cur));
+        self.y = Length::ZERO;
+    }
+
+    fn room(&self) -> Length {
+        self.page.text_height - self.y
+    }
+
+    /// The grid factor for a style: body-sized text keeps to the grid.
+    fn wide_pitch(&self, style: &ParaStyle) -> Option<f64> {
+        Some(self.grid_pitch / style.text.size).filter(|k| (0.8..=1.0).contains(k))
+    }
+
+    fn para(&self, spans: &[Span], style: &ParaStyle) -> Result<Para, Diagnostic> {
+        let glyphs = shape(spans, self.book, self.chains, self.wide_pitch(style))?;
+        let w = self.page.text_width;
+        let lines = break_lines(&glyphs, w - style.first_line_indent, w);
+        Ok(Para {
+            glyphs,
+            lines,
+            style: style.clone(),
+        })
+    }
+
+    /// The room the next block needs at the foot of a page for a heading
+    /// not to be left alone there: two lines, or a table's header and
+    /// first row.
+    fn min_start(&self, next: Option<&Block>) -> Result<Length, Diagnostic> {
+        Ok(match next {
+            Some(Block::Paragraph { style, .. } | Block::Heading { style, .. }) => {
+                style.space_before + style.line_pitch * 2.0
+            }
+            Some(Block::Table(t)) => {
+                let m = Measured::new(t, self.book, self.chains)?;
+                let first = (m.header_rows + 1).min(m.heights.len());
+                m.heights[..first].iter().copied().sum()
+            }
+            _ => Length::ZERO,
+        })
+    }
+
+    /// Places a paragraph's lines, moving to a new page as they fill, never
+    /// leaving one line of it alone at the foot or the top of a page.
+    fn place_para(&mut self, p: &Para) {
+        let pitch = p.style.line_pitch;
+        if self.y > Length::ZERO {
+            self.y += p.style.space_before;
+        }
+        let mut next = 0;
+        let n = p.lines.len();
+        while next < n {
+            let fit = ((self.room() + Length::pt(0.01)) / pitch).floor().max(0.0) as usize;
+            let left = n - next;
+            let mut take = fit.min(left);
+            if take < left {
+                // Orphan: the paragraph's first line alone at the foot.
+                if next == 0 && take == 1 && left > 1 {
+                    take = 0;
+                }
+                // Widow: its last line alone at the top of the next page.
+                if left - take == 1 && take >= 1 {
+                    take -= 1;
+                    if next == 0 && take == 1 {
+                        take = 0;
+                    }
+                }
+            }
+            if take == 0 {
+                if self.y == Length::ZERO {
+                    take = 1; // a page too short for a line: place it anyway
+                } else {
+                    self.new_page();
+                    continue;
+                }
+            }
+            for k in next..next + take {
+                self.place_line(p, k);
+                self.y += pitch;
+            }
+            next += take;
+            if next < n {
+                self.new_page();
+            }
+        }
+        self.y += p.style.space_after;
+    }
+
+    fn place_line(&mut self, p: &Para, k: usize) {
+        let line = &p.lines[k];
+        let indent = if k == 0 {
+            p.style.first_line_indent
+        } else {
+            Length::ZERO
+        };
+        let avail = self.page.text_width - indent;
+        let xs = place(&p.glyphs, line, avail, line_align(p.style.align));
+        let baseline =
+            self.page.margin_top + self.y + baseline_in(p.style.line_pitch, p.style.text.size);
+        let x0 = self.page.margin_left + indent;
+        push_runs(
+            &p.glyphs[line.start..line.end],
+            &xs,
+            x0,
+            baseline,
+            &mut self.cur.items,
+        );
+    }
+
+    /// The title: each given line centred; a line wider than the measure
+    /// broken into balanced lines (GB/T 9704 7.3.1: 回行时要做到词意完整，
+    /// 排列对称).
+    fn title(&mut self, lines: &[Vec<Span>], style: &ParaStyle) -> Result<(), Diagnostic> {
+        let w = self.page.text_width;
+        let mut all = Vec::new();
+        for spans in lines {
+            let glyphs = shape(spans, self.book, self.chains, None)?;
+            for range in balanced(&glyphs, w) {
+                all.push(glyphs[range].to_vec());
+            }
+        }
+        if self.y > Length::ZERO {
+            self.y += style.space_before;
+        }
+        for glyphs in all {
+            if self.room() < style.line_pitch && self.y > Length::ZERO {
+                self.new_page();
+            }
+            let line = Line {
+                start: 0,
+                end: glyphs.len(),
+                width: width(&glyphs),
+                last: true,
+                compress: Length::ZERO,
+            };
+            let xs = place(&glyphs, &line, w, LineAlign::Center);
+            let baseline =
+                self.page.margin_top + self.y + baseline_in(style.line_pitch, style.text.size);
+            push_runs(
+                &glyphs,
+                &xs,
+                self.page.margin_left,
+                baseline,
+                &mut self.cur.items,
+            );
+            self.y += style.line_pitch;
+        }
+        self.y += style.space_after;
+        Ok(())
+    }
+
+    /// 署名 and 成文日期 (GB/T 9704 7.3.5): the date right-aligned four
+    /// characters in from the right edge, the unit centred over it (moved
+    /// left if it would pass two characters from the edge).
+    fn signature(
+        &mut self,
+        unit: &[Span],
+        date: &[Span],
+        style: &ParaStyle,
+    ) -> Result<(), Diagnostic> {
+        let pitch = style.line_pitch;
+        let k = self.wide_pitch(style);
+        let unit = shape(unit, self.book, self.chains, k)?;
+        let date = shape(date, self.book, self.chains, k)?;
+        let ch = self.grid_pitch;
+        let right = self.page.margin_left + self.page.text_width;
+        let date_x = right - ch * 4.0 - width(&date);
+        let centre = date_x + width(&date) / 2.0;
+        let unit_x = (centre - width(&unit) / 2.0).min(right - ch * 2.0 - width(&unit));
+        let need = style.space_before + pitch * 2.0;
+        if self.y + need > self.page.text_height && self.y > Length::ZERO {
+            self.new_page();
+        }
+        if self.y > Length::ZERO {
+            self.y += style.space_before;
+        }
+        for (glyphs, x) in [(unit, unit_x), (date, date_x)] {
+            let line = Line {
+                start: 0,
+                end: glyphs.len(),
+                width: width(&glyphs),
+                last: true,
+                compress: Length::ZERO,
+            };
+            let xs = place(&glyphs, &line, width(&glyphs), LineAlign::Left);
+            let baseline = self.page.margin_top + self.y + baseline_in(pitch, style.text.size);
+            push_runs(&glyphs, &xs, x, baseline, &mut self.cur.items);
+            self.y += pitch;
+        }
+        self.y += style.space_after;
+        Ok(())
+    }
+
+    /// A table, row by row: rows never split, header rows repeated at the
+    /// top of every page the table continues on, and never left alone.
+    fn table(&mut self, t: &Table) -> Result<(), Diagnostic> {
+        let m = Measured::new(t, self.book, self.chains)?;
+        let x = self.page.margin_left + (self.page.text_width - m.width()).max(Length::ZERO) / 2.0;
+        let header: Vec<usize> = (0..m.header_rows.min(m.heights.len())).collect();
+        let header_h: Length = header.iter().map(|&r| m.heights[r]).sum();
+        let rows = m.heights.len();
+        let mut next = header.len();
+        if next >= rows {
+            self.place_rows(&m, &header, x);
+            return Ok(());
+        }
+        while next < rows {
+            let first_h = m.heights[next];
+            if self.y > Length::ZERO && header_h + first_h > self.room() {
+                self.new_page();
+            }
+            let start = next;
+            let mut used = header_h;
+            while next < rows
+                && (used + m.heights[next] <= self.room() + Length::pt(0.01) || next == start)
+            {
+                used += m.heights[next];
+                next += 1;
+            }
+            // A row that keeps with the next (a group's heading) does not
+            // end a page: it moves over with what follows it.
+            let mut end = next;
+            while end < rows && end > start && m.keep_with_next[end - 1] {
+                end -= 1;
+            }
+            // Nor does a page break cut a cell spanning rows where one of
+            // its pieces would be too short for its label: the break moves
+            // up to the row the cell starts in.
+            while end > start && end < rows {
+                let cut = m.spanning(end).find(|&i| {
+                    let c = &m.cells[i];
+                    let above: Length = m.heights[c.row.max(start)..end].iter().copied().sum();
+                    let below: Length = m.heights[end..c.row + c.rowspan].iter().copied().sum();
+                    (above < m.need(i) || below < m.need(i)) && c.row > start
+                });
+                match cut {
+                    Some(i) => end = m.cells[i].row,
+                    None => break,
+                }
+            }
+            if end == start && next < rows && self.y > Length::ZERO {
+                next = start;
+                self.new_page();
+                continue;
+            }
+            if end > start {
+                next = end;
+            }
+            let visible: Vec<usize> = header.iter().copied().chain(start..next).collect();
+            self.place_rows(&m, &visible, x);
+            if next < rows {
+                self.new_page();
+            }
+        }
+        Ok(())
+    }
+
+    fn place_rows(&mut self, m: &Measured, visible: &[usize], x: Length) {
+        let top = self.page.margin_top + self.y;
+        self.cur.items.extend(m.draw(visible, x, top));
+        self.y += visible.iter().map(|&r| m.heights[r]).sum();
+    }
+
+    /// "— N —" (GB/T 9704 7.5): 7 mm below the text block, odd pages at the
+    /// right and even pages at the left, each inset one character.
+    fn page_numbers(&mut self) -> Result<(), Diagnostic> {
+        let Some(pn) = self.page.page_number.clone() else {
+            return Ok(());
+        };
+        let text_bottom = self.page.margin_top + self.page.text_height;
+        // The dash sits about 0.3 em above the baseline: put it 7 mm down.
+        let baseline = text_bottom + pn.below_text + pn.text.size * 0.3;
+        let (left, right) = (
+            self.page.margin_left,
+            self.page.margin_left + self.page.text_width,
+        );
+        for (i, page) in self.pages.iter_mut().enumerate() {
+            let n = i + 1;
+            let text = pn.format.replace("{n}", &n.to_string());
+            let span = Span {
+                text,
+                style: pn.text.clone(),
+                class: None,
+            };
+            let glyphs = shape(std::slice::from_ref(&span), self.book, self.chains, None)?;
+            let w = width(&glyphs);
+            let x = match (pn.outside, n % 2 == 1) {
+                (false, _) => left + (self.page.text_width - w) / 2.0,
+                (true, true) => right - pn.inset - w,
+                (true, false) => left + pn.inset,
+            };
+            let line = Line {
+                start: 0,
+                end: glyphs.len(),
+                width: w,
+                last: true,
+                compress: Length::ZERO,
+            };
+            let xs = place(&glyphs, &line, w, LineAlign::Left);
+            let mut items: Vec<Item> = Vec::new();
+            push_runs(&glyphs, &xs, x, baseline, &mut items);
+            page.items.extend(items);
+        }
+        Ok(())
+    }
+}
+
+fn line_align(a: Align) -> LineAlign {
+    match a {
+        Align::Left => LineAlign::Left,
+        Align::Center => LineAlign::Center,
+        Align::Right => LineAlign::Right,
+        Align::Justify => LineAlign::Justify,
+    }
+}
+
+/// Splits a title line that is wider than `w` into lines of nearly equal
+/// width: at a `<wbr/>` hint if one gives lines that fit, else at the
+/// break opportunities, with the narrowest measure that keeps the fewest
+/// lines, so that no line is left with a character or two.
+fn balanced(glyphs: &[Glyph], w: Length) -> Vec<std::ops::Range<usize>> {
+    let total = width(glyphs);
+    if total <= w {
+        return std::iter::once(0..glyphs.len()).collect();
+    }
+    let hints: Vec<usize> = glyphs
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.is_hint())
+        .map(|(i, _)| i)
+        .collect();
+    let best_hint = hints
+        .iter()
+        .map(|&i| (i, width(&glyphs[..i]), width(&glyphs[i + 1..])))
+        .filter(|(_, a, b)| *a <= w && *b <= w)
+        .min_by(|x, y| {
+            (x.1 - x.2)
+                .abs()
+                .to_pt()
+                .total_cmp(&(y.1 - y.2).abs().to_pt())
+        });
+    if let Some((i, _, _)) = best_hint {
+        return vec![0..i, i + 1..glyphs.len()];
+    }
+    let n = break_lines(glyphs, w, w).len();
+    let mut trial = total / n as f64;
+    loop {
+        let lines = break_lines(glyphs, trial, trial);
+        if lines.len() <= n || trial >= w {
+            return lines.iter().map(|l| l.start..l.end).collect();
+        }
+        trial = (trial + Length::pt(1.0)).min(w);
+    }
+}

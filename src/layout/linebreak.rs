@@ -1,0 +1,391 @@
+//! Breaking a paragraph into lines, and justifying them.
+//!
+//! In: glyphs and the widths available (the first line may be indented).
+//! Out: [`Line`]s (glyph ranges with their width, and how much the last
+//! punctuation is compressed) and, per line, the x offset of every glyph.
+//!
+//! Break opportunities follow UAX #14 (unicode-linebreak) for Latin words
+//! and numbers, which never split, and the Chinese rules of GB/T 15834 and
+//! clreq (W3C, "Requirements for Chinese Text Layout" §3.1.7 禁则) between
+//! wide characters: a line never starts with a closing or pause mark and
+//! never ends with an opening mark. Lines are filled first-fit, as Chinese
+//! typesetting does; a full-width mark that would start the next line may
+//! instead end this one, compressed by up to half a character (clreq
+//! §3.1.7, 行尾点号压缩).
+
+use super::shape::Glyph;
+use crate::units::Length;
+use unicode_linebreak::{linebreaks, BreakOpportunity};
+
+/// Marks that may not start a line (clreq 行首禁则; GB/T 15834 4.1–4.2):
+/// pause and stop marks, closing brackets and quotes, and the percent sign.
+pub const NO_LINE_START: &str = "，。、；：？！）》〉」』】〕〗〙〛”’…‥％%．｝］〞";
+
+/// Marks that may not end a line (clreq 行尾禁则): opening brackets and
+/// quotes.
+pub const NO_LINE_END: &str = "（《〈「『【〔〖〘〚“‘（｛［〝";
+
+/// Full-width marks whose glyph sits in one half of the em box, so that
+/// the other half may be removed at the end of a line (clreq 3.1.7).
+pub const COMPRESSIBLE_AT_END: &str = "，。、；：？！）》〉」』】〕”’";
+
+/// A line: glyphs `start..end` of the paragraph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub start: usize,
+    pub end: usize,
+    /// The natural width of its glyphs, trailing spaces excluded.
+    pub width: Length,
+    /// Ends at a forced break or the paragraph's end: not justified.
+    pub last: bool,
+    /// How much the final mark is compressed to make the line fit.
+    pub compress: Length,
+}
+
+/// Whether a break is allowed before each glyph (index 0 unused): UAX #14
+/// between non-wide characters, the Chinese rules around wide ones.
+pub fn opportunities(glyphs: &[Glyph]) -> Vec<bool> {
+    let text: String = glyphs.iter().map(|g| g.c).collect();
+    // UAX #14 speaks in byte offsets: map them to glyph indices.
+    let mut byte_to_idx = vec![usize::MAX; text.len() + 1];
+    for (i, (b, _)) in text.char_indices().enumerate() {
+        byte_to_idx[b] = i;
+    }
+    byte_to_idx[text.len()] = glyphs.len();
+    let mut uax = vec![false; glyphs.len() + 1];
+    for (b, op) in linebreaks(&text) {
+        if matches!(op, BreakOpportunity::Allowed | BreakOpportunity::Mandatory) {
+            uax[byte_to_idx[b]] = true;
+        }
+    }
+    let mut out = vec![false; glyphs.len()];
+    for i in 1..glyphs.len() {
+        let (a, b) = (&glyphs[i - 1], &glyphs[i]);
+        out[i] = if a.is_hint() || a.is_newline() {
+            true
+        } else if b.is_newline()
+            || b.is_hint()
+            || NO_LINE_START.contains(b.c)
+            || NO_LINE_END.contains(a.c)
+        {
+            // Breaks come after a hint or newline, never before; and the
+            // 禁则 of clreq.
+            false
+        } else if a.c == b.c && matches!(a.c, '—' | '…') {
+            // ——, …… are one mark of two characters (GB/T 15834 4.13, 4.11).
+            false
+        } else if a.wide || b.wide {
+            true
+        } else {
+            uax[i]
+        };
+    }
+    out
+}
+
+/// Fills lines first-fit. `first` is the width of the first line, `rest`
+/// of the others.
+pub fn break_lines(glyphs: &[Glyph], first: Length, rest: Length) -> Vec<Line> {
+    let allowed = opportunities(glyphs);
+    let mut lines = Vec::new();
+    let mut start = 0;
+    while start < glyphs.len() {
+        let avail = if lines.is_empty() { first } else { rest };
+        let line = next_line(glyphs, &allowed, start, avail);
+        start = line.end;
+        // A forced break or spaces at a break belong to no line.
+        while start < glyphs.len() && (glyphs[start].is_space() || glyphs[start].is_newline()) {
+            let newline = glyphs[start].is_newline();
+            start += 1;
+            if newline {
+                break;
+            }
+        }
+        lines.push(line);
+    }
+    if let Some(last) = lines.last_mut() {
+        last.last = true;
+    }
+    lines
+}
+
+/// The line starting at `start`.
+fn next_line(glyphs: &[Glyph], allowed: &[bool], start: usize, avail: Length) -> Line {
+    let mut width = Length::ZERO;
+    // The last allowed break seen: (end index, width before it).
+    let mut last_break: Option<(usize, Length)> = None;
+    let epsilon = Length::pt(0.01);
+    for i in start..glyphs.len() {
+        let g = &glyphs[i];
+        if i > start && allowed[i] {
+            last_break = Some((i, trimmed(glyphs, start, i)));
+        }
+        if g.is_newline() {
+            return Line {
+                start,
+                end: i,
+                width,
+                last: true,
+                compress: Length::ZERO,
+            };
+        }
+        let next = width + g.advance;
+        if next > avail + epsilon && !g.is_space() {
+            // The mark may end this line compressed instead of starting
+            // the next, if a break is allowed after it.
+            let can_end_here = i + 1 >= glyphs.len() || allowed[i + 1];
+            if COMPRESSIBLE_AT_END.contains(g.c)
+                && can_end_here
+                && next - g.advance * 0.5 <= avail + epsilon
+            {
+                return Line {
+                    start,
+                    end: i + 1,
+                    width: next,
+                    last: false,
+                    compress: next - avail,
+                };
+            }
+            return match last_break {
+                Some((end, w)) => Line {
+                    start,
+                    end,
+                    width: w,
+                    last: false,
+                    compress: Length::ZERO,
+                },
+                // No break fits: force one (a run wider than the line).
+                None => {
+                    let end = if i > start { i } else { i + 1 };
+                    let w = trimmed(glyphs, start, end);
+                    Line {
+                        start,
+                        end,
+                        width: w,
+                        last: false,
+                        compress: Length::ZERO,
+                    }
+                }
+            };
+        }
+        width = next;
+    }
+    Line {
+        start,
+        end: glyphs.len(),
+        width: trimmed(glyphs, start, glyphs.len()),
+        last: true,
+        compress: Length::ZERO,
+    }
+}
+
+/// Width of `start..end` without trailing spaces.
+fn trimmed(glyphs: &[Glyph], start: usize, end: usize) -> Length {
+    let mut end = end;
+    while end > start && glyphs[end - 1].is_space() {
+        end -= 1;
+    }
+    glyphs[start..end].iter().map(|g| g.advance).sum()
+}
+
+/// Horizontal alignment of one line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineAlign {
+    Left,
+    Center,
+    Right,
+    /// Flush to both edges: the slack spread over the gaps between
+    /// characters (clreq §3.2.3, 两端对齐), never inside a Latin word or a
+    /// number.
+    Justify,
+}
+
+/// The x offset of each glyph of a line from the line's left edge, for a
+/// line `avail` wide. Trailing spaces get no position that matters.
+pub fn place(glyphs: &[Glyph], line: &Line, avail: Length, align: LineAlign) -> Vec<Length> {
+    let g = &glyphs[line.start..line.end];
+    let natural = line.width - line.compress;
+    let slack = avail - natural;
+    let (mut x, gap) = match align {
+        LineAlign::Left => (Length::ZERO, Length::ZERO),
+        LineAlign::Center => (slack / 2.0, Length::ZERO),
+        LineAlign::Right => (slack, Length::ZERO),
+        LineAlign::Justify if line.last || slack <= Length::ZERO => (Length::ZERO, Length::ZERO),
+        LineAlign::Justify => {
+            let gaps = (1..visible_len(g))
+                .filter(|&k| expandable(&g[k - 1], &g[k]))
+                .count();
+            (
+                Length::ZERO,
+                if gaps > 0 {
+                    slack / gaps as f64
+                } else {
+                    Length::ZERO
+                },
+            )
+        }
+    };
+    let mut out = Vec::with_capacity(g.len());
+    for (k, glyph) in g.iter().enumerate() {
+        if k > 0 && gap > Length::ZERO && k < visible_len(g) && expandable(&g[k - 1], glyph) {
+            x += gap;
+        }
+        out.push(x);
+        x += glyph.advance;
+    }
+    out
+}
+
+/// The number of glyphs before trailing spaces.
+fn visible_len(g: &[Glyph]) -> usize {
+    g.iter().rposition(|x| !x.is_space()).map_or(0, |i| i + 1)
+}
+
+/// Whether the gap between two glyphs may widen: next to a wide character
+/// or a space, but not inside a Latin word or a number.
+fn expandable(a: &Glyph, b: &Glyph) -> bool {
+    a.wide || b.wide || a.is_space() || b.is_space()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glyphs(text: &str) -> Vec<Glyph> {
+        text.chars()
+            .map(|c| {
+                let wide = crate::markup::text::is_wide(c);
+                let em = if wide {
+                    1.0
+                } else if c == ' ' {
+                    0.25
+                } else {
+                    0.5
+                };
+                Glyph {
+                    c,
+                    face: 0,
+                    gid: 1,
+                    size: Length::pt(10.0),
+                    bold: false,
+                    advance: Length::pt(10.0 * em),
+                    natural: Length::pt(10.0 * em),
+                    wide,
+                }
+            })
+            .collect()
+    }
+
+    fn lines(text: &str, chars: f64) -> Vec<String> {
+        let g = glyphs(text);
+        let w = Length::pt(10.0 * chars);
+        break_lines(&g, w, w)
+            .iter()
+            .map(|l| g[l.start..l.end].iter().map(|x| x.c).collect())
+            .collect()
+    }
+
+    #[test]
+    fn chinese_breaks_between_any_two_characters() {
+        assert_eq!(lines("一二三四五六七八", 3.0), ["一二三", "四五六", "七八"]);
+    }
+
+    #[test]
+    fn no_line_starts_with_a_pause_mark() {
+        // “，” would start line 2: it ends line 1, compressed by half.
+        assert_eq!(lines("一二三，四五六", 3.5), ["一二三，", "四五六"]);
+        // No room even compressed: the character before it moves down too.
+        assert_eq!(lines("一二三，四五六", 3.0), ["一二", "三，四", "五六"]);
+        // Two marks cannot both be compressed in.
+        for line in lines("一二三。”四五", 3.5) {
+            assert!(
+                !NO_LINE_START.contains(line.chars().next().unwrap_or('x')),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn no_line_ends_with_an_opening_mark() {
+        let l = lines("一二《三四》五", 3.0);
+        assert_eq!(l, ["一二", "《三", "四》五"]);
+        for line in lines("甲乙丙（丁）戊“己”庚", 3.0) {
+            assert!(
+                !NO_LINE_END.contains(line.chars().last().unwrap_or('x')),
+                "{line}"
+            );
+            assert!(
+                !NO_LINE_START.contains(line.chars().next().unwrap_or('x')),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn percent_and_close_quote_stay_with_what_precedes() {
+        for l in lines("占比达到98.5%，“图解”“视频”等形式", 5.0) {
+            let first = l.chars().next().unwrap_or('x');
+            assert!(!NO_LINE_START.contains(first), "line starts with {first}");
+            let last = l.chars().last().unwrap_or('x');
+            assert!(!NO_LINE_END.contains(last), "line ends with {last}");
+        }
+    }
+
+    #[test]
+    fn numbers_and_latin_words_never_split() {
+        let l = lines("我镇2020年信息更新", 3.0);
+        assert!(l.iter().any(|x| x.contains("2020")), "{l:?}");
+        let l = lines("网址www.example.gov.cn联系", 6.0);
+        assert!(l.iter().all(|x| !x.ends_with("www.exa")), "{l:?}");
+    }
+
+    #[test]
+    fn a_run_wider_than_the_line_is_force_broken() {
+        let l = lines("abcdefghijklmnopqrstuvwxyz", 3.0);
+        assert!(l.len() > 1);
+        let g = glyphs("abcdefghijklmnopqrstuvwxyz");
+        let w = Length::pt(30.0);
+        for line in break_lines(&g, w, w) {
+            assert!(line.width <= w + Length::pt(0.01), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn justified_lines_are_flush_and_the_last_is_not() {
+        let g = glyphs("一二三四五六七八九十，甲乙");
+        let w = Length::pt(105.0);
+        let ls = break_lines(&g, w, w);
+        let first = &ls[0];
+        let xs = place(&g, first, w, LineAlign::Justify);
+        let end = xs[xs.len() - 1] + g[first.end - 1].advance - first.compress;
+        assert!((end - w).abs() < Length::pt(0.01), "flush right: {end}");
+        assert_eq!(
+            first.compress,
+            Length::pt(5.0),
+            "the full stop compressed by half"
+        );
+        let last = ls.last().expect("a line");
+        let xs = place(&g, last, w, LineAlign::Justify);
+        assert_eq!(xs[1] - xs[0], Length::pt(10.0), "last line not stretched");
+    }
+
+    #[test]
+    fn no_gap_is_added_inside_a_number() {
+        let g = glyphs("共2020件");
+        let line = Line {
+            start: 0,
+            end: g.len(),
+            width: Length::pt(40.0),
+            last: false,
+            compress: Length::ZERO,
+        };
+        let xs = place(&g, &line, Length::pt(60.0), LineAlign::Justify);
+        assert_eq!(xs[2] - xs[1], Length::pt(5.0), "2→0 stays tight");
+        assert!(xs[1] - xs[0] > Length::pt(10.0), "共→2 widens");
+    }
+
+    #[test]
+    fn forced_breaks_end_lines() {
+        assert_eq!(lines("商业\n企业", 10.0), ["商业", "企业"]);
+    }
+}

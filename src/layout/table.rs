@@ -1,0 +1,373 @@
+//! Tables: measuring rows, and drawing a run of rows onto a page.
+//!
+//! In: a [`Table`] of the document tree, fonts and chains. Out: a
+//! [`Measured`] table (column edges, row heights, each cell's text shaped)
+//! and, for any run of rows the flow puts on a page, the items that draw
+//! it: each cell's text centred in its box, and the rules. Rules are
+//! collected per grid edge and merged, so every edge is drawn once and a
+//! merged cell shows no inner line. A cell spanning rows cut by a page
+//! break is drawn as a piece on each page, its label on both (typst issue
+//! 4707 is the failure this avoids).
+
+use super::linebreak::{break_lines, place, LineAlign};
+use super::shape::{shape, Glyph};
+use super::{Item, PlacedGlyph, Rule, TextRun};
+use crate::diag::Diagnostic;
+use crate::doc::{Align, Cell, ParaStyle, Table, VAlign};
+use crate::fonts::{Chains, FontBook};
+use crate::units::Length;
+
+/// A table ready to draw.
+#[derive(Debug, Clone)]
+pub struct Measured {
+    /// Column edges from the table's left edge, `cols + 1` of them.
+    pub edges: Vec<Length>,
+    pub heights: Vec<Length>,
+    pub cells: Vec<MCell>,
+    pub header_rows: usize,
+    pub keep_with_next: Vec<bool>,
+    pub rule: Length,
+    pub pad_x: Length,
+    pub pad_y: Length,
+    /// The cell (index into `cells`) owning each slot, row-major.
+    owner: Vec<usize>,
+    cols: usize,
+}
+
+/// A cell with its text shaped.
+#[derive(Debug, Clone)]
+pub struct MCell {
+    pub row: usize,
+    pub col: usize,
+    pub rowspan: usize,
+    pub colspan: usize,
+    pub cell: Cell,
+    pub glyphs: Vec<Glyph>,
+}
+
+/// Text laid out inside a cell's content box.
+struct Content {
+    /// Lines of (glyphs, x offsets), top to bottom.
+    lines: Vec<(Vec<Glyph>, Vec<Length>)>,
+    pitch: Length,
+    size: Length,
+}
+
+impl Content {
+    fn height(&self) -> Length {
+        self.pitch * self.lines.len() as f64
+    }
+}
+
+fn align(a: Align) -> LineAlign {
+    match a {
+        Align::Left => LineAlign::Left,
+        Align::Center => LineAlign::Center,
+        Align::Right => LineAlign::Right,
+        Align::Justify => LineAlign::Justify,
+    }
+}
+
+/// Lays a cell's glyphs into lines `width` wide; vertical cells one
+/// character per line.
+fn content(glyphs: &[Glyph], style: &ParaStyle, vertical: bool, width: Length) -> Content {
+    let pitch = style.line_pitch;
+    let size = style.text.size;
+    let lines = if vertical {
+        glyphs
+            .iter()
+            .filter(|g| !g.is_newline() && !g.is_hint() && !g.is_space())
+            .map(|g| (vec![g.clone()], vec![(width - g.advance) / 2.0]))
+            .collect()
+    } else {
+        break_lines(glyphs, width, width)
+            .iter()
+            .map(|l| {
+                let xs = place(glyphs, l, width, align(style.align));
+                (glyphs[l.start..l.end].to_vec(), xs)
+            })
+            .collect()
+    };
+    Content { lines, pitch, size }
+}
+
+impl Measured {
+    /// Measures a table: shapes every cell and sizes the rows so that each
+    /// cell's text fits (a cell spanning rows grows its last row).
+    pub fn new(t: &Table, book: &FontBook, chains: &Chains) -> Result<Measured, Diagnostic> {
+        let mut edges = vec![Length::ZERO];
+        for w in &t.columns {
+            let last = edges[edges.len() - 1];
+            edges.push(last + *w);
+        }
+        let (rows, cols) = (t.grid.rows, t.grid.cols);
+        let mut cells = Vec::new();
+        let mut owner = vec![usize::MAX; rows * cols];
+        for (r, c, cell) in t.grid.cells() {
+            let glyphs = shape(&cell.spans, book, chains, None)?;
+            for rr in r..r + cell.rowspan {
+                for cc in c..c + cell.colspan {
+                    owner[rr * cols + cc] = cells.len();
+                }
+            }
+            cells.push(MCell {
+                row: r,
+                col: c,
+                rowspan: cell.rowspan,
+                colspan: cell.colspan,
+                cell: cell.clone(),
+                glyphs,
+            });
+        }
+        let mut m = Measured {
+            edges,
+            heights: vec![t.min_row_height; rows],
+            cells,
+            header_rows: t.header_rows,
+            keep_with_next: t.keep_with_next.clone(),
+            rule: t.rule,
+            pad_x: t.pad_x,
+            pad_y: t.pad_y,
+            owner,
+            cols,
+        };
+        m.size_rows();
+        Ok(m)
+    }
+
+    fn inner_width(&self, c: &MCell) -> Length {
+        (self.edges[c.col + c.colspan] - self.edges[c.col] - self.pad_x * 2.0).max(Length::pt(1.0))
+    }
+
+    /// The height a cell needs, padding included.
+    pub fn need(&self, i: usize) -> Length {
+        let c = &self.cells[i];
+        content(
+            &c.glyphs,
+            &c.cell.style,
+            c.cell.vertical,
+            self.inner_width(c),
+        )
+        .height()
+            + self.pad_y * 2.0
+    }
+
+    /// The cells that span rows across the boundary before row `r`.
+    pub fn spanning(&self, r: usize) -> impl Iterator<Item = usize> + '_ {
+        (0..self.cells.len()).filter(move |&i| {
+            let c = &self.cells[i];
+            c.row < r && r < c.row + c.rowspan
+        })
+    }
+
+    fn size_rows(&mut self) {
+        let mut order: Vec<usize> = (0..self.cells.len()).collect();
+        order.sort_by_key(|&i| self.cells[i].rowspan);
+        for i in order {
+            let need = self.need(i);
+            let c = &self.cells[i];
+            let rows = c.row..c.row + c.rowspan;
+            let have: Length = self.heights[rows.clone()].iter().copied().sum();
+            if need > have {
+                self.heights[rows.end - 1] += need - have;
+            }
+        }
+    }
+
+    pub fn width(&self) -> Length {
+        self.edges[self.edges.len() - 1]
+    }
+
+    /// Draws rows `visible` (grid row indices, top to bottom, consecutive
+    /// within each run) with the table's left edge at `x` and its top at
+    /// `y`; returns the items.
+    pub fn draw(&self, visible: &[usize], x: Length, y: Length) -> Vec<Item> {
+        let mut items = Vec::new();
+        let mut tops = Vec::with_capacity(visible.len() + 1);
+        let mut yy = y;
+        for &r in visible {
+            tops.push(yy);
+            yy += self.heights[r];
+        }
+        tops.push(yy);
+        // The piece of each cell on this page: a cell and the visible run of
+        // its rows. Two runs of one cell (header, then body) are two pieces.
+        let piece = |k: usize, c: usize| -> (usize, usize) {
+            let owner = self.owner[visible[k] * self.cols + c];
+            let mut start = k;
+            while start > 0
+                && visible[start - 1] + 1 == visible[start]
+                && self.owner[visible[start - 1] * self.cols + c] == owner
+            {
+                start -= 1;
+            }
+            (owner, start)
+        };
+        let n = visible.len();
+        let mut drawn = std::collections::BTreeSet::new();
+        for k in 0..n {
+            for c in 0..self.cols {
+                let (owner, start) = piece(k, c);
+                if !drawn.insert((owner, start)) {
+                    continue;
+                }
+                let mut end = start + 1;
+                while end < n && piece(end, c) == (owner, start) {
+                    end += 1;
+                }
+                let cell = &self.cells[owner];
+                let x0 = x + self.edges[cell.col];
+                self.draw_text(cell, x0, tops[start], tops[end] - tops[start], &mut items);
+            }
+        }
+        self.draw_rules(visible, &piece, &tops, x, &mut items);
+        items
+    }
+
+    fn draw_text(
+        &self,
+        cell: &MCell,
+        x0: Length,
+        y0: Length,
+        height: Length,
+        items: &mut Vec<Item>,
+    ) {
+        let inner_w = self.inner_width(cell);
+        let inner_h = height - self.pad_y * 2.0;
+        let mut content = content(&cell.glyphs, &cell.cell.style, cell.cell.vertical, inner_w);
+        if content.height() > inner_h && cell.cell.vertical {
+            // A piece too short for its vertical label: set it across.
+            content = self::content(&cell.glyphs, &cell.cell.style, false, inner_w);
+        }
+        let mut scale = 1.0;
+        while content.height() > inner_h && scale > 0.5 {
+            // Still too short (a sliver of a cut cell): set it smaller
+            // rather than across the rules.
+            scale -= 0.1;
+            let glyphs: Vec<Glyph> = cell.glyphs.iter().map(|g| scaled(g, scale)).collect();
+            let mut style = cell.cell.style.clone();
+            style.text.size = style.text.size * scale;
+            style.line_pitch = style.line_pitch * scale;
+            content = self::content(&glyphs, &style, false, inner_w);
+        }
+        let free = (inner_h - content.height()).max(Length::ZERO);
+        let offset = match cell.cell.valign {
+            VAlign::Top => Length::ZERO,
+            VAlign::Middle => free / 2.0,
+            VAlign::Bottom => free,
+        };
+        let mut top = y0 + self.pad_y + offset;
+        for (glyphs, xs) in &content.lines {
+            let baseline = top + content.pitch / 2.0 + content.size * 0.38;
+            push_runs(glyphs, xs, x0 + self.pad_x, baseline, items);
+            top += content.pitch;
+        }
+    }
+
+    fn draw_rules(
+        &self,
+        visible: &[usize],
+        piece: &dyn Fn(usize, usize) -> (usize, usize),
+        tops: &[Length],
+        x: Length,
+        items: &mut Vec<Item>,
+    ) {
+        let n = visible.len();
+        let w = self.rule;
+        // Horizontal edges: above row k, at column c, where the pieces differ.
+        for (k, &y) in tops.iter().enumerate() {
+            let mut run: Option<usize> = None;
+            for c in 0..=self.cols {
+                let edge = c < self.cols && (k == 0 || k == n || piece(k - 1, c) != piece(k, c));
+                match (edge, run) {
+                    (true, None) => run = Some(c),
+                    (false, Some(s)) => {
+                        items.push(Item::Rule(Rule {
+                            x1: x + self.edges[s],
+                            y1: y,
+                            x2: x + self.edges[c],
+                            y2: y,
+                            width: w,
+                        }));
+                        run = None;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // Vertical edges: left of column c, at row k, where the pieces differ.
+        for c in 0..=self.cols {
+            let mut run: Option<usize> = None;
+            for k in 0..=n {
+                let edge = k < n && (c == 0 || c == self.cols || piece(k, c - 1) != piece(k, c));
+                match (edge, run) {
+                    (true, None) => run = Some(k),
+                    (false, Some(s)) => {
+                        let xx = x + self.edges[c];
+                        items.push(Item::Rule(Rule {
+                            x1: xx,
+                            y1: tops[s],
+                            x2: xx,
+                            y2: tops[k],
+                            width: w,
+                        }));
+                        run = None;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+fn scaled(g: &Glyph, k: f64) -> Glyph {
+    Glyph {
+        size: g.size * k,
+        advance: g.advance * k,
+        natural: g.natural * k,
+        ..g.clone()
+    }
+}
+
+/// Groups a line's glyphs into runs of one face, size and weight, skipping
+/// what is not drawn, and pushes them at `x0` on `baseline`.
+pub fn push_runs(
+    glyphs: &[Glyph],
+    xs: &[Length],
+    x0: Length,
+    baseline: Length,
+    items: &mut Vec<Item>,
+) {
+    let mut run: Option<TextRun> = None;
+    for (g, x) in glyphs.iter().zip(xs) {
+        if g.is_newline() || g.is_hint() || g.gid == 0 {
+            continue;
+        }
+        let placed = PlacedGlyph {
+            c: g.c,
+            gid: g.gid,
+            x: x0 + *x,
+            advance: g.natural,
+        };
+        match &mut run {
+            Some(r) if r.face == g.face && r.size == g.size && r.bold == g.bold => {
+                r.glyphs.push(placed)
+            }
+            _ => {
+                if let Some(r) = run.take() {
+                    items.push(Item::Text(r));
+                }
+                run = Some(TextRun {
+                    face: g.face,
+                    size: g.size,
+                    bold: g.bold,
+                    baseline,
+                    glyphs: vec![placed],
+                });
+            }
+        }
+    }
+    if let Some(r) = run {
+        items.push(Item::Text(r));
+    }
+}

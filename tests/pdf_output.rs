@@ -1,0 +1,273 @@
+//! The PDF as a reader gets it: read back with lopdf and poppler, not with
+//! nianbao's own structures. Fonts embedded and subset, metadata, outline,
+//! text in reading order, table grids rebuilt from the drawn rules equal to
+//! the official grids with every value in its cell, identical bytes for
+//! identical input. Tests that need poppler say they were skipped without it.
+
+mod common;
+
+use common::pdfread;
+use common::{goushi, root, shili};
+use nianbao::{Engine, OutputFormat, RenderOptions};
+use serde_json::Value;
+use std::path::PathBuf;
+
+fn pdf(data: &Value) -> Vec<u8> {
+    match Engine::new()
+        .expect("engine")
+        .render(data, OutputFormat::Pdf, RenderOptions::default())
+    {
+        Ok(r) => r.bytes,
+        Err(d) => panic!("{d}"),
+    }
+}
+
+fn write_temp(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("nianbao-pdf-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write");
+    path
+}
+
+fn skip(what: &str) -> bool {
+    if pdfread::have_poppler() {
+        return false;
+    }
+    eprintln!("skipped: {what} needs poppler-utils (pdftotext), which is not installed");
+    true
+}
+
+#[test]
+fn fonts_are_embedded_and_subset() {
+    let doc = lopdf::Document::load_mem(&pdf(&shili())).expect("a PDF lopdf reads");
+    let mut fonts = 0;
+    for (_, obj) in doc.objects.iter() {
+        let Ok(d) = obj.as_dict() else { continue };
+        if d.get(b"Type").ok().and_then(|t| t.as_name().ok()) != Some(b"FontDescriptor".as_slice())
+        {
+            continue;
+        }
+        fonts += 1;
+        let name = String::from_utf8_lossy(
+            d.get(b"FontName")
+                .and_then(|n| n.as_name())
+                .expect("FontName"),
+        )
+        .into_owned();
+        assert!(
+            name.len() > 7 && name.as_bytes()[6] == b'+',
+            "subset tag on {name}"
+        );
+        assert!(
+            d.has(b"FontFile3") || d.has(b"FontFile2") || d.has(b"FontFile"),
+            "{name} embedded"
+        );
+    }
+    assert!(
+        fonts >= 4,
+        "fang, hei, kai, song and the title face: {fonts}"
+    );
+}
+
+#[test]
+fn metadata_and_outline() {
+    let doc = lopdf::Document::load_mem(&pdf(&goushi())).expect("a PDF");
+    let info_id = doc
+        .trailer
+        .get(b"Info")
+        .and_then(|i| i.as_reference())
+        .expect("Info");
+    let info = doc.get_dictionary(info_id).expect("Info dictionary");
+    let text = |key: &[u8]| {
+        let bytes = info
+            .get(key)
+            .and_then(|v| v.as_str())
+            .expect("a string")
+            .to_vec();
+        let units: Vec<u16> = bytes[2..]
+            .chunks(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        String::from_utf16_lossy(&units)
+    };
+    assert_eq!(
+        text(b"Title"),
+        "缑氏镇人民政府2020年政府信息公开工作年度报告"
+    );
+    assert_eq!(text(b"Author"), "缑氏镇人民政府");
+    let catalog = doc.catalog().expect("catalog");
+    let outlines = doc
+        .get_dictionary(
+            catalog
+                .get(b"Outlines")
+                .and_then(|o| o.as_reference())
+                .expect("Outlines"),
+        )
+        .expect("dict");
+    assert_eq!(
+        outlines
+            .get(b"Count")
+            .and_then(|c| c.as_i64())
+            .expect("Count"),
+        6
+    );
+    let mut titles = Vec::new();
+    let mut next = outlines.get(b"First").and_then(|f| f.as_reference()).ok();
+    while let Some(id) = next {
+        let item = doc.get_dictionary(id).expect("item");
+        let raw = item
+            .get(b"Title")
+            .and_then(|t| t.as_str())
+            .expect("Title")
+            .to_vec();
+        let units: Vec<u16> = raw[2..]
+            .chunks(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        titles.push(String::from_utf16_lossy(&units));
+        next = item.get(b"Next").and_then(|n| n.as_reference()).ok();
+    }
+    assert_eq!(titles[0], "一、总体情况");
+    assert_eq!(titles[5], "六、其他需要报告的事项");
+}
+
+#[test]
+fn identical_input_gives_identical_bytes() {
+    let engine = Engine::new().expect("engine");
+    let a = engine
+        .render(&shili(), OutputFormat::Pdf, RenderOptions::default())
+        .expect("renders")
+        .bytes;
+    let _ = engine
+        .render(&goushi(), OutputFormat::Pdf, RenderOptions::default())
+        .expect("renders");
+    let b = engine
+        .render(&shili(), OutputFormat::Pdf, RenderOptions::default())
+        .expect("renders")
+        .bytes;
+    assert!(a == b, "the Nth render in one process gives the same bytes");
+    let dated = RenderOptions {
+        created: Some(1_700_000_000),
+        ..RenderOptions::default()
+    };
+    let c = engine
+        .render(&shili(), OutputFormat::Pdf, dated)
+        .expect("renders")
+        .bytes;
+    assert!(a != c, "the creation date is taken from the option");
+}
+
+/// Every prose paragraph of the data, whitespace removed.
+fn prose(data: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for key in ["preamble", "overview", "problems", "other_matters"] {
+        for p in data
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let text = match p {
+                Value::String(s) => s.clone(),
+                other => format!(
+                    "{}{}",
+                    other["heading"].as_str().unwrap_or(""),
+                    other["text"].as_str().unwrap_or("")
+                ),
+            };
+            out.push(text.chars().filter(|c| !c.is_whitespace()).collect());
+        }
+    }
+    out
+}
+
+#[test]
+fn prose_is_extracted_in_reading_order() {
+    if skip("prose_is_extracted_in_reading_order") {
+        return;
+    }
+    for (name, data) in [("goushi", goushi()), ("shili", shili())] {
+        let path = write_temp(&format!("{name}.pdf"), &pdf(&data));
+        // Page numbers ("— 4 —") sit between the pages' text: leave them out.
+        let text: String = pdfread::text(&path)
+            .lines()
+            .filter(|l| !(l.starts_with('—') && l.ends_with('—')))
+            .flat_map(str::chars)
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let mut from = 0;
+        for p in prose(&data) {
+            let at = text[from..]
+                .find(&p)
+                .unwrap_or_else(|| panic!("{name}: not found in order: {p}"));
+            from += at + p.len();
+        }
+    }
+}
+
+#[test]
+fn table_grids_read_back_from_the_rules_are_the_official_grids() {
+    if skip("table_grids_read_back_from_the_rules_are_the_official_grids") {
+        return;
+    }
+    let fixture: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("tests/fixtures/table_layouts.json"))
+            .expect("fixture"),
+    )
+    .expect("JSON");
+    for (name, data, format) in [("goushi", goushi(), "2019"), ("shili", shili(), "2021")] {
+        let bytes = pdf(&data);
+        let path = write_temp(&format!("{name}-grid.pdf"), &bytes);
+        let rules = pdfread::rules(&bytes);
+        let words = pdfread::words(&path);
+        let pages: Vec<_> = rules
+            .iter()
+            .zip(&words)
+            .map(|(r, w)| pdfread::grids(r, w))
+            .collect();
+        // GB/T 9704: the text block starts 37 mm from the top.
+        let tables = pdfread::join_pages(pages, 37.0 / 25.4 * 72.0);
+        assert_eq!(tables.len(), 3, "{name}: three tables");
+        let values = common::table_values(&data);
+        let labels = data.get("labels").cloned().unwrap_or(Value::Null);
+        for ((cells, section), values) in tables
+            .iter()
+            .zip(["section2", "section3", "section4"])
+            .zip(values)
+        {
+            let official = fixture[format][section]["cells"].as_array().expect("cells");
+            let brief: Vec<String> = cells
+                .iter()
+                .map(|c| format!("r{} c{} {}x{} {}", c.r, c.c, c.rs, c.cs, c.text))
+                .collect();
+            assert_eq!(
+                cells.len(),
+                official.len(),
+                "{name} {section}: cells {brief:#?}"
+            );
+            let mut values = values.into_iter();
+            for (got, want) in cells.iter().zip(official) {
+                let at = format!("{name} {section} r{} c{}", got.r, got.c);
+                let spans = |k: &str| want[k].as_u64().expect("a number") as usize;
+                assert_eq!(
+                    (got.r, got.c, got.rs, got.cs),
+                    (spans("r"), spans("c"), spans("rs"), spans("cs")),
+                    "{at}"
+                );
+                let label = want["text"].as_str().expect("text");
+                let expected = if label == "{v}" {
+                    values.next().expect("a value")
+                } else {
+                    labels
+                        .get(label)
+                        .and_then(Value::as_str)
+                        .unwrap_or(label)
+                        .to_string()
+                };
+                let strip = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+                assert_eq!(strip(&got.text), strip(&expected), "{at}");
+            }
+        }
+    }
+}
