@@ -337,19 +337,9 @@ impl<'a> Flow<'a> {
             }
             // Nor does a page break cut a cell spanning rows where one of
             // its pieces would be too short for its label: the break moves
-            // up to the row the cell starts in.
-            while end > start && end < rows {
-                let cut = m.spanning(end).find(|&i| {
-                    let c = &m.cells[i];
-                    let above: Length = m.heights[c.row.max(start)..end].iter().copied().sum();
-                    let below: Length = m.heights[end..c.row + c.rowspan].iter().copied().sum();
-                    (above < m.need(i) || below < m.need(i)) && c.row > start
-                });
-                match cut {
-                    Some(i) => end = m.cells[i].row,
-                    None => break,
-                }
-            }
+            // up until both pieces are tall enough, or, when none is, to the
+            // row the cell starts in.
+            end = m.break_before(start, end);
             if end == start && next < rows && self.y > Length::ZERO {
                 next = start;
                 self.new_page();

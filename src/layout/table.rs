@@ -160,6 +160,30 @@ impl Measured {
         })
     }
 
+    /// The row to break before, at or above `end`, such that no cell
+    /// spanning the break leaves a piece too short for its label on
+    /// either side; rows before `start` are on an earlier page.
+    pub fn break_before(&self, start: usize, mut end: usize) -> usize {
+        let short = |i: usize, e: usize| {
+            let c = &self.cells[i];
+            let above: Length = self.heights[c.row.max(start)..e].iter().copied().sum();
+            let below: Length = self.heights[e..c.row + c.rowspan].iter().copied().sum();
+            above < self.need(i) || below < self.need(i)
+        };
+        while end > start && end < self.heights.len() {
+            let Some(i) = self.spanning(end).find(|&i| short(i, end) && self.cells[i].row >= start) else {
+                break;
+            };
+            let first = self.cells[i].row.max(start);
+            let mut e = end;
+            while e > first + 1 && short(i, e) {
+                e -= 1;
+            }
+            end = if short(i, e) { first } else { e };
+        }
+        end
+    }
+
     fn size_rows(&mut self) {
         let mut order: Vec<usize> = (0..self.cells.len()).collect();
         order.sort_by_key(|&i| self.cells[i].rowspan);
