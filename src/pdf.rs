@@ -71,7 +71,7 @@ pub fn write(
             Object::String(id, StringFormat::Hexadecimal),
         ]),
     );
-    lo.compress();
+    compress(&mut lo);
     let mut out = Vec::new();
     lo.save_to(&mut out)
         .map_err(|e| Diagnostic::input(Code::Output, format!("cannot write the PDF: {e}")))?;
@@ -214,6 +214,33 @@ fn text_ops(t: &TextRun, h: Length, id: &FontId, ops: &mut Vec<Op>) {
         });
     }
     ops.push(Op::EndTextSection);
+}
+
+/// Deflates every stream not yet filtered. lopdf's own `compress` uses
+/// the slowest level; font programs barely shrink past the default one,
+/// which takes a fraction of the time.
+fn compress(doc: &mut lopdf::Document) {
+    use std::io::Write;
+    for obj in doc.objects.values_mut() {
+        let Object::Stream(stream) = obj else {
+            continue;
+        };
+        if stream.dict.has(b"Filter") {
+            continue;
+        }
+        let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        if enc.write_all(&stream.content).is_err() {
+            continue;
+        }
+        if let Ok(packed) = enc.finish() {
+            if packed.len() + 19 < stream.content.len() {
+                stream
+                    .dict
+                    .set("Filter", Object::Name(b"FlateDecode".to_vec()));
+                stream.set_content(packed);
+            }
+        }
+    }
 }
 
 /// The outline (bookmarks), in document order, each to its page's top.

@@ -171,7 +171,10 @@ impl Measured {
             above < self.need(i) || below < self.need(i)
         };
         while end > start && end < self.heights.len() {
-            let Some(i) = self.spanning(end).find(|&i| short(i, end) && self.cells[i].row >= start) else {
+            let Some(i) = self
+                .spanning(end)
+                .find(|&i| short(i, end) && self.cells[i].row >= start)
+            else {
                 break;
             };
             let first = self.cells[i].row.max(start);

@@ -406,8 +406,15 @@ impl Parser<'_, '_> {
             let cols = rows[0].iter().map(|p| p.cell.colspan).sum::<usize>().max(1);
             widths = vec![ColWidth::Weight(1.0); cols];
         }
-        let grid = grid::place(rows, widths.len(), self.pos(node)).map_err(|e| {
-            Diagnostic::at_text(Code::TableGrid, self.name, e.at.0, e.at.1, e.message)
+        let grid = grid::place(rows, widths.len(), node.range().start).map_err(|e| {
+            let p = self.doc.text_pos_at(e.at);
+            Diagnostic::at_text(
+                Code::TableGrid,
+                self.name,
+                p.row as usize,
+                p.col as usize,
+                e.message,
+            )
         })?;
         let t = &self.sheet.table;
         Ok(Table {
@@ -472,7 +479,7 @@ impl Parser<'_, '_> {
             }
             cells.push(Placed {
                 cell: self.cell(td)?,
-                at: self.pos(td),
+                at: td.range().start,
             });
         }
         Ok((cells, keep))

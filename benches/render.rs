@@ -1,0 +1,124 @@
+//! `cargo bench --bench render`: the seed report rendered to PDF in-process
+//! (warm: the engine and fonts already loaded) and as a whole process
+//! (cold: `nianbao render`), with the PDF's size and peak memory.
+//!
+//! Targets on the 2-core reference machine: warm ≤ 10 ms, cold ≤ 60 ms,
+//! PDF ≤ 150 KB, peak RSS ≤ 100 MB. This is a benchmark, not a test: it
+//! reports numbers and never fails on them.
+
+use nianbao::{Engine, OutputFormat, RenderOptions};
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let seed_path = root.join("samples/goushi-2020.json");
+    let seed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&seed_path).expect("the seed sample"))
+            .expect("JSON");
+
+    let t = Instant::now();
+    let engine = Engine::new().expect("engine");
+    let first = engine
+        .render(&seed, OutputFormat::Pdf, RenderOptions::default())
+        .expect("renders");
+    let first_ms = t.elapsed().as_secs_f64() * 1e3;
+
+    let n = 50;
+    let t = Instant::now();
+    for _ in 0..n {
+        let r = engine
+            .render(&seed, OutputFormat::Pdf, RenderOptions::default())
+            .expect("renders");
+        std::hint::black_box(r.bytes.len());
+    }
+    let warm_ms = t.elapsed().as_secs_f64() * 1e3 / f64::from(n);
+
+    let (html_ms, docx_ms) = {
+        let t = Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(
+                engine
+                    .render(&seed, OutputFormat::Html, RenderOptions::default())
+                    .expect("html"),
+            );
+        }
+        (t.elapsed().as_secs_f64() * 1e3 / f64::from(n), f64::NAN)
+    };
+    let _ = docx_ms;
+
+    let exe = env!("CARGO_BIN_EXE_nianbao");
+    let out = std::env::temp_dir().join(format!("nianbao-bench-{}.pdf", std::process::id()));
+    let runs = 20;
+    let mut cold = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let status = Command::new(exe)
+            .args([
+                "render",
+                seed_path.to_str().expect("utf-8"),
+                "-q",
+                "-o",
+                out.to_str().expect("utf-8"),
+            ])
+            .status()
+            .expect("runs");
+        assert!(status.success());
+        cold.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    cold.sort_by(f64::total_cmp);
+    let cold_rss = Command::new("/usr/bin/time")
+        .args([
+            "-f",
+            "%M",
+            exe,
+            "render",
+            seed_path.to_str().expect("utf-8"),
+            "-q",
+            "-o",
+            out.to_str().expect("utf-8"),
+        ])
+        .output()
+        .ok()
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stderr)
+                .trim()
+                .lines()
+                .last()?
+                .trim()
+                .parse::<f64>()
+                .ok()
+        })
+        .map_or("unknown (no /usr/bin/time)".to_string(), |kb| {
+            format!("{:.1} MB", kb / 1024.0)
+        });
+    let _ = std::fs::remove_file(&out);
+
+    let warm_rss = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string())
+        })
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or("unknown".to_string(), |kb| format!("{:.1} MB", kb / 1024.0));
+
+    println!("seed report (samples/goushi-2020.json), PDF");
+    println!("  first render in process (fonts parsed): {first_ms:.1} ms");
+    println!("  warm render, mean of {n}:               {warm_ms:.2} ms");
+    println!("  warm HTML render, mean of {n}:          {html_ms:.2} ms");
+    println!(
+        "  cold process, median of {runs}:           {:.1} ms (min {:.1}, max {:.1})",
+        cold[runs / 2],
+        cold[0],
+        cold[runs - 1]
+    );
+    println!(
+        "  PDF size:                               {:.1} KB",
+        first.bytes.len() as f64 / 1024.0
+    );
+    println!("  peak RSS, cold process:                 {cold_rss}");
+    println!("  peak RSS, this benchmark process:       {warm_rss}");
+}
