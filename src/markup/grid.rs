@@ -141,12 +141,7 @@ mod tests {
         // │ a ├───┤
         // │   │ c │
         // └───┴───┘
-        let g = place(
-            vec![vec![cell(2, 1), cell(1, 1)], vec![cell(1, 1)]],
-            2,
-            (1, 1),
-        )
-        .expect("fits");
+        let g = place(vec![vec![cell(2, 1), cell(1, 1)], vec![cell(1, 1)]], 2, 0).expect("fits");
         assert!(g.cell(0, 0).is_some());
         assert_eq!(g.slot(1, 0), &Slot::Merged { parent: (0, 0) });
         assert!(g.cell(1, 1).is_some());
@@ -167,12 +162,8 @@ mod tests {
             "{}",
             e.message
         );
-        let e = place(
-            vec![vec![cell(3, 1), cell(1, 1)], vec![cell(1, 1)]],
-            2,
-            (1, 1),
-        )
-        .expect_err("too tall");
+        let e = place(vec![vec![cell(3, 1), cell(1, 1)], vec![cell(1, 1)]], 2, 0)
+            .expect_err("too tall");
         assert!(e.message.contains("rowspan 3"), "{}", e.message);
     }
 }
