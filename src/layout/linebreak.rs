@@ -91,8 +91,12 @@ pub fn break_lines(glyphs: &[Glyph], first: Length, rest: Length) -> Vec<Line> {
     let mut start = 0;
     while start < glyphs.len() {
         let avail = if lines.is_empty() { first } else { rest };
-        let line = next_line(glyphs, &allowed, start, avail);
+        let mut line = next_line(glyphs, &allowed, start, avail);
         start = line.end;
+        // Spaces at a break belong to neither line (UAX #14 LB7): not drawn.
+        while line.end > line.start + 1 && glyphs[line.end - 1].is_space() {
+            line.end -= 1;
+        }
         // A forced break or spaces at a break belong to no line.
         while start < glyphs.len() && (glyphs[start].is_space() || glyphs[start].is_newline()) {
             let newline = glyphs[start].is_newline();

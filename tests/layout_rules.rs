@@ -1,0 +1,295 @@
+//! The laid-out pages against GB/T 9704 and the Chinese line rules, through
+//! the public API: margins, grid, line starts and ends, justification,
+//! title, page numbers; plus a text snapshot of every page and reference
+//! images compared with a tolerance.
+
+mod common;
+
+use common::{goushi, root, shili};
+use nianbao::layout::linebreak::{NO_LINE_END, NO_LINE_START};
+use nianbao::layout::{Item, Laid};
+use nianbao::units::Length;
+use nianbao::{Engine, RenderOptions};
+use serde_json::Value;
+
+fn laid(data: &Value) -> (Laid, Engine) {
+    let engine = Engine::new().expect("engine");
+    let (doc, _) = engine
+        .document(data, RenderOptions::default())
+        .expect("document");
+    (engine.layout(&doc).expect("layout"), engine)
+}
+
+const MM: f64 = 72.0 / 25.4;
+const LEFT: f64 = 28.0 * MM;
+const RIGHT: f64 = (28.0 + 156.0) * MM;
+const TOP: f64 = 37.0 * MM;
+const BOTTOM: f64 = (37.0 + 225.0) * MM;
+
+/// A line of text: page, baseline, size, left edge, right edge, text.
+#[derive(Debug, Clone)]
+struct TextLine {
+    page: usize,
+    baseline: f64,
+    size: f64,
+    left: f64,
+    right: f64,
+    text: String,
+}
+
+/// Text runs joined into lines by page and baseline, in reading order,
+/// table text excluded (lines inside the text block narrower than 10 pt
+/// font are table cells).
+fn lines(l: &Laid) -> Vec<TextLine> {
+    let mut out: Vec<TextLine> = Vec::new();
+    for (p, page) in l.pages.iter().enumerate() {
+        for item in &page.items {
+            let Item::Text(t) = item else { continue };
+            let (Some(first), Some(last)) = (t.glyphs.first(), t.glyphs.last()) else {
+                continue;
+            };
+            let (left, right) = (first.x.to_pt(), (last.x + last.advance).to_pt());
+            let text: String = t.glyphs.iter().map(|g| g.c).collect();
+            match out.last_mut() {
+                Some(line)
+                    if line.page == p
+                        && (line.baseline - t.baseline.to_pt()).abs() < 0.01
+                        && left >= line.right - 0.5 =>
+                {
+                    line.right = right;
+                    line.text.push_str(&text);
+                }
+                _ => out.push(TextLine {
+                    page: p,
+                    baseline: t.baseline.to_pt(),
+                    size: t.size.to_pt(),
+                    left,
+                    right,
+                    text,
+                }),
+            }
+        }
+    }
+    out
+}
+
+fn body(l: &Laid) -> Vec<TextLine> {
+    lines(l)
+        .into_iter()
+        .filter(|x| (x.size - 16.0).abs() < 0.01 && x.baseline < BOTTOM)
+        .collect()
+}
+
+#[test]
+fn everything_stays_inside_the_text_block() {
+    for data in [goushi(), shili()] {
+        let (l, _) = laid(&data);
+        for x in lines(&l) {
+            // A closing mark may end a line compressed to half its width
+            // (its ink is in its left half).
+            let last = x.text.chars().last().unwrap_or(' ');
+            let overhang = if nianbao::layout::linebreak::COMPRESSIBLE_AT_END.contains(last) {
+                x.size / 2.0
+            } else {
+                0.5
+            };
+            assert!(
+                x.left >= LEFT - 0.01 && x.right <= RIGHT + overhang,
+                "outside the 156 mm measure: {x:?}"
+            );
+            if x.baseline < BOTTOM {
+                assert!(x.baseline > TOP, "above the text block: {x:?}");
+            }
+        }
+        for page in &l.pages {
+            for item in &page.items {
+                if let Item::Rule(r) = item {
+                    for (x, y) in [(r.x1, r.y1), (r.x2, r.y2)] {
+                        assert!(
+                            x.to_pt() >= LEFT - 0.01 && x.to_pt() <= RIGHT + 0.01,
+                            "rule outside: {r:?}"
+                        );
+                        assert!(
+                            y.to_pt() >= TOP - 0.01 && y.to_pt() <= BOTTOM + 0.01,
+                            "rule outside: {r:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn no_line_starts_or_ends_with_a_forbidden_mark() {
+    for data in [goushi(), shili()] {
+        let (l, _) = laid(&data);
+        // One character per line is a vertical cell, not a line of text.
+        for x in lines(&l).into_iter().filter(|x| x.text.chars().count() > 1) {
+            let first = x.text.chars().next().unwrap_or(' ');
+            let last = x.text.chars().last().unwrap_or(' ');
+            assert!(
+                !NO_LINE_START.contains(first),
+                "line starts with {first}: {x:?}"
+            );
+            assert!(!NO_LINE_END.contains(last), "line ends with {last}: {x:?}");
+        }
+    }
+}
+
+#[test]
+fn body_lines_are_on_the_grid_and_justified() {
+    for data in [goushi(), shili()] {
+        let (l, _) = laid(&data);
+        let b = body(&l);
+        let mut full = 0;
+        for (i, x) in b.iter().enumerate() {
+            let next = b.get(i + 1);
+            // A line short of the right edge ends its paragraph: the next
+            // line is indented, another style, or there is none.
+            let ends_paragraph = next.is_none_or(|n| {
+                n.left > LEFT + 1.0 || (n.page == x.page && n.baseline - x.baseline > 29.0)
+            });
+            if x.right < RIGHT - 1.0 && !ends_paragraph && x.left < LEFT + 40.0 {
+                panic!("a line inside a paragraph is not justified: {x:?} then {next:?}");
+            }
+            if let Some(n) = next {
+                if n.page == x.page
+                    && (n.left - LEFT).abs() < 1.0
+                    && (n.baseline - x.baseline) < 29.0
+                {
+                    assert!(
+                        (n.baseline - x.baseline - 28.95).abs() < 0.01,
+                        "line pitch 28.95 pt: {x:?} {n:?}"
+                    );
+                }
+            }
+            let all_wide = x.text.chars().all(|c| c as u32 >= 0x3000);
+            if all_wide && (x.left - LEFT).abs() < 0.01 && x.right > RIGHT - 1.0 {
+                assert!(x.text.chars().count() <= 28, "at most 28 characters: {x:?}");
+                if x.text.chars().count() == 28 {
+                    full += 1;
+                }
+            }
+        }
+        assert!(full > 3, "full lines hold 28 characters ({full} found)");
+    }
+}
+
+#[test]
+fn the_title_is_centred_on_the_measure() {
+    let (l, _) = laid(&goushi());
+    let title: Vec<TextLine> = lines(&l)
+        .into_iter()
+        .filter(|x| (x.size - 22.0).abs() < 0.01)
+        .collect();
+    assert_eq!(title.len(), 2, "broken after the unit name: {title:?}");
+    assert_eq!(title[0].text, "缑氏镇人民政府");
+    for x in &title {
+        let centre = (x.left + x.right) / 2.0;
+        assert!(
+            (centre - (LEFT + RIGHT) / 2.0).abs() < 1.0,
+            "centred: {x:?}"
+        );
+    }
+}
+
+#[test]
+fn page_numbers_sit_outside_below_the_text_block() {
+    let (l, _) = laid(&shili());
+    let numbers: Vec<TextLine> = lines(&l)
+        .into_iter()
+        .filter(|x| x.baseline > BOTTOM)
+        .collect();
+    assert_eq!(numbers.len(), l.pages.len());
+    for (i, n) in numbers.iter().enumerate() {
+        assert_eq!(n.page, i);
+        assert_eq!(n.text.replace(' ', ""), format!("—{}—", i + 1));
+        assert!((n.size - 14.0).abs() < 0.01, "4号");
+        let dash_y = n.baseline - 0.3 * 14.0;
+        assert!(
+            (dash_y - BOTTOM - 7.0 * MM).abs() < 1.0,
+            "7 mm below the text block: {n:?}"
+        );
+        if (i + 1) % 2 == 1 {
+            assert!(
+                (n.right - (RIGHT - 14.0)).abs() < 0.5,
+                "odd pages right, inset one character: {n:?}"
+            );
+        } else {
+            assert!(
+                (n.left - (LEFT + 14.0)).abs() < 0.5,
+                "even pages left, inset one character: {n:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn rare_characters_fall_back_to_a_font_that_has_them() {
+    let (l, engine) = laid(&shili());
+    let mut found = false;
+    for page in &l.pages {
+        for item in &page.items {
+            if let Item::Text(t) = item {
+                if t.glyphs.iter().any(|g| g.c == '甪' || g.c == '堃') {
+                    assert!(t.glyphs.iter().all(|g| g.gid != 0));
+                    assert_eq!(engine.fonts().name(t.face), "NotoSerifSC-Regular");
+                    found = true;
+                }
+            }
+        }
+    }
+    assert!(found, "甪 and 堃 are drawn");
+}
+
+#[test]
+fn a_character_no_font_has_is_an_error_with_its_path() {
+    let mut v = goushi();
+    common::set(
+        &mut v,
+        "/overview/1/text",
+        serde_json::json!("私用区字符\u{E000}不应出现"),
+    );
+    let engine = Engine::new().expect("engine");
+    let d = engine
+        .render(&v, nianbao::OutputFormat::Pdf, RenderOptions::default())
+        .expect_err("refused");
+    let e = &d.0[0];
+    assert_eq!(e.code, nianbao::Code::Font);
+    assert!(e.message.contains("U+E000"), "{e}");
+    assert_eq!(
+        e.location,
+        nianbao::Location::Pointer {
+            pointer: "/overview/1/text".into()
+        }
+    );
+}
+
+#[test]
+fn layout_snapshot() {
+    for (name, data) in [("goushi-2020", goushi()), ("shili-2021", shili())] {
+        let (l, engine) = laid(&data);
+        let text = nianbao::layout::dump(&l, engine.fonts());
+        let path = root().join(format!("tests/snapshots/{name}.layout.txt"));
+        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+            std::fs::write(&path, &text).expect("write");
+            continue;
+        }
+        let expected = std::fs::read_to_string(&path).unwrap_or_default();
+        if expected != text {
+            let at = expected
+                .lines()
+                .zip(text.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
+            panic!(
+                "{name}.layout.txt differs at line {}:\n  expected: {}\n  actual:   {}\n(UPDATE_SNAPSHOTS=1 cargo test rewrites it)",
+                at + 1,
+                expected.lines().nth(at).unwrap_or("<end>"),
+                text.lines().nth(at).unwrap_or("<end>")
+            );
+        }
+    }
+    let _ = Length::ZERO;
+}
