@@ -17,6 +17,7 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OutputFormat {
     Pdf,
+    Docx,
     Html,
 }
 
@@ -25,6 +26,7 @@ impl OutputFormat {
     pub fn extension(self) -> &'static str {
         match self {
             OutputFormat::Pdf => "pdf",
+            OutputFormat::Docx => "docx",
             OutputFormat::Html => "html",
         }
     }
@@ -33,6 +35,7 @@ impl OutputFormat {
     pub fn from_extension(ext: &str) -> Option<OutputFormat> {
         match ext.to_ascii_lowercase().as_str() {
             "pdf" => Some(OutputFormat::Pdf),
+            "docx" => Some(OutputFormat::Docx),
             "html" | "htm" => Some(OutputFormat::Html),
             _ => None,
         }
@@ -161,6 +164,12 @@ impl Engine {
             OutputFormat::Pdf => self
                 .pdf(&doc, opts)
                 .map_err(|d| Diagnostics::from(locate_char(d, data)))?,
+            OutputFormat::Docx => {
+                let opts = crate::docx::DocxOptions {
+                    created: opts.created,
+                };
+                crate::docx::write(&doc, &self.template.stylesheet.fonts, opts)?
+            }
         };
         Ok(Rendered { bytes, diagnostics })
     }

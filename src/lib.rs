@@ -5,11 +5,13 @@
 //! data ([`data`]) → template → document tree → layout → PDF, with DOCX and
 //! HTML written from the document tree.
 
+pub mod clock;
 pub mod data;
 pub mod diag;
 
 pub use diag::{Code, Diagnostic, Diagnostics, Location, Severity};
 pub mod doc;
+pub mod docx;
 pub mod engine;
 pub mod fonts;
 pub mod html;

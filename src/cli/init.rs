@@ -6,10 +6,9 @@
 
 use super::EXIT_OK;
 use nianbao::data::{blank, Format};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 pub fn run(format: Option<&str>, unit: &str, year: Option<i64>) -> Result<u8, String> {
-    let year = year.unwrap_or_else(|| current_year() - 1);
+    let year = year.unwrap_or_else(|| nianbao::clock::this_year() - 1);
     if !(2008..=2100).contains(&year) {
         return Err(format!("--year {year}: expected a year from 2008 to 2100"));
     }
@@ -23,20 +22,4 @@ pub fn run(format: Option<&str>, unit: &str, year: Option<i64>) -> Result<u8, St
     let text = nianbao::data::to_pretty_json(&value);
     println!("{text}");
     Ok(EXIT_OK)
-}
-
-/// The current year in UTC, from the system clock (civil-from-days,
-/// H. Hinnant's algorithm), without a date crate for one number.
-fn current_year() -> i64 {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    let z = secs.div_euclid(86_400) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    yoe + era * 400 + i64::from(month <= 2)
 }

@@ -124,6 +124,7 @@ enum TemplatesCommand {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum FormatArg {
     Pdf,
+    Docx,
     Html,
 }
 
@@ -131,6 +132,7 @@ impl From<FormatArg> for OutputFormat {
     fn from(f: FormatArg) -> OutputFormat {
         match f {
             FormatArg::Pdf => OutputFormat::Pdf,
+            FormatArg::Docx => OutputFormat::Docx,
             FormatArg::Html => OutputFormat::Html,
         }
     }

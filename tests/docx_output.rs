@@ -1,0 +1,415 @@
+//! The DOCX read back as Word would: the zip unpacked and its XML parsed
+//! (roxmltree), not nianbao's own structures. Table grids (gridSpan,
+//! vMerge) equal the official grids with every value in its cell; styles,
+//! page setup, document grid, footer PAGE field and header-row flags are
+//! there; identical input gives identical bytes; LibreOffice converts it.
+
+mod common;
+
+use common::{goushi, root, shili};
+use nianbao::{Engine, OutputFormat, RenderOptions};
+use roxmltree::{Document, Node};
+use serde_json::Value;
+use std::io::Read;
+
+const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+
+fn docx(data: &Value) -> Vec<u8> {
+    match Engine::new()
+        .expect("engine")
+        .render(data, OutputFormat::Docx, RenderOptions::default())
+    {
+        Ok(r) => r.bytes,
+        Err(d) => panic!("{d}"),
+    }
+}
+
+fn part(bytes: &[u8], name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut file = zip
+        .by_name(name)
+        .unwrap_or_else(|_| panic!("{name} in the package"));
+    let mut text = String::new();
+    file.read_to_string(&mut text).expect("utf-8");
+    text
+}
+
+fn w<'a>(n: Node<'a, 'a>, name: &str) -> Option<Node<'a, 'a>> {
+    n.children().find(|c| c.has_tag_name((W, name)))
+}
+
+fn attr(n: Node, name: &str) -> Option<String> {
+    n.attribute((W, name)).map(str::to_string)
+}
+
+fn text_of(n: Node) -> String {
+    n.descendants()
+        .filter(|d| d.has_tag_name((W, "t")))
+        .filter_map(|d| d.text())
+        .collect()
+}
+
+/// (r, c, rs, cs, text) of every cell of a `w:tbl`, merges resolved.
+fn grid(tbl: Node) -> Vec<(usize, usize, usize, usize, String)> {
+    let mut cells: Vec<(usize, usize, usize, usize, String)> = Vec::new();
+    for (r, tr) in tbl
+        .children()
+        .filter(|c| c.has_tag_name((W, "tr")))
+        .enumerate()
+    {
+        let mut c = 0;
+        for tc in tr.children().filter(|x| x.has_tag_name((W, "tc"))) {
+            let pr = w(tc, "tcPr");
+            let span = pr
+                .and_then(|p| w(p, "gridSpan"))
+                .and_then(|g| attr(g, "val"))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(1);
+            let vmerge = pr
+                .and_then(|p| w(p, "vMerge"))
+                .map(|v| attr(v, "val").unwrap_or_else(|| "continue".into()));
+            if vmerge.as_deref() == Some("continue") {
+                let above = cells
+                    .iter_mut()
+                    .find(|x| x.1 == c && x.0 + x.2 == r)
+                    .expect("a cell above to continue");
+                above.2 += 1;
+            } else {
+                cells.push((r, c, 1, span, text_of(tc)));
+            }
+            c += span;
+        }
+    }
+    cells.sort_by_key(|x| (x.0, x.1));
+    cells
+}
+
+#[test]
+fn tables_are_the_official_grids_with_every_value() {
+    let fixture: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("tests/fixtures/table_layouts.json"))
+            .expect("fixture"),
+    )
+    .expect("JSON");
+    for (data, format) in [(goushi(), "2019"), (shili(), "2021")] {
+        let xml = part(&docx(&data), "word/document.xml");
+        let doc = Document::parse(&xml).expect("document.xml parses");
+        let tables: Vec<Node> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name((W, "tbl")))
+            .collect();
+        assert_eq!(tables.len(), 3);
+        let labels = data.get("labels").cloned().unwrap_or(Value::Null);
+        for ((tbl, section), values) in tables
+            .iter()
+            .zip(["section2", "section3", "section4"])
+            .zip(common::table_values(&data))
+        {
+            let official = fixture[format][section]["cells"].as_array().expect("cells");
+            let ours = grid(*tbl);
+            assert_eq!(ours.len(), official.len(), "{format} {section}");
+            let cols: usize = w(*tbl, "tblGrid")
+                .expect("tblGrid")
+                .children()
+                .filter(|c| c.is_element())
+                .count();
+            assert_eq!(
+                cols as u64,
+                fixture[format][section]["cols"].as_u64().expect("cols"),
+                "{format} {section} tblGrid"
+            );
+            let mut values = values.into_iter();
+            for (got, want) in ours.iter().zip(official) {
+                let n = |k: &str| want[k].as_u64().expect("a number") as usize;
+                assert_eq!(
+                    (got.0, got.1, got.2, got.3),
+                    (n("r"), n("c"), n("rs"), n("cs")),
+                    "{format} {section} {want}"
+                );
+                let label = want["text"].as_str().expect("text");
+                let expected = if label == "{v}" {
+                    values.next().expect("a value")
+                } else {
+                    labels
+                        .get(label)
+                        .and_then(Value::as_str)
+                        .unwrap_or(label)
+                        .to_string()
+                };
+                assert_eq!(got.4, expected, "{format} {section} r{} c{}", got.0, got.1);
+            }
+        }
+    }
+}
+
+#[test]
+fn rows_header_flags_vertical_cell_and_borders() {
+    let xml = part(&docx(&shili()), "word/document.xml");
+    let doc = Document::parse(&xml).expect("parses");
+    let tables: Vec<Node> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((W, "tbl")))
+        .collect();
+    for (t, header) in tables.iter().zip([0, 3, 3]) {
+        for (i, tr) in t
+            .children()
+            .filter(|c| c.has_tag_name((W, "tr")))
+            .enumerate()
+        {
+            let pr = w(tr, "trPr").expect("trPr");
+            assert!(w(pr, "cantSplit").is_some(), "rows do not split");
+            assert_eq!(
+                w(pr, "tblHeader").is_some(),
+                i < header,
+                "row {i}: header flag"
+            );
+        }
+    }
+    let vertical = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((W, "textDirection")))
+        .filter_map(|n| attr(n, "val"))
+        .collect::<Vec<_>>();
+    assert_eq!(vertical, ["tbRlV"], "the 三、本年度办理结果 cell");
+    let sizes: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((W, "tcBorders")))
+        .flat_map(|b| b.children())
+        .filter_map(|e| attr(e, "sz"))
+        .collect();
+    assert!(
+        !sizes.is_empty() && sizes.iter().all(|s| s == "4"),
+        "single 0.5 pt borders"
+    );
+}
+
+#[test]
+fn styles_page_grid_and_fonts() {
+    let bytes = docx(&goushi());
+    let styles = part(&bytes, "word/styles.xml");
+    let sdoc = Document::parse(&styles).expect("styles parse");
+    let style = |id: &str| {
+        sdoc.descendants()
+            .find(|n| n.has_tag_name((W, "style")) && attr(*n, "styleId").as_deref() == Some(id))
+    };
+    let h1 = style("Heading1").expect("Heading1");
+    assert_eq!(
+        w(h1, "name").and_then(|n| attr(n, "val")).as_deref(),
+        Some("heading 1")
+    );
+    let lvl = h1
+        .descendants()
+        .find(|n| n.has_tag_name((W, "outlineLvl")))
+        .and_then(|n| attr(n, "val"));
+    assert_eq!(lvl.as_deref(), Some("0"), "in the navigation pane");
+    assert!(style("Title").is_some() && style("Normal").is_some());
+
+    let xml = part(&bytes, "word/document.xml");
+    let doc = Document::parse(&xml).expect("parses");
+    let sect = doc
+        .descendants()
+        .find(|n| n.has_tag_name((W, "sectPr")))
+        .expect("sectPr");
+    let pg = w(sect, "pgSz").expect("pgSz");
+    assert_eq!(
+        (attr(pg, "w").as_deref(), attr(pg, "h").as_deref()),
+        (Some("11906"), Some("16838")),
+        "A4"
+    );
+    let mar = w(sect, "pgMar").expect("pgMar");
+    assert_eq!(attr(mar, "top").as_deref(), Some("2098"), "37 mm");
+    assert_eq!(attr(mar, "left").as_deref(), Some("1587"), "28 mm");
+    let g = w(sect, "docGrid").expect("docGrid");
+    assert_eq!(attr(g, "type").as_deref(), Some("linesAndChars"));
+    let pitch: f64 = attr(g, "linePitch")
+        .and_then(|v| v.parse().ok())
+        .expect("linePitch");
+    assert!(
+        (pitch / 20.0 * 22.0 - 225.0 / 25.4 * 72.0).abs() < 1.0,
+        "22 lines on 225 mm"
+    );
+    let refs: Vec<String> = sect
+        .children()
+        .filter(|c| c.has_tag_name((W, "footerReference")))
+        .filter_map(|c| attr(c, "type"))
+        .collect();
+    assert_eq!(refs, ["default", "even"]);
+    assert!(part(&bytes, "word/settings.xml").contains("evenAndOddHeaders"));
+
+    // Every run names its East Asian font; body paragraphs are exact 28.95 pt
+    // with a two-character first-line indent.
+    for r in doc
+        .descendants()
+        .filter(|n| n.has_tag_name((W, "r")) && text_of(*n).chars().any(|c| c as u32 > 0x3000))
+    {
+        let fonts = r
+            .descendants()
+            .find(|n| n.has_tag_name((W, "rFonts")))
+            .expect("rFonts");
+        assert!(
+            attr(fonts, "eastAsia").is_some(),
+            "eastAsia on every Chinese run"
+        );
+    }
+    let body = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((W, "p")))
+        .find(|p| text_of(*p).starts_with("2020年，我镇认真贯彻"))
+        .expect("the first body paragraph");
+    let ppr = w(body, "pPr").expect("pPr");
+    let spacing = w(ppr, "spacing").expect("spacing");
+    assert_eq!(
+        (
+            attr(spacing, "line").as_deref(),
+            attr(spacing, "lineRule").as_deref()
+        ),
+        (Some("579"), Some("exact"))
+    );
+    let ind = w(ppr, "ind").expect("ind");
+    assert_eq!(
+        attr(ind, "firstLine").as_deref(),
+        Some("640"),
+        "two 16 pt characters"
+    );
+    let east: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((W, "rFonts")))
+        .filter_map(|n| attr(n, "eastAsia"))
+        .collect();
+    for name in [
+        "仿宋_GB2312",
+        "黑体",
+        "楷体_GB2312",
+        "方正小标宋简体",
+        "宋体",
+    ] {
+        assert!(east.iter().any(|e| e == name), "{name} used");
+    }
+}
+
+#[test]
+fn footers_carry_a_page_field_outside() {
+    let bytes = docx(&shili());
+    for (name, side) in [("word/footer1.xml", "right"), ("word/footer2.xml", "left")] {
+        let xml = part(&bytes, name);
+        let doc = Document::parse(&xml).expect("footer parses");
+        let instr: String = doc
+            .descendants()
+            .filter(|n| n.has_tag_name((W, "instrText")))
+            .filter_map(|n| n.text())
+            .collect();
+        assert_eq!(instr.trim(), "PAGE");
+        let jc = doc
+            .descendants()
+            .find(|n| n.has_tag_name((W, "jc")))
+            .and_then(|n| attr(n, "val"));
+        assert_eq!(jc.as_deref(), Some(side), "{name}");
+        assert!(text_of(doc.root()).contains('—'), "— N —");
+    }
+}
+
+#[test]
+fn identical_input_gives_identical_bytes_and_parts_are_deflated() {
+    let engine = Engine::new().expect("engine");
+    let a = engine
+        .render(&shili(), OutputFormat::Docx, RenderOptions::default())
+        .expect("renders")
+        .bytes;
+    let _ = engine
+        .render(&goushi(), OutputFormat::Docx, RenderOptions::default())
+        .expect("renders");
+    let b = engine
+        .render(&shili(), OutputFormat::Docx, RenderOptions::default())
+        .expect("renders")
+        .bytes;
+    assert!(
+        a == b,
+        "the Nth document of a process is the same as the first"
+    );
+    let other_thread = std::thread::spawn(move || {
+        Engine::new()
+            .expect("engine")
+            .render(&shili(), OutputFormat::Docx, RenderOptions::default())
+            .expect("renders")
+            .bytes
+    })
+    .join()
+    .expect("thread");
+    assert!(a == other_thread, "and on another thread");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&a)).expect("zip");
+    let doc = zip.by_name("word/document.xml").expect("document");
+    assert_eq!(doc.compression(), zip::CompressionMethod::Deflated);
+}
+
+#[test]
+fn libreoffice_converts_it_with_every_paragraph() {
+    let soffice = ["soffice", "libreoffice"].into_iter().find(|c| {
+        std::process::Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok()
+    });
+    let Some(soffice) = soffice else {
+        eprintln!("skipped: libreoffice_converts_it_with_every_paragraph needs LibreOffice (libreoffice-writer-nogui)");
+        return;
+    };
+    if !common::pdfread::have_poppler() {
+        eprintln!(
+            "skipped: libreoffice_converts_it_with_every_paragraph needs pdftotext (poppler-utils)"
+        );
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("nianbao-lo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let data = shili();
+    let input = dir.join("shili.docx");
+    std::fs::write(&input, docx(&data)).expect("write");
+    let profile = format!(
+        "-env:UserInstallation=file://{}",
+        dir.join("profile").display()
+    );
+    let out = std::process::Command::new(soffice)
+        .args([
+            profile.as_str(),
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+        ])
+        .arg(&dir)
+        .arg(&input)
+        .output()
+        .expect("soffice runs");
+    let pdf = dir.join("shili.pdf");
+    assert!(
+        pdf.exists(),
+        "LibreOffice converted the DOCX: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text: String = common::pdfread::text(&pdf)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    for key in ["preamble", "overview", "problems", "other_matters"] {
+        for p in data[key].as_array().into_iter().flatten() {
+            let t = match p {
+                Value::String(s) => s.clone(),
+                o => o["text"]
+                    .as_str()
+                    .unwrap_or_else(|| o["heading"].as_str().unwrap_or(""))
+                    .to_string(),
+            };
+            let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+            // Word-like layout hyphenates nothing, but a page footer may
+            // fall inside a paragraph: look for its first and last parts.
+            let n = t.chars().count().min(12);
+            let head: String = t.chars().take(n).collect();
+            let tail: String = t.chars().skip(t.chars().count() - n).collect();
+            assert!(
+                text.contains(&head) && text.contains(&tail),
+                "paragraph missing: {t}"
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
