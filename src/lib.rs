@@ -5,6 +5,7 @@
 //! data ([`data`]) → template → document tree → layout → PDF, with DOCX and
 //! HTML written from the document tree.
 
+pub mod batch;
 pub mod clock;
 pub mod data;
 pub mod diag;

@@ -3,6 +3,7 @@
 //! In: `std::env::args`. Out: an exit code. Each subcommand lives in its own
 //! file and talks to the library through its public API only.
 
+mod batch;
 mod check;
 mod init;
 mod render;
@@ -99,6 +100,42 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Render many reports at once, in parallel; a bad one never stops the rest.
+    #[command(
+        after_help = "Examples:\n  nianbao batch reports/ -o out/\n  nianbao batch all.jsonl -o out/ -f pdf,docx --defaults county.json --summary out/summary.json\n  nianbao batch townships.json -o out/ --name \"{{year}}-{{unit}}\" -j 2\n\nINPUT: a data file, a directory (its *.json, sorted), a JSON array of reports, or JSON Lines (.jsonl). Exit: 0 all written, 1 any failed, 2 usage error, 130 interrupted."
+    )]
+    Batch {
+        /// Data files, directories, array files or JSON Lines files.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<String>,
+        /// The output directory (created if missing).
+        #[arg(short, long, value_name = "OUTDIR")]
+        output: PathBuf,
+        /// Output formats, comma-separated.
+        #[arg(short, long, value_enum, value_delimiter = ',', default_value = "pdf")]
+        format: Vec<FormatArg>,
+        /// A JSON object deep-merged under every report (a report's own values win).
+        #[arg(long, value_name = "FILE")]
+        defaults: Option<PathBuf>,
+        /// Output file names: a pattern over the data.
+        #[arg(long, value_name = "PATTERN", default_value = nianbao::batch::DEFAULT_NAME)]
+        name: String,
+        /// Reports rendered at once [default: the number of cores].
+        #[arg(short, long, value_name = "N")]
+        jobs: Option<usize>,
+        /// Render even when the 勾稽关系 checks fail.
+        #[arg(long)]
+        force: bool,
+        /// Write a JSON summary (per report: input, index, outputs, status, errors, warnings).
+        #[arg(long, value_name = "FILE")]
+        summary: Option<PathBuf>,
+        /// A template bundle directory.
+        #[arg(long, value_name = "DIR")]
+        template: Option<PathBuf>,
+        /// A directory of fonts to use before the bundled ones (repeatable).
+        #[arg(long = "font-dir", value_name = "DIR")]
+        font_dir: Vec<PathBuf>,
+    },
     /// List or export the built-in templates.
     #[command(subcommand)]
     Templates(TemplatesCommand),
@@ -180,6 +217,38 @@ pub fn run() -> Result<ExitCode, String> {
                 force,
             };
             render::run(&args, &out)
+        }
+        Command::Batch {
+            inputs,
+            output,
+            format,
+            defaults,
+            name,
+            jobs,
+            force,
+            summary,
+            template,
+            font_dir,
+        } => {
+            let mut formats: Vec<OutputFormat> = Vec::new();
+            for f in format.into_iter().map(OutputFormat::from) {
+                if !formats.contains(&f) {
+                    formats.push(f);
+                }
+            }
+            let args = batch::Args {
+                inputs: &inputs,
+                outdir: &output,
+                formats,
+                defaults: defaults.as_deref(),
+                name: &name,
+                jobs,
+                force,
+                summary: summary.as_deref(),
+                template: template.as_deref(),
+                font_dirs: &font_dir,
+            };
+            batch::run(&args, &out)
         }
         Command::Templates(TemplatesCommand::List) => templates::list(),
         Command::Templates(TemplatesCommand::Export { name, dir }) => {

@@ -81,7 +81,7 @@ fn render(
 
 /// `SOURCE_DATE_EPOCH`, the reproducible-builds convention for a fixed
 /// timestamp, if set.
-fn source_date_epoch() -> Result<Option<i64>, nianbao::Diagnostics> {
+pub fn source_date_epoch() -> Result<Option<i64>, nianbao::Diagnostics> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Err(_) => Ok(None),
         Ok(v) => v.trim().parse().map(Some).map_err(|_| {

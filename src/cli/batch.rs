@@ -1,0 +1,360 @@
+//! `nianbao batch INPUT... -o OUTDIR`: many reports at once.
+//!
+//! In: inputs (files, directories, arrays, JSON Lines), an output
+//! directory and options. Out: the documents, each written atomically;
+//! a failure line per bad report (`INPUT[#index]: /path: message`), a
+//! summary line, optionally a JSON summary; exit 0 all written, 1 any
+//! failed, 2 usage errors, 130 interrupted. Reports run in parallel on one
+//! shared engine (fonts and templates parsed once); a bad report never
+//! stops the others, and Ctrl-C lets the reports in flight finish their
+//! writes and starts no new ones, so no partial file is left.
+
+use super::report::Reporter;
+use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use nianbao::batch::{self, NamePattern, Unit};
+use nianbao::{Code, Diagnostic, Diagnostics, Engine, OutputFormat, RenderOptions};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+pub struct Args<'a> {
+    pub inputs: &'a [String],
+    pub outdir: &'a Path,
+    pub formats: Vec<OutputFormat>,
+    pub defaults: Option<&'a Path>,
+    pub name: &'a str,
+    pub jobs: Option<usize>,
+    pub force: bool,
+    pub summary: Option<&'a Path>,
+    pub template: Option<&'a Path>,
+    pub font_dirs: &'a [PathBuf],
+}
+
+/// One report's outcome, as the JSON summary lists it.
+#[derive(Debug, Serialize)]
+struct Outcome {
+    input: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    index: Option<usize>,
+    status: &'static str,
+    outputs: Vec<String>,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Serialize)]
+struct Summary<'a> {
+    ok: usize,
+    failed: usize,
+    skipped: usize,
+    warnings: usize,
+    seconds: f64,
+    reports_per_second: f64,
+    reports: &'a [Outcome],
+}
+
+fn usage(out: &Reporter, what: &str, d: &Diagnostic) -> u8 {
+    out.diagnostic(what, d);
+    EXIT_USAGE
+}
+
+pub fn run(args: &Args, out: &Reporter) -> u8 {
+    let started = Instant::now();
+    if let Err(e) = std::fs::create_dir_all(args.outdir) {
+        let d = Diagnostic::input(
+            Code::Output,
+            format!("cannot create {}: {e}", args.outdir.display()),
+        );
+        return usage(out, "batch", &d);
+    }
+    let defaults = match args.defaults.map(read_defaults).transpose() {
+        Ok(d) => d,
+        Err(d) => return usage(out, "--defaults", &d),
+    };
+    let pattern = match NamePattern::new(args.name) {
+        Ok(p) => p,
+        Err(d) => return usage(out, "--name", &d),
+    };
+    let engine = match super::engine(args.template, args.font_dirs) {
+        Ok(e) => e,
+        Err(d) => return usage(out, "batch", &d),
+    };
+    let units = match batch::expand(args.inputs, defaults.as_ref()) {
+        Ok(u) => u,
+        Err(d) => return usage(out, "batch", &d),
+    };
+    let names = assign_names(&units, &pattern);
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+    {
+        Ok(p) => p,
+        Err(e) => {
+            return usage(
+                out,
+                "-j",
+                &Diagnostic::input(Code::Io, format!("cannot start threads: {e}")),
+            )
+        }
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        // If a handler is already installed (a library embedding the CLI),
+        // Ctrl-C keeps its default meaning.
+        let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
+    }
+    let bar = progress(units.len(), out.quiet);
+    let created = match super::render::source_date_epoch() {
+        Ok(c) => c,
+        Err(d) => return usage(out, "SOURCE_DATE_EPOCH", &d.0[0]),
+    };
+    let opts = RenderOptions {
+        force: args.force,
+        created,
+    };
+    let outcomes: Vec<Outcome> = pool.install(|| {
+        units
+            .par_iter()
+            .zip(names.par_iter())
+            .map(|(unit, name)| {
+                let outcome = if stop.load(Ordering::SeqCst) {
+                    skipped(unit)
+                } else {
+                    process(&engine, unit, name, args, opts)
+                };
+                report(out, unit, &outcome, bar.as_ref());
+                outcome
+            })
+            .collect()
+    });
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    finish(
+        &outcomes,
+        started,
+        args.summary,
+        out,
+        stop.load(Ordering::SeqCst),
+    )
+}
+
+fn read_defaults(path: &Path) -> Result<serde_json::Value, Diagnostic> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::input(Code::Io, format!("cannot read {}: {e}", path.display())))?;
+    let name = path.display().to_string();
+    let text = nianbao::data::decode(&bytes, &name)?;
+    let v = nianbao::data::parse_text(text, &name)?;
+    if !v.is_object() {
+        return Err(Diagnostic::input(
+            Code::Shape,
+            format!("{name}: defaults must be a JSON object"),
+        ));
+    }
+    Ok(v)
+}
+
+/// Each unit's output name, or why it has none: the pattern failed, or an
+/// earlier report already has the name (compared without case, as
+/// Windows and macOS do), so that no output overwrites another.
+fn assign_names(units: &[Unit], pattern: &NamePattern) -> Vec<Result<String, Diagnostic>> {
+    let mut taken: HashMap<String, String> = HashMap::new();
+    units
+        .iter()
+        .map(|u| {
+            let data = u.data.as_ref().map_err(|_| Diagnostic::input(Code::Output, "no data"))?;
+            let name = pattern.name(data)?;
+            let key = name.to_lowercase();
+            if let Some(first) = taken.get(&key) {
+                return Err(Diagnostic::input(
+                    Code::Output,
+                    format!("output name `{name}` is already taken by {first}; nothing written"),
+                )
+                .with_hint("give --name a pattern that tells them apart, e.g. \"{{unit}}-{{year}}-{{format}}\""));
+            }
+            taken.insert(key, u.label());
+            Ok(name)
+        })
+        .collect()
+}
+
+/// Renders every format, then writes them all; a report that fails
+/// writes nothing.
+fn process(
+    engine: &Engine,
+    unit: &Unit,
+    name: &Result<String, Diagnostic>,
+    args: &Args,
+    opts: RenderOptions,
+) -> Outcome {
+    let mut outcome = Outcome {
+        input: unit.input.clone(),
+        index: unit.index,
+        status: "failed",
+        outputs: Vec::new(),
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let data = match &unit.data {
+        Ok(d) => d,
+        Err(d) => {
+            outcome.errors = d.0.clone();
+            return outcome;
+        }
+    };
+    let name = match name {
+        Ok(n) => n,
+        Err(d) => {
+            outcome.errors = if unit.data.is_ok() {
+                vec![d.clone()]
+            } else {
+                vec![]
+            };
+            return outcome;
+        }
+    };
+    let mut rendered = Vec::new();
+    for &format in &args.formats {
+        match engine.render(data, format, opts) {
+            Ok(r) => {
+                if rendered.is_empty() {
+                    outcome.warnings = r.diagnostics.warnings().cloned().collect();
+                }
+                rendered.push((
+                    args.outdir.join(format!("{name}.{}", format.extension())),
+                    r.bytes,
+                ));
+            }
+            Err(d) => {
+                split(&d, &mut outcome);
+                return outcome;
+            }
+        }
+    }
+    for (path, bytes) in rendered {
+        if let Err(e) = nianbao::output::write_atomic(&path, &bytes) {
+            outcome.errors.push(Diagnostic::input(
+                Code::Output,
+                format!("cannot write {}: {e}", path.display()),
+            ));
+            return outcome;
+        }
+        outcome.outputs.push(path.display().to_string());
+    }
+    outcome.status = "ok";
+    outcome
+}
+
+fn split(d: &Diagnostics, outcome: &mut Outcome) {
+    outcome.errors = d.errors().cloned().collect();
+    outcome.warnings = d.warnings().cloned().collect();
+}
+
+fn skipped(unit: &Unit) -> Outcome {
+    Outcome {
+        input: unit.input.clone(),
+        index: unit.index,
+        status: "skipped",
+        outputs: Vec::new(),
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    }
+}
+
+fn progress(total: usize, quiet: bool) -> Option<ProgressBar> {
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template("{bar:30} {pos}/{len} reports  {per_sec}  ETA {eta}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    Some(bar)
+}
+
+/// Prints a report's failures (always) and a status line (plain mode).
+fn report(out: &Reporter, unit: &Unit, o: &Outcome, bar: Option<&ProgressBar>) {
+    let label = unit.label();
+    let print = || {
+        let mut all = Diagnostics(o.errors.clone());
+        all.0.extend(o.warnings.iter().cloned());
+        out.diagnostics(&label, &all);
+    };
+    match bar {
+        Some(b) => {
+            b.suspend(print);
+            b.inc(1);
+        }
+        None => {
+            print();
+            if !out.quiet {
+                let outputs = if o.outputs.is_empty() {
+                    String::new()
+                } else {
+                    format!(" → {}", o.outputs.join(", "))
+                };
+                println!("{label}: {}{outputs}", o.status);
+            }
+        }
+    }
+}
+
+fn finish(
+    outcomes: &[Outcome],
+    started: Instant,
+    summary: Option<&Path>,
+    out: &Reporter,
+    interrupted: bool,
+) -> u8 {
+    let seconds = started.elapsed().as_secs_f64();
+    let count = |s: &str| outcomes.iter().filter(|o| o.status == s).count();
+    let (ok, failed, skipped) = (count("ok"), count("failed"), count("skipped"));
+    let warnings = outcomes.iter().map(|o| o.warnings.len()).sum();
+    let rate = if seconds > 0.0 {
+        (ok + failed) as f64 / seconds
+    } else {
+        0.0
+    };
+    if !out.quiet {
+        println!("batch: {ok} ok, {failed} failed, {warnings} warnings, {skipped} skipped, {seconds:.2} s, {rate:.1} reports/s");
+    }
+    if let Some(path) = summary {
+        let s = Summary {
+            ok,
+            failed,
+            skipped,
+            warnings,
+            seconds,
+            reports_per_second: rate,
+            reports: outcomes,
+        };
+        let text = serde_json::to_string_pretty(&s).unwrap_or_default();
+        if let Err(e) = nianbao::output::write_atomic(path, text.as_bytes()) {
+            out.diagnostic(
+                "--summary",
+                &Diagnostic::input(
+                    Code::Output,
+                    format!("cannot write {}: {e}", path.display()),
+                ),
+            );
+            return EXIT_USAGE;
+        }
+    }
+    if interrupted {
+        eprintln!(
+            "batch: interrupted; reports not started were skipped, every file written is complete"
+        );
+        130
+    } else if failed > 0 {
+        EXIT_INVALID
+    } else {
+        EXIT_OK
+    }
+}

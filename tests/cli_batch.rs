@@ -1,0 +1,268 @@
+//! `nianbao batch` as a county office runs it: directories, array files,
+//! JSON Lines, shared defaults, name conflicts, broken reports mixed in,
+//! the JSON summary, and outputs identical to single renders.
+
+mod common;
+
+use common::{goushi, root, set, shili};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn nianbao(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("nianbao-batch-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    dir
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+fn files(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .expect("list")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+fn unit(v: &Value, name: &str) -> Value {
+    let mut v = v.clone();
+    set(&mut v, "/unit", json!(name));
+    v
+}
+
+#[test]
+fn a_directory_an_array_and_json_lines_with_broken_reports() {
+    let dir = temp("mixed");
+    let inputs = dir.join("in");
+    std::fs::create_dir_all(&inputs).expect("dir");
+    std::fs::write(inputs.join("a.json"), unit(&goushi(), "甲镇").to_string()).expect("write");
+    std::fs::write(inputs.join("b.json"), "{\"unit\": ").expect("write");
+    std::fs::write(inputs.join("notes.txt"), "not a report").expect("write");
+    let mut bad = unit(&shili(), "丙镇");
+    set(&mut bad, "/applications/total/0", json!(99));
+    let array = dir.join("array.json");
+    std::fs::write(&array, json!([unit(&shili(), "乙镇"), bad]).to_string()).expect("write");
+    let lines = dir.join("more.jsonl");
+    std::fs::write(
+        &lines,
+        format!("{}\n\n{}\n", unit(&shili(), "丁镇"), "{oops}"),
+    )
+    .expect("write");
+    let out = dir.join("out");
+    let summary = dir.join("summary.json");
+    let o = nianbao(&[
+        "batch",
+        s(&inputs),
+        s(&array),
+        s(&lines),
+        "-o",
+        s(&out),
+        "-f",
+        "pdf,html",
+        "--summary",
+        s(&summary),
+        "-j",
+        "2",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert_eq!(
+        files(&out),
+        [
+            "丁镇-2021.html",
+            "丁镇-2021.pdf",
+            "乙镇-2021.html",
+            "乙镇-2021.pdf",
+            "甲镇-2020.html",
+            "甲镇-2020.pdf"
+        ]
+    );
+    let err = text(&o.stderr);
+    assert!(
+        err.contains(&format!(
+            "{}[#1]: /applications/total/0: error[check-result-total]",
+            s(&array)
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{}[#1]:", s(&lines))) && err.contains("json-syntax"),
+        "{err}"
+    );
+    assert!(
+        err.contains("b.json") && err.contains("json-syntax"),
+        "{err}"
+    );
+    assert!(
+        text(&o.stdout).contains("batch: 3 ok, 3 failed"),
+        "{}",
+        text(&o.stdout)
+    );
+
+    let sum: Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary).expect("summary")).expect("JSON");
+    assert_eq!(
+        (sum["ok"].as_u64(), sum["failed"].as_u64()),
+        (Some(3), Some(3))
+    );
+    let reports = sum["reports"].as_array().expect("reports");
+    assert_eq!(reports.len(), 6);
+    let failed = reports
+        .iter()
+        .find(|r| r["input"] == s(&array) && r["index"] == 1)
+        .expect("the bad array item");
+    assert_eq!(failed["status"], "failed");
+    assert_eq!(
+        failed["errors"][1]["location"]["pointer"],
+        "/applications/total/0"
+    );
+    let ok = reports
+        .iter()
+        .find(|r| r["status"] == "ok")
+        .expect("an ok report");
+    assert_eq!(ok["outputs"].as_array().expect("outputs").len(), 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn defaults_are_merged_under_every_report() {
+    let dir = temp("defaults");
+    let mut a = shili();
+    a.as_object_mut().expect("object").remove("other_matters");
+    a.as_object_mut().expect("object").remove("signature");
+    let input = dir.join("a.json");
+    std::fs::write(&input, a.to_string()).expect("write");
+    let defaults = dir.join("county.json");
+    std::fs::write(&defaults, json!({"other_matters": ["全县统一：本年度未收取信息处理费。"], "signature": {"unit": "县政府办公室", "date": "2022-01-25"}}).to_string()).expect("write");
+    let out = dir.join("out");
+    let o = nianbao(&[
+        "batch",
+        s(&input),
+        "-o",
+        s(&out),
+        "-f",
+        "html",
+        "--defaults",
+        s(&defaults),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let html = std::fs::read_to_string(out.join("示例镇人民政府-2021.html")).expect("written");
+    assert!(html.contains("全县统一") && html.contains("2022年1月25日"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn name_conflicts_are_reported_and_never_overwrite() {
+    let dir = temp("conflict");
+    let input = dir.join("two.json");
+    let mut second = shili();
+    set(&mut second, "/overview/0", json!("第二份报告。"));
+    std::fs::write(&input, json!([shili(), second]).to_string()).expect("write");
+    let out = dir.join("out");
+    let o = nianbao(&["batch", s(&input), "-o", s(&out), "-f", "html"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("already taken by"),
+        "{}",
+        text(&o.stderr)
+    );
+    let html = std::fs::read_to_string(out.join("示例镇人民政府-2021.html")).expect("the first");
+    assert!(
+        !html.contains("第二份报告"),
+        "the first report's output stands"
+    );
+    let o = nianbao(&[
+        "batch",
+        s(&input),
+        "-o",
+        s(&out),
+        "-f",
+        "html",
+        "--name",
+        "{{unit}}/{{year}}-{{overview.[0]}}",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(
+        files(&out)
+            .iter()
+            .any(|f| f.starts_with("示例镇人民政府_2021-第二份报告")),
+        "{:?}",
+        files(&out)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn batch_outputs_equal_single_renders() {
+    let dir = temp("same");
+    let input = dir.join("s.json");
+    std::fs::write(&input, shili().to_string()).expect("write");
+    let out = dir.join("out");
+    assert_eq!(
+        nianbao(&["batch", s(&input), "-o", s(&out), "-f", "pdf,docx"])
+            .status
+            .code(),
+        Some(0)
+    );
+    for ext in ["pdf", "docx"] {
+        let single = dir.join(format!("single.{ext}"));
+        assert_eq!(
+            nianbao(&["render", s(&input), "-o", s(&single)])
+                .status
+                .code(),
+            Some(0)
+        );
+        let a =
+            std::fs::read(out.join(format!("示例镇人民政府-2021.{ext}"))).expect("batch output");
+        let b = std::fs::read(&single).expect("single output");
+        assert!(a == b, "{ext}: batch and single render give the same bytes");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = temp("usage");
+    assert_eq!(
+        nianbao(&["batch", "no-such-input.json", "-o", s(&dir)])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        nianbao(&[
+            "batch",
+            "samples/shili-2021.json",
+            "-o",
+            s(&dir),
+            "--name",
+            "{{#if}}"
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
+    assert_eq!(
+        nianbao(&["batch", "samples/shili-2021.json"]).status.code(),
+        Some(2),
+        "-o is required"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
