@@ -33,7 +33,8 @@ impl Unit {
 
 /// Expands inputs into units: a directory gives its `*.json` files in
 /// name order; a file holding a JSON array gives one unit per item; a
-/// `.jsonl`/`.ndjson` file one per non-empty line; any other file one.
+/// `.jsonl`/`.ndjson` file one per non-empty line; any other file one;
+/// `-` reads standard input (JSON Lines when it holds several values).
 /// An input that cannot be read at all is an error (a usage problem).
 pub fn expand(inputs: &[String], defaults: Option<&Value>) -> Result<Vec<Unit>, Diagnostic> {
     let mut units = Vec::new();
@@ -59,8 +60,29 @@ pub fn expand(inputs: &[String], defaults: Option<&Value>) -> Result<Vec<Unit>, 
 }
 
 fn file_units(input: &str, defaults: Option<&Value>) -> Result<Vec<Unit>, Diagnostic> {
+    if input == "-" {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| Diagnostic::input(Code::Io, format!("cannot read standard input: {e}")))?;
+        // A stream is JSON Lines when it holds more than one value.
+        let lines = serde_json::Deserializer::from_slice(&bytes)
+            .into_iter::<Value>()
+            .nth(1)
+            .is_some();
+        return Ok(units_of("<stdin>", &bytes, defaults, lines));
+    }
     let bytes = std::fs::read(input)
         .map_err(|e| Diagnostic::input(Code::Io, format!("cannot read {input}: {e}")))?;
+    let lines = Path::new(input)
+        .extension()
+        .is_some_and(|e| e == "jsonl" || e == "ndjson");
+    Ok(units_of(input, &bytes, defaults, lines))
+}
+
+/// The units of one input's bytes: JSON Lines, an array, or one report.
+fn units_of(input: &str, bytes: &[u8], defaults: Option<&Value>, lines: bool) -> Vec<Unit> {
     let unit = |index, data: Result<Value, Diagnostics>| Unit {
         input: input.to_string(),
         index,
@@ -69,37 +91,33 @@ fn file_units(input: &str, defaults: Option<&Value>) -> Result<Vec<Unit>, Diagno
             None => v,
         }),
     };
-    let text = match crate::data::decode(&bytes, input) {
+    let text = match crate::data::decode(bytes, input) {
         Ok(t) => t,
-        Err(d) => return Ok(vec![unit(None, Err(d.into()))]),
+        Err(d) => return vec![unit(None, Err(d.into()))],
     };
-    let lines = Path::new(input)
-        .extension()
-        .is_some_and(|e| e == "jsonl" || e == "ndjson");
     if lines {
-        return Ok(text
+        return text
             .lines()
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty())
             .enumerate()
             .map(|(index, (line_no, line))| {
                 let parsed = serde_json::from_str(line).map_err(|e| {
+                    let message = e.to_string();
+                    let message = message.split(" at line ").next().unwrap_or("");
                     Diagnostics::from(Diagnostic::at_text(
                         Code::JsonSyntax,
                         input,
                         line_no + 1,
                         e.column().max(1),
-                        format!(
-                            "invalid JSON: {}",
-                            e.to_string().split(" at line ").next().unwrap_or("")
-                        ),
+                        format!("invalid JSON: {message}"),
                     ))
                 });
                 unit(Some(index), parsed)
             })
-            .collect());
+            .collect();
     }
-    Ok(match crate::data::parse_text(text, input) {
+    match crate::data::parse_text(text, input) {
         Ok(Value::Array(items)) => items
             .into_iter()
             .enumerate()
@@ -107,7 +125,7 @@ fn file_units(input: &str, defaults: Option<&Value>) -> Result<Vec<Unit>, Diagno
             .collect(),
         Ok(v) => vec![unit(None, Ok(v))],
         Err(d) => vec![unit(None, Err(d.into()))],
-    })
+    }
 }
 
 /// `defaults` deep-merged under `report`: objects merge key by key, the
@@ -139,6 +157,7 @@ pub struct NamePattern {
 pub const DEFAULT_NAME: &str = "{{unit}}-{{year}}";
 
 impl NamePattern {
+    /// Compiles a pattern (Handlebars, strict: a key the data lacks is an error).
     pub fn new(pattern: &str) -> Result<NamePattern, Diagnostic> {
         let mut hb = handlebars::Handlebars::new();
         hb.set_strict_mode(true);

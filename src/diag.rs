@@ -14,7 +14,9 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Reported, never stops rendering.
     Warning,
+    /// Stops rendering (checks: unless forced).
     Error,
 }
 
@@ -115,12 +117,18 @@ pub enum Location {
     /// Nowhere more precise than the input as a whole.
     Input,
     /// A JSON pointer (RFC 6901) into the data file, `""` for the root.
-    Pointer { pointer: String },
+    Pointer {
+        /// The pointer, e.g. `/applications/total/0`.
+        pointer: String,
+    },
     /// A position in a text source: the data file before it parsed, a
     /// template file, or the markup a template produced.
     Text {
+        /// The source's name (a path, `<stdin>`, or a template file).
         file: String,
+        /// 1-based line.
         line: usize,
+        /// 1-based column, in characters.
         column: usize,
     },
 }
@@ -128,11 +136,16 @@ pub enum Location {
 /// One problem found in an input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
+    /// The stable code.
     pub code: Code,
+    /// What is wrong, lowercase, without a final period.
     pub message: String,
+    /// Where.
     pub location: Location,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// How to fix it, when there is something to say.
     pub hint: Option<String>,
 }
 
@@ -196,6 +209,7 @@ impl Diagnostic {
         self
     }
 
+    /// Whether it is an error.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -236,18 +250,22 @@ impl fmt::Display for Diagnostic {
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
+    /// No diagnostics.
     pub fn new() -> Self {
         Diagnostics(Vec::new())
     }
 
+    /// Adds one.
     pub fn push(&mut self, d: Diagnostic) {
         self.0.push(d);
     }
 
+    /// Adds all of another list.
     pub fn extend(&mut self, other: Diagnostics) {
         self.0.extend(other.0);
     }
 
+    /// Whether any is an error.
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(Diagnostic::is_error)
     }
@@ -257,22 +275,27 @@ impl Diagnostics {
         self.0.iter().any(|d| d.is_error() && !d.code.is_check())
     }
 
+    /// The errors.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter().filter(|d| d.is_error())
     }
 
+    /// The warnings.
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter().filter(|d| !d.is_error())
     }
 
+    /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
+    /// How many.
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
+    /// All, in order.
     pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
         self.0.iter()
     }

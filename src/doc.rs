@@ -12,22 +12,29 @@ use crate::units::Length;
 /// A whole document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
+    /// Title and author.
     pub meta: Meta,
+    /// Paper, text block and page numbers.
     pub page: Page,
+    /// The content, in reading order.
     pub blocks: Vec<Block>,
 }
 
 /// Document metadata (PDF Info, DOCX core properties, HTML head).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Meta {
+    /// The document title (PDF Title, DOCX dc:title, HTML title).
     pub title: String,
+    /// The author: the reporting body.
     pub author: String,
 }
 
 /// The page and its text block (版心), after GB/T 9704 5.2.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
+    /// Paper width.
     pub width: Length,
+    /// Paper height.
     pub height: Length,
     /// Top edge of the paper to the top of the text block (天头).
     pub margin_top: Length,
@@ -35,18 +42,23 @@ pub struct Page {
     pub margin_left: Length,
     /// The text block's width and height (版心).
     pub text_width: Length,
+    /// Text block height.
     pub text_height: Length,
     /// Lines per page and characters per line of the document grid.
     pub lines: u32,
+    /// Characters per line of the grid.
     pub chars: u32,
+    /// Page numbers, if any.
     pub page_number: Option<PageNumber>,
 }
 
 impl Page {
+    /// Right margin: what the paper leaves after the left margin and the text block.
     pub fn margin_right(&self) -> Length {
         self.width - self.margin_left - self.text_width
     }
 
+    /// Bottom margin.
     pub fn margin_bottom(&self) -> Length {
         self.height - self.margin_top - self.text_height
     }
@@ -55,6 +67,7 @@ impl Page {
 /// Page numbers "— N —" (GB/T 9704 7.5).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageNumber {
+    /// The number's font role and size.
     pub text: TextStyle,
     /// The pattern, `{n}` standing for the number.
     pub format: String,
@@ -72,6 +85,7 @@ pub struct TextStyle {
     /// A font role from the stylesheet (`song`, `hei`, `fangsong`, `kai`,
     /// `xiaobiaosong`, …).
     pub role: String,
+    /// Type size.
     pub size: Length,
     /// Drawn heavier (faux bold in PDF, `w:b` in DOCX).
     pub bold: bool,
@@ -80,8 +94,11 @@ pub struct TextStyle {
 /// Horizontal alignment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Align {
+    /// Flush left.
     Left,
+    /// Centred.
     Center,
+    /// Flush right.
     Right,
     /// Flush left and right; the last line flush left.
     Justify,
@@ -90,8 +107,11 @@ pub enum Align {
 /// Vertical alignment in a table cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VAlign {
+    /// At the top.
     Top,
+    /// Centred vertically.
     Middle,
+    /// At the bottom.
     Bottom,
 }
 
@@ -100,19 +120,26 @@ pub enum VAlign {
 pub struct ParaStyle {
     /// The stylesheet name it came from (`body`, `title`, `heading1`, …).
     pub name: String,
+    /// The paragraph's own text style.
     pub text: TextStyle,
+    /// Horizontal alignment.
     pub align: Align,
+    /// First-line indent.
     pub first_line_indent: Length,
     /// Baseline to baseline (固定值 line spacing).
     pub line_pitch: Length,
+    /// Space before the paragraph.
     pub space_before: Length,
+    /// Space after the paragraph.
     pub space_after: Length,
 }
 
 /// A run of text in one style. `\n` in `text` is a forced line break.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Span {
+    /// The text.
     pub text: String,
+    /// How it looks.
     pub style: TextStyle,
     /// The stylesheet name of a named span (`heading2` for a run-in
     /// heading), or `None` for the paragraph's own text.
@@ -125,50 +152,68 @@ pub enum Block {
     /// The title, one entry per line as the template gave them; the
     /// typesetter may break a long line further.
     Title {
+        /// One entry per line, each a list of runs.
         lines: Vec<Vec<Span>>,
+        /// The title style.
         style: ParaStyle,
     },
     /// A heading on its own line; `outline` ones become PDF bookmarks and
     /// Word headings (the navigation pane).
     Heading {
+        /// 1 for 一、 … 4 for （1）.
         level: u8,
+        /// The heading's runs.
         spans: Vec<Span>,
+        /// Its style.
         style: ParaStyle,
+        /// Whether it is in the outline (bookmarks, Word headings).
         outline: bool,
     },
+    /// A body paragraph.
     Paragraph {
+        /// Its runs (run-in headings are runs with a class).
         spans: Vec<Span>,
+        /// Its style.
         style: ParaStyle,
     },
     /// 署名 over 成文日期 (GB/T 9704 7.3.5).
     Signature {
+        /// 署名 runs.
         unit: Vec<Span>,
+        /// 成文日期 runs.
         date: Vec<Span>,
+        /// Their style.
         style: ParaStyle,
     },
+    /// A new page.
     PageBreak,
+    /// A table.
     Table(Table),
 }
 
 /// A table: column widths, header rows, and the grid.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
+    /// Column widths, fitted to the measure.
     pub columns: Vec<Length>,
     /// Rows `0..header_rows` repeat at the top of each page.
     pub header_rows: usize,
     /// Per row: never the last row on a page (a group's heading row).
     pub keep_with_next: Vec<bool>,
+    /// The cells.
     pub grid: CellGrid,
     /// The rule width drawn on every cell edge.
     pub rule: Length,
     /// Padding inside each cell, left/right and top/bottom.
     pub pad_x: Length,
+    /// Padding above and below the text.
     pub pad_y: Length,
     /// Minimum row height.
     pub min_row_height: Length,
 }
 
 impl Table {
+    /// The table's width: its columns' sum.
     pub fn width(&self) -> Length {
         self.columns.iter().copied().sum()
     }
@@ -177,17 +222,22 @@ impl Table {
 /// The resolved grid: `rows × cols` slots, row-major.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CellGrid {
+    /// Rows.
     pub rows: usize,
+    /// Columns.
     pub cols: usize,
+    /// `rows × cols` slots, row by row.
     pub slots: Vec<Slot>,
 }
 
 /// One grid position: a cell's top-left, or covered by a spanning cell.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Slot {
+    /// A cell starts here.
     Cell(Cell),
     /// Covered by the cell whose top-left is at (row, col).
     Merged {
+        /// The top-left (row, column) of the covering cell.
         parent: (usize, usize),
     },
 }
@@ -195,11 +245,15 @@ pub enum Slot {
 /// A table cell.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
+    /// Rows spanned.
     pub rowspan: usize,
+    /// Columns spanned.
     pub colspan: usize,
     /// The cell's text as runs; `\n` forces a line break.
     pub spans: Vec<Span>,
+    /// Text style and alignment.
     pub style: ParaStyle,
+    /// Vertical alignment.
     pub valign: VAlign,
     /// Set one character per line, top to bottom (竖排).
     pub vertical: bool,
@@ -209,6 +263,7 @@ pub struct Cell {
 }
 
 impl CellGrid {
+    /// The slot at a grid position.
     pub fn slot(&self, row: usize, col: usize) -> &Slot {
         &self.slots[row * self.cols + col]
     }

@@ -16,8 +16,11 @@ use std::sync::Arc;
 /// What to produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OutputFormat {
+    /// The formal document, typeset (GB/T 9704).
     Pdf,
+    /// An editable Word document.
     Docx,
+    /// One standalone web page.
     Html,
 }
 
@@ -45,6 +48,7 @@ impl OutputFormat {
 /// A rendered document.
 #[derive(Debug, Clone)]
 pub struct Rendered {
+    /// The document.
     pub bytes: Vec<u8>,
     /// Warnings, and check errors that `force` let through.
     pub diagnostics: Diagnostics,
@@ -172,6 +176,34 @@ impl Engine {
             }
         };
         Ok(Rendered { bytes, diagnostics })
+    }
+
+    /// A report built in Rust → the document's bytes: the same checks and
+    /// output as for a data file.
+    ///
+    /// ```
+    /// use nianbao::data::{blank, Format, Paragraph};
+    /// use nianbao::{Engine, OutputFormat, RenderOptions};
+    ///
+    /// let mut report = blank(Format::F2021, "示例镇人民政府", 2021);
+    /// report.overview.push(Paragraph::Text("2021年，我镇……".into()));
+    /// let engine = Engine::new().unwrap();
+    /// let html = engine.render_report(&report, OutputFormat::Html, RenderOptions::default()).unwrap();
+    /// assert!(String::from_utf8(html.bytes).unwrap().contains("2021年，我镇……"));
+    /// ```
+    pub fn render_report(
+        &self,
+        report: &crate::data::Report,
+        format: OutputFormat,
+        opts: RenderOptions,
+    ) -> Result<Rendered, Diagnostics> {
+        let value = serde_json::to_value(report).map_err(|e| {
+            Diagnostics::from(Diagnostic::input(
+                Code::Shape,
+                format!("the report cannot be serialised: {e}"),
+            ))
+        })?;
+        self.render(&value, format, opts)
     }
 
     /// Lays out a document tree and writes it as PDF.

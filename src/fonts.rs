@@ -60,7 +60,9 @@ pub type FaceIdx = usize;
 /// A parsed face with what layout needs from it.
 #[derive(Debug)]
 pub struct Face {
+    /// The parsed font, for metrics and embedding.
     pub parsed: ParsedFont,
+    /// Font units per em.
     pub units_per_em: f64,
     /// The PostScript name, for messages and the PDF.
     pub name: String,
@@ -88,6 +90,7 @@ pub struct FontBook {
 /// The faces of each role, in fallback order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Chains {
+    /// Role name → faces, first choice first.
     pub roles: BTreeMap<String, Vec<FaceIdx>>,
 }
 

@@ -2,15 +2,42 @@
 //! report (政府信息公开工作年度报告) as PDF, DOCX or HTML.
 //!
 //! The pipeline is four stages, each one type in and one type out:
-//! data ([`data`]) → template → document tree → layout → PDF, with DOCX and
-//! HTML written from the document tree.
+//!
+//! ```text
+//! data (data::check_value) → template (template::Template) → document tree (doc::Document)
+//!   → layout (layout::layout) → PDF (pdf::write)
+//!   document tree → DOCX (docx::write), HTML (html::write)
+//! ```
+//!
+//! Most programs need only an [`Engine`]: build it once (it parses the
+//! template and finds the fonts), share it across threads (it is
+//! `Send + Sync`), and render each report with it. Nothing here prints or
+//! exits; every problem comes back as [`Diagnostics`] with a stable
+//! [`Code`], a [`Location`] (a JSON pointer or a line and column) and a
+//! hint.
+//!
+//! ```
+//! use nianbao::{Engine, OutputFormat, RenderOptions};
+//!
+//! let engine = Engine::new().expect("the built-in template and fonts");
+//! let data: serde_json::Value = serde_json::from_str(
+//!     &std::fs::read_to_string("samples/goushi-2020.json").unwrap(),
+//! ).unwrap();
+//! // Check only: shape errors, 勾稽关系 errors and warnings, with JSON paths.
+//! assert!(!engine.check(&data).has_errors());
+//! // Render: the bytes, and the warnings that did not stop it.
+//! let pdf = engine.render(&data, OutputFormat::Pdf, RenderOptions::default()).unwrap();
+//! assert!(pdf.bytes.starts_with(b"%PDF"));
+//! ```
+//!
+//! Identical input gives identical bytes in every format, across runs,
+//! processes and threads; the creation date comes only from
+//! [`RenderOptions::created`].
 
 pub mod batch;
 pub mod clock;
 pub mod data;
 pub mod diag;
-
-pub use diag::{Code, Diagnostic, Diagnostics, Location, Severity};
 pub mod doc;
 pub mod docx;
 pub mod engine;
@@ -24,4 +51,5 @@ pub mod style;
 pub mod template;
 pub mod units;
 
+pub use diag::{Code, Diagnostic, Diagnostics, Location, Severity};
 pub use engine::{Engine, OutputFormat, RenderOptions, Rendered};

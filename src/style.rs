@@ -33,18 +33,26 @@ fn default_latin() -> String {
 /// A resolved stylesheet.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stylesheet {
+    /// Paper, text block, grid and page numbers.
     pub page: Page,
+    /// Font roles by name.
     pub fonts: BTreeMap<String, FontRole>,
+    /// Paragraph and span styles by name.
     pub styles: BTreeMap<String, ParaStyle>,
+    /// Table rules and padding.
     pub table: TableStyle,
 }
 
 /// Rules and padding shared by the tables.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableStyle {
+    /// Rule width.
     pub rule: Length,
+    /// Padding left and right.
     pub pad_x: Length,
+    /// Padding above and below.
     pub pad_y: Length,
+    /// Minimum row height.
     pub min_row_height: Length,
 }
 

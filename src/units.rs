@@ -16,12 +16,15 @@ pub struct Length(f64);
 const MM_PER_PT: f64 = 25.4 / 72.0;
 
 impl Length {
+    /// Nothing.
     pub const ZERO: Length = Length(0.0);
 
+    /// Points (1/72 inch).
     pub const fn pt(v: f64) -> Length {
         Length(v)
     }
 
+    /// Millimetres.
     pub fn mm(v: f64) -> Length {
         Length(v / MM_PER_PT)
     }
@@ -31,26 +34,32 @@ impl Length {
         Length(v / 20.0)
     }
 
+    /// In points.
     pub fn to_pt(self) -> f64 {
         self.0
     }
 
+    /// In millimetres.
     pub fn to_mm(self) -> f64 {
         self.0 * MM_PER_PT
     }
 
+    /// In twentieths of a point (Word's unit).
     pub fn to_twips(self) -> f64 {
         self.0 * 20.0
     }
 
+    /// The larger.
     pub fn max(self, other: Length) -> Length {
         Length(self.0.max(other.0))
     }
 
+    /// The smaller.
     pub fn min(self, other: Length) -> Length {
         Length(self.0.min(other.0))
     }
 
+    /// The absolute value.
     pub fn abs(self) -> Length {
         Length(self.0.abs())
     }
@@ -108,11 +117,14 @@ pub fn chinese_size(name: &str) -> Option<Length> {
 /// GB/T 9704's 字).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Measure {
+    /// An absolute length.
     Abs(Length),
+    /// A multiple of the font size.
     Em(f64),
 }
 
 impl Measure {
+    /// Parses `2em`, `2字`, or a length.
     pub fn parse(text: &str) -> Option<Measure> {
         let t = text.trim();
         if let Some(n) = t.strip_suffix("em").or_else(|| t.strip_suffix('字')) {

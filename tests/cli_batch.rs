@@ -266,3 +266,42 @@ fn usage_errors_exit_2() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn json_lines_on_stdin_and_json_errors() {
+    let dir = temp("stdin");
+    let mut bad = unit(&shili(), "坏镇");
+    set(&mut bad, "/applications/new", json!([1]));
+    let input = format!("{}\n{}\n", unit(&shili(), "好镇"), bad);
+    let out = dir.join("out");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args([
+            "batch",
+            "-",
+            "-o",
+            s(&out),
+            "-f",
+            "html",
+            "--error-format",
+            "json",
+            "-q",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), input.as_bytes())
+        .expect("write");
+    let o = child.wait_with_output().expect("finishes");
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(files(&out), ["好镇-2021.html"]);
+    let lines: Vec<Value> = text(&o.stderr)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON per line"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["input"], "<stdin>[#1]");
+    assert_eq!(lines[0]["location"]["pointer"], "/applications/new");
+    let _ = std::fs::remove_dir_all(&dir);
+}

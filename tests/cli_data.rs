@@ -317,3 +317,108 @@ fn templates_list_and_export() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn render_errors_as_json_lines() {
+    let mut v = goushi();
+    set(&mut v, "/applications/total/0", json!(20));
+    let out = nianbao(
+        &["render", "-", "-o", "-", "--error-format", "json"],
+        Some(v.to_string().as_bytes()),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "nothing on stdout when refused");
+    let lines: Vec<Value> = text(&out.stderr)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON per line"))
+        .collect();
+    assert!(lines.iter().any(|l| l["code"] == "check-result-total"
+        && l["location"]["pointer"] == "/applications/total/0"));
+}
+
+#[test]
+fn pdf_through_stdin_and_stdout_and_the_same_bytes_in_two_processes() {
+    let data = std::fs::read(root().join("samples/goushi-2020.json")).expect("sample");
+    for format in ["pdf", "docx", "html"] {
+        let a = nianbao(&["render", "-", "-f", format, "-o", "-"], Some(&data));
+        let b = nianbao(&["render", "-", "-f", format, "-o", "-"], Some(&data));
+        assert_eq!(a.status.code(), Some(0), "{}", text(&a.stderr));
+        assert!(
+            a.stderr.is_empty(),
+            "nothing but the document: {}",
+            text(&a.stderr)
+        );
+        assert!(
+            !a.stdout.is_empty() && a.stdout == b.stdout,
+            "{format}: identical bytes across processes"
+        );
+    }
+}
+
+#[test]
+fn font_dir_fonts_come_first() {
+    // A stylesheet whose body font exists only in --font-dir, by file stem.
+    let dir = std::env::temp_dir().join(format!("nianbao-fontdir-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let tpl = dir.join("tpl");
+    let fonts = dir.join("fonts");
+    std::fs::create_dir_all(&fonts).expect("dir");
+    assert_eq!(
+        nianbao(
+            &[
+                "templates",
+                "export",
+                "annual-report",
+                tpl.to_str().expect("utf-8")
+            ],
+            None
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+    let style = std::fs::read_to_string(tpl.join("style.toml")).expect("style");
+    let style = style.replace(
+        "pdf = [\"仿宋_GB2312\", \"方正仿宋_GBK\", \"仿宋\", \"FangSong\", \"FandolFang\", \"Noto Serif SC\"]",
+        "pdf = [\"MyOfficeFang\", \"Noto Serif SC\"]",
+    );
+    std::fs::write(tpl.join("style.toml"), style).expect("write");
+    std::fs::copy(
+        root().join("fonts/FandolKai-Regular.otf"),
+        fonts.join("MyOfficeFang.otf"),
+    )
+    .expect("copy");
+    let pdf = dir.join("out.pdf");
+    let out = nianbao(
+        &[
+            "render",
+            "samples/goushi-2020.json",
+            "--template",
+            tpl.to_str().expect("utf-8"),
+            "--font-dir",
+            fonts.to_str().expect("utf-8"),
+            "-o",
+            pdf.to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let bytes = std::fs::read(&pdf).expect("written");
+    let doc = lopdf::Document::load_mem(&bytes).expect("a PDF");
+    let names: Vec<String> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter_map(|d| {
+            d.get(b"FontName")
+                .ok()
+                .and_then(|n| n.as_name().ok())
+                .map(|n| String::from_utf8_lossy(n).into_owned())
+        })
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.contains("FandolFang")),
+        "the body font came from --font-dir: {names:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

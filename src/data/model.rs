@@ -37,6 +37,7 @@ impl Format {
         }
     }
 
+    /// The format as written in the data file: `"2019"` or `"2021"`.
     pub fn as_str(self) -> &'static str {
         match self {
             Format::F2019 => "2019",
@@ -58,7 +59,9 @@ impl Format {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Money {
+    /// A number, printed as written (`7730.28`).
     Number(serde_json::Number),
+    /// A string, printed verbatim (`"0.0000"`, `"251000元"`).
     Text(String),
 }
 
@@ -76,7 +79,9 @@ impl Money {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Title {
+    /// One line, broken by the typesetter when too long.
     One(String),
+    /// Explicit title lines.
     Lines(Vec<String>),
 }
 
@@ -89,8 +94,10 @@ pub enum Paragraph {
     /// A run-in heading at the start of a paragraph, or (without `text`) a
     /// heading on its own line. Its level follows from its numbering.
     Headed {
+        /// The heading: `（一）主动公开。`, `一、…`, `1.…` or `（1）…`.
         heading: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        /// The paragraph text after the heading; absent for a heading alone.
         text: Option<String>,
     },
 }
@@ -99,6 +106,7 @@ pub enum Paragraph {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Signature {
+    /// 署名: the signing body.
     pub unit: String,
     /// `2021-01-20` or `2021年1月20日`.
     pub date: String,
@@ -148,7 +156,9 @@ pub struct ActiveDisclosure2021 {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum ActiveDisclosure {
+    /// The 2019–2020 shape.
     F2019(ActiveDisclosure2019),
+    /// The 2021 shape.
     F2021(ActiveDisclosure2021),
 }
 
@@ -162,20 +172,28 @@ pub type ApplicantRow = Vec<Count>;
 #[serde(deny_unknown_fields)]
 pub struct Withheld<R = ApplicantRow> {
     #[schemars(length(min = 6, max = 7))]
+    /// 1.属于国家秘密.
     pub state_secret: R,
     #[schemars(length(min = 6, max = 7))]
+    /// 2.其他法律行政法规禁止公开.
     pub prohibited_by_law: R,
     #[schemars(length(min = 6, max = 7))]
+    /// 3.危及“三安全一稳定”.
     pub security_stability: R,
     #[schemars(length(min = 6, max = 7))]
+    /// 4.保护第三方合法权益.
     pub third_party_rights: R,
     #[schemars(length(min = 6, max = 7))]
+    /// 5.属于三类内部事务信息.
     pub internal_affairs: R,
     #[schemars(length(min = 6, max = 7))]
+    /// 6.属于四类过程性信息.
     pub process_information: R,
     #[schemars(length(min = 6, max = 7))]
+    /// 7.属于行政执法案卷.
     pub enforcement_files: R,
     #[schemars(length(min = 6, max = 7))]
+    /// 8.属于行政查询事项.
     pub query_matters: R,
 }
 
@@ -184,10 +202,13 @@ pub struct Withheld<R = ApplicantRow> {
 #[serde(deny_unknown_fields)]
 pub struct Unavailable<R = ApplicantRow> {
     #[schemars(length(min = 6, max = 7))]
+    /// 1.本机关不掌握相关政府信息.
     pub not_held: R,
     #[schemars(length(min = 6, max = 7))]
+    /// 2.没有现成信息需要另行制作.
     pub needs_creation: R,
     #[schemars(length(min = 6, max = 7))]
+    /// 3.补正后申请内容仍不明确.
     pub still_unclear: R,
 }
 
@@ -196,14 +217,19 @@ pub struct Unavailable<R = ApplicantRow> {
 #[serde(deny_unknown_fields)]
 pub struct NotProcessed<R = ApplicantRow> {
     #[schemars(length(min = 6, max = 7))]
+    /// 1.信访举报投诉类申请.
     pub complaints: R,
     #[schemars(length(min = 6, max = 7))]
+    /// 2.重复申请.
     pub repeated: R,
     #[schemars(length(min = 6, max = 7))]
+    /// 3.要求提供公开出版物.
     pub publications: R,
     #[schemars(length(min = 6, max = 7))]
+    /// 4.无正当理由大量反复申请.
     pub excessive: R,
     #[schemars(length(min = 6, max = 7))]
+    /// 5.要求行政机关确认或重新出具已获取信息.
     pub confirmation: R,
 }
 
@@ -212,10 +238,13 @@ pub struct NotProcessed<R = ApplicantRow> {
 #[serde(deny_unknown_fields)]
 pub struct OtherItems<R = ApplicantRow> {
     #[schemars(length(min = 6, max = 7))]
+    /// 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请.
     pub no_correction: R,
     #[schemars(length(min = 6, max = 7))]
+    /// 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请.
     pub unpaid_fee: R,
     #[schemars(length(min = 6, max = 7))]
+    /// 3.其他.
     pub other: R,
 }
 
@@ -223,7 +252,9 @@ pub struct OtherItems<R = ApplicantRow> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum OtherProcessing<R = ApplicantRow> {
+    /// The 2019–2020 format: one row.
     Row(R),
+    /// The 2021 format: items 1–3.
     Items(OtherItems<R>),
 }
 

@@ -215,21 +215,32 @@ pub fn result_rows<'a, R>(
 /// Section 三 with every row complete.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ResolvedApplications {
+    /// 一、本年新收政府信息公开申请数量.
     pub new: Row7,
+    /// 二、上年结转政府信息公开申请数量.
     pub carried_over: Row7,
+    /// （一）予以公开.
     pub granted: Row7,
+    /// （二）部分公开.
     pub partially_granted: Row7,
+    /// （三）不予公开, items 1–8.
     pub withheld: Withheld<Row7>,
+    /// （四）无法提供, items 1–3.
     pub unavailable: Unavailable<Row7>,
+    /// （五）不予处理, items 1–5.
     pub not_processed: NotProcessed<Row7>,
+    /// （六）其他处理.
     pub other: OtherProcessing<Row7>,
+    /// （七）总计, given or computed.
     pub total: Row7,
     /// Whether `total` was given in the data (and so is checked) or computed.
     pub total_given: bool,
+    /// 四、结转下年度继续办理.
     pub carried_forward: Row7,
 }
 
 impl ResolvedApplications {
+    /// Every result row （一）…（六） as (JSON pointer, printed label, row).
     pub fn result_rows(&self) -> Vec<(String, &'static str, &Row7)> {
         result_rows(
             &self.granted,
@@ -245,8 +256,11 @@ impl ResolvedApplications {
 /// Section 四 with every group complete.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ResolvedReview {
+    /// 行政复议.
     pub review: Row5,
+    /// 行政诉讼 · 未经复议直接起诉.
     pub litigation_direct: Row5,
+    /// 行政诉讼 · 复议后起诉.
     pub litigation_after_review: Row5,
 }
 
@@ -264,7 +278,9 @@ pub struct Para {
 /// The closing block, date in the form GB/T 9704 7.3.5 wants.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ResolvedSignature {
+    /// 署名.
     pub unit: String,
+    /// 成文日期, as `2021年1月20日`.
     pub date: String,
 }
 
@@ -272,21 +288,34 @@ pub struct ResolvedSignature {
 /// blank, every total computed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Resolved {
+    /// The official format followed.
     pub format: Format,
+    /// The reporting body.
     pub unit: String,
+    /// The reported year.
     pub year: i64,
+    /// The title lines.
     pub title: Vec<String>,
     /// Whether the data gave the title (else it is the default one, which
     /// a template may break after the unit name).
     pub title_given: bool,
+    /// Text before section 一.
     pub preamble: Vec<Para>,
+    /// 一、总体情况.
     pub overview: Vec<Para>,
+    /// 二、主动公开政府信息情况 (as given: every cell present).
     pub active_disclosure: ActiveDisclosure,
+    /// 三、收到和处理政府信息公开申请情况.
     pub applications: ResolvedApplications,
+    /// 四、政府信息公开行政复议、行政诉讼情况.
     pub review_litigation: ResolvedReview,
+    /// 五、存在的主要问题及改进情况.
     pub problems: Vec<Para>,
+    /// 六、其他需要报告的事项.
     pub other_matters: Vec<Para>,
+    /// 署名 and 成文日期, if given.
     pub signature: Option<ResolvedSignature>,
+    /// Official label → printed wording.
     pub labels: BTreeMap<String, String>,
 }
 

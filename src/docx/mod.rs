@@ -8,7 +8,7 @@
 //! exact line spacing and two-character first-line indents; the page is A4
 //! with the PDF's margins and a 22 × 28 document grid; tables are real
 //! Word tables (`gridSpan`, `vMerge`, repeated header rows, rows that do not
-//! split). [`package`] finishes the parts docx-rs cannot express and packs
+//! split). `package` finishes the parts docx-rs cannot express and packs
 //! them deterministically.
 
 mod order;

@@ -32,7 +32,9 @@ pub const COMPRESSIBLE_AT_END: &str = "，。、；：？！）》〉」』】�
 /// A line: glyphs `start..end` of the paragraph.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
+    /// First glyph.
     pub start: usize,
+    /// One past the last glyph (trailing spaces excluded).
     pub end: usize,
     /// The natural width of its glyphs, trailing spaces excluded.
     pub width: Length,
@@ -195,8 +197,11 @@ fn trimmed(glyphs: &[Glyph], start: usize, end: usize) -> Length {
 /// Horizontal alignment of one line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineAlign {
+    /// Flush left.
     Left,
+    /// Centred.
     Center,
+    /// Flush right.
     Right,
     /// Flush to both edges: the slack spread over the gaps between
     /// characters (clreq §3.2.3, 两端对齐), never inside a Latin word or a

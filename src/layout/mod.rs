@@ -4,13 +4,13 @@
 //! pages of positioned text runs and rules, which the PDF writer only
 //! draws. The work goes as in typst: *collect* the blocks, *prepare* each
 //! (shape its text with per-character font fallback), *line-break* it
-//! ([`linebreak`]), *finalize* it onto pages ([`flow`]), with tables laid
-//! out row by row ([`table`]) and page numbers added last.
+//! ([`linebreak`]), *finalize* it onto pages (`flow`), with tables laid
+//! out row by row (`table`) and page numbers added last.
 
-pub mod flow;
+pub(crate) mod flow;
 pub mod linebreak;
 pub mod shape;
-pub mod table;
+pub(crate) mod table;
 
 use crate::diag::Diagnostic;
 use crate::doc::Document;
@@ -21,8 +21,11 @@ use std::fmt::Write;
 /// Positioned pages.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Laid {
+    /// Paper width.
     pub width: Length,
+    /// Paper height.
     pub height: Length,
+    /// The pages, in order.
     pub pages: Vec<LaidPage>,
     /// Bookmarks: (title, page index).
     pub outline: Vec<(String, usize)>,
@@ -31,13 +34,16 @@ pub struct Laid {
 /// One page's content, in drawing order.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LaidPage {
+    /// Text runs and rules.
     pub items: Vec<Item>,
 }
 
 /// Something drawn.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
+    /// Glyphs on a baseline.
     Text(TextRun),
+    /// A rule.
     Rule(Rule),
 }
 
@@ -45,18 +51,26 @@ pub enum Item {
 /// paper's top-left corner, in points.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextRun {
+    /// The face drawing it.
     pub face: FaceIdx,
+    /// Type size.
     pub size: Length,
+    /// Drawn heavier (faux bold).
     pub bold: bool,
+    /// Baseline, from the paper's top.
     pub baseline: Length,
+    /// The glyphs, left to right.
     pub glyphs: Vec<PlacedGlyph>,
 }
 
 /// A glyph and where its origin goes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlacedGlyph {
+    /// The character.
     pub c: char,
+    /// Its glyph in the face.
     pub gid: u16,
+    /// Its origin, from the paper's left edge.
     pub x: Length,
     /// The advance the font gives it (the PDF's own pen movement).
     pub advance: Length,
@@ -65,10 +79,15 @@ pub struct PlacedGlyph {
 /// A straight rule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
+    /// Start x.
     pub x1: Length,
+    /// Start y (from the top).
     pub y1: Length,
+    /// End x.
     pub x2: Length,
+    /// End y.
     pub y2: Length,
+    /// Stroke width.
     pub width: Length,
 }
 

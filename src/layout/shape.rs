@@ -16,10 +16,15 @@ use crate::units::Length;
 /// A character ready for layout.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Glyph {
+    /// The character.
     pub c: char,
+    /// The face that draws it.
     pub face: FaceIdx,
+    /// Its glyph id in that face.
     pub gid: u16,
+    /// Type size.
     pub size: Length,
+    /// Drawn heavier.
     pub bold: bool,
     /// The advance the line uses (grid-adjusted for wide characters).
     pub advance: Length,
@@ -40,6 +45,7 @@ impl Glyph {
         self.c == '\u{200B}'
     }
 
+    /// A space (a break opportunity, never a line's start).
     pub fn is_space(&self) -> bool {
         self.c == ' '
     }

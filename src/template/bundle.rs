@@ -72,10 +72,14 @@ pub enum DataKind {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
+    /// The bundle's name.
     pub name: String,
     #[serde(default)]
+    /// One line for `templates list`.
     pub description: String,
+    /// The data it expects.
     pub data: DataKind,
+    /// The entry template's path.
     pub entry: String,
     /// A JSON Schema file in the bundle that `any` data must satisfy.
     #[serde(default)]
@@ -85,7 +89,9 @@ pub struct Manifest {
 /// A bundle's files, by path relative to the bundle.
 #[derive(Debug, Clone)]
 pub struct Bundle {
+    /// `template.toml`.
     pub manifest: Manifest,
+    /// Path (relative to the bundle) → text.
     pub files: BTreeMap<String, String>,
     /// Where it came from, for messages: `annual-report` or a directory.
     pub origin: String,

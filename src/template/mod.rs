@@ -23,7 +23,9 @@ use std::collections::{BTreeMap, BTreeSet};
 #[derive(Debug)]
 pub struct Template {
     hb: Handlebars<'static>,
+    /// The bundle's manifest.
     pub manifest: Manifest,
+    /// The resolved stylesheet.
     pub stylesheet: Stylesheet,
     /// Partial name → file path, for error messages.
     names: BTreeMap<String, String>,
