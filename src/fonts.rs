@@ -103,7 +103,7 @@ impl FontBook {
         for dir in &opts.dirs {
             if !dir.is_dir() {
                 return Err(Diagnostic::input(
-                    Code::Font,
+                    Code::Io,
                     format!("--font-dir {}: not a directory", dir.display()),
                 ));
             }

@@ -94,6 +94,9 @@ fn a_directory_an_array_and_json_lines_with_broken_reports() {
             "甲镇-2020.pdf"
         ]
     );
+    for f in files(&out).iter().filter(|f| f.ends_with(".pdf")) {
+        common::assert_pdf(&std::fs::read(out.join(f)).expect("read"));
+    }
     let err = text(&o.stderr);
     assert!(
         err.contains(&format!(
@@ -233,6 +236,11 @@ fn batch_outputs_equal_single_renders() {
             std::fs::read(out.join(format!("示例镇人民政府-2021.{ext}"))).expect("batch output");
         let b = std::fs::read(&single).expect("single output");
         assert!(a == b, "{ext}: batch and single render give the same bytes");
+        if ext == "pdf" {
+            common::assert_pdf(&a);
+        } else {
+            common::assert_docx(&a);
+        }
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -19,7 +19,10 @@ fn docx(data: &Value) -> Vec<u8> {
         .expect("engine")
         .render(data, OutputFormat::Docx, RenderOptions::default())
     {
-        Ok(r) => r.bytes,
+        Ok(r) => {
+            common::assert_docx(&r.bytes);
+            r.bytes
+        }
         Err(d) => panic!("{d}"),
     }
 }

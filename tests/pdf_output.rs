@@ -17,7 +17,10 @@ fn pdf(data: &Value) -> Vec<u8> {
         .expect("engine")
         .render(data, OutputFormat::Pdf, RenderOptions::default())
     {
-        Ok(r) => r.bytes,
+        Ok(r) => {
+            common::assert_pdf(&r.bytes);
+            r.bytes
+        }
         Err(d) => panic!("{d}"),
     }
 }

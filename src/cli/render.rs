@@ -33,7 +33,13 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
         Ok(e) => e,
         Err(d) => {
             out.diagnostic(args.data, &d);
-            return EXIT_INVALID;
+            // A directory that cannot be read is a usage problem; a
+            // template or font that is wrong is invalid input.
+            return if d.code == Code::Io {
+                EXIT_USAGE
+            } else {
+                EXIT_INVALID
+            };
         }
     };
     let (bytes, name) = match read_input(args.data) {

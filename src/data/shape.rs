@@ -13,6 +13,13 @@ use super::spec::{self, Cell, Field, Kind};
 use crate::diag::{pointer_push, Code, Diagnostic, Diagnostics};
 use serde_json::{Map, Value};
 
+/// The longest text accepted in one string: a long paragraph is a few
+/// thousand characters; 100,000 is about 150 pages.
+pub const MAX_TEXT_CHARS: usize = 100_000;
+
+/// The most paragraphs accepted in one section.
+pub const MAX_PARAGRAPHS: usize = 10_000;
+
 /// Checks `value` against the contract; returns the format it follows and
 /// the problems found (empty when the shape is right).
 pub fn check(value: &Value) -> (Format, Diagnostics) {
@@ -174,6 +181,15 @@ impl Walker {
             );
             return;
         };
+        let chars = s.chars().count();
+        if chars > MAX_TEXT_CHARS {
+            self.error(
+                Code::Limit,
+                path,
+                format!("the text is {chars} characters; the limit is {MAX_TEXT_CHARS}"),
+            );
+            return;
+        }
         if nonempty && s.trim().is_empty() {
             self.error(
                 Code::Shape,
@@ -250,6 +266,17 @@ impl Walker {
             );
             return;
         };
+        if items.len() > MAX_PARAGRAPHS {
+            self.error(
+                Code::Limit,
+                path,
+                format!(
+                    "{} paragraphs; the limit is {MAX_PARAGRAPHS} a section",
+                    items.len()
+                ),
+            );
+            return;
+        }
         for (i, item) in items.iter().enumerate() {
             let at = pointer_push(path, &i.to_string());
             match item {

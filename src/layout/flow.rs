@@ -28,6 +28,9 @@ fn baseline_in(pitch: Length, size: Length) -> Length {
     pitch / 2.0 + size * 0.38
 }
 
+/// The most pages a document may have.
+pub const MAX_PAGES: usize = 5_000;
+
 #[derive(Debug)]
 pub struct Flow<'a> {
     doc: &'a Document,
@@ -71,6 +74,7 @@ impl<'a> Flow<'a> {
     pub fn run(mut self) -> Result<Laid, Diagnostic> {
         let blocks = &self.doc.blocks;
         for (i, block) in blocks.iter().enumerate() {
+            self.check_pages()?;
             match block {
                 Block::Title { lines, style } => self.title(lines, style)?,
                 Block::Heading {
@@ -89,11 +93,11 @@ impl<'a> Flow<'a> {
                     if *outline {
                         self.outline.push((plain(spans), self.pages.len()));
                     }
-                    self.place_para(&para);
+                    self.place_para(&para)?;
                 }
                 Block::Paragraph { spans, style } => {
                     let para = self.para(spans, style)?;
-                    self.place_para(&para);
+                    self.place_para(&para)?;
                 }
                 Block::Signature { unit, date, style } => self.signature(unit, date, style)?,
                 Block::PageBreak => self.new_page(),
@@ -113,6 +117,18 @@ impl<'a> Flow<'a> {
     fn new_page(&mut self) {
         self.pages.push(std::mem::take(&mut self.cur));
         self.y = Length::ZERO;
+    }
+
+    /// Refuses a document that runs past [`MAX_PAGES`], rather than
+    /// spending minutes and gigabytes on it.
+    fn check_pages(&self) -> Result<(), Diagnostic> {
+        if self.pages.len() >= MAX_PAGES {
+            return Err(Diagnostic::input(
+                crate::diag::Code::Limit,
+                format!("the document runs past {MAX_PAGES} pages; that is the limit"),
+            ));
+        }
+        Ok(())
     }
 
     fn room(&self) -> Length {
@@ -154,7 +170,7 @@ impl<'a> Flow<'a> {
 
     /// Places a paragraph's lines, moving to a new page as they fill, never
     /// leaving one line of it alone at the foot or the top of a page.
-    fn place_para(&mut self, p: &Para) {
+    fn place_para(&mut self, p: &Para) -> Result<(), Diagnostic> {
         let pitch = p.style.line_pitch;
         if self.y > Length::ZERO {
             self.y += p.style.space_before;
@@ -193,9 +209,11 @@ impl<'a> Flow<'a> {
             next += take;
             if next < n {
                 self.new_page();
+                self.check_pages()?;
             }
         }
         self.y += p.style.space_after;
+        Ok(())
     }
 
     fn place_line(&mut self, p: &Para, k: usize) {
@@ -352,6 +370,7 @@ impl<'a> Flow<'a> {
             self.place_rows(&m, &visible, x);
             if next < rows {
                 self.new_page();
+                self.check_pages()?;
             }
         }
         Ok(())

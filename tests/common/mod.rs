@@ -87,3 +87,48 @@ pub fn table_values(data: &Value) -> Vec<Vec<String>> {
     }
     vec![s2, s3, s4]
 }
+
+/// Parses a PDF with an independent reader (lopdf) and, when installed,
+/// checks it with qpdf; returns its page count.
+pub fn assert_pdf(bytes: &[u8]) -> usize {
+    let doc = lopdf::Document::load_mem(bytes).expect("lopdf reads the PDF");
+    let pages = doc.get_pages().len();
+    assert!(pages > 0, "a PDF with pages");
+    let path = std::env::temp_dir().join(format!(
+        "nianbao-qpdf-{}-{}.pdf",
+        std::process::id(),
+        bytes.len()
+    ));
+    if std::fs::write(&path, bytes).is_ok() {
+        if let Ok(out) = std::process::Command::new("qpdf")
+            .arg("--check")
+            .arg(&path)
+            .output()
+        {
+            assert!(
+                out.status.success(),
+                "qpdf --check: {}",
+                String::from_utf8_lossy(&out.stdout)
+            );
+        }
+        let _ = std::fs::remove_file(&path);
+    }
+    pages
+}
+
+/// Unzips a DOCX and parses every XML part (roxmltree).
+pub fn assert_docx(bytes: &[u8]) {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    assert!(zip.by_name("word/document.xml").is_ok(), "a document part");
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).expect("an entry");
+        let name = f.name().to_string();
+        if name.ends_with(".xml") || name.ends_with(".rels") {
+            let mut text = String::new();
+            f.read_to_string(&mut text).expect("utf-8");
+            roxmltree::Document::parse(&text)
+                .unwrap_or_else(|e| panic!("{name} is not well-formed: {e}"));
+        }
+    }
+}
