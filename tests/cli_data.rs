@@ -5,23 +5,10 @@ mod common;
 
 use common::{goushi, root, set};
 use serde_json::{json, Value};
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 fn nianbao(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-        .args(args)
-        .current_dir(root())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("runs");
-    let mut pipe = child.stdin.take().expect("stdin");
-    pipe.write_all(stdin.unwrap_or_default())
-        .expect("writes stdin");
-    drop(pipe);
-    child.wait_with_output().expect("finishes")
+    common::cli(args, stdin.unwrap_or_default())
 }
 
 fn text(bytes: &[u8]) -> String {

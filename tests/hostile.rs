@@ -6,24 +6,11 @@ mod common;
 
 use common::{goushi, root, set, shili};
 use serde_json::{json, Value};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 fn run(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-        .args(args)
-        .current_dir(root())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("runs");
-    let mut pipe = child.stdin.take().expect("stdin");
-    // The child may stop reading early (it refuses big input): ignore EPIPE.
-    let _ = pipe.write_all(stdin);
-    drop(pipe);
-    child.wait_with_output().expect("finishes")
+    common::cli(args, stdin)
 }
 
 fn err(o: &Output) -> String {
@@ -155,12 +142,10 @@ fn a_long_report_within_the_limits_renders() {
     set(
         &mut v,
         "/problems",
-        json!(
-            vec![
+        json!(vec![
                 "我镇将进一步完善政务公开工作相关机制，强化业务人员的工作能力培训。";
                 2_000
-            ]
-        ),
+            ]),
     );
     let o = run(
         &["render", "-", "-f", "pdf", "-o", "-"],

@@ -256,24 +256,7 @@ impl<'a> Flow<'a> {
             if self.room() < style.line_pitch && self.y > Length::ZERO {
                 self.new_page();
             }
-            let line = Line {
-                start: 0,
-                end: glyphs.len(),
-                width: width(&glyphs),
-                last: true,
-                compress: Length::ZERO,
-            };
-            let xs = place(&glyphs, &line, w, LineAlign::Center);
-            let baseline =
-                self.page.margin_top + self.y + baseline_in(style.line_pitch, style.text.size);
-            push_runs(
-                &glyphs,
-                &xs,
-                self.page.margin_left,
-                baseline,
-                &mut self.cur.items,
-            );
-            self.y += style.line_pitch;
+            self.put_line(&glyphs, self.page.margin_left, w, LineAlign::Center, style);
         }
         self.y += style.space_after;
         Ok(())
@@ -305,20 +288,27 @@ impl<'a> Flow<'a> {
             self.y += style.space_before;
         }
         for (glyphs, x) in [(unit, unit_x), (date, date_x)] {
-            let line = Line {
-                start: 0,
-                end: glyphs.len(),
-                width: width(&glyphs),
-                last: true,
-                compress: Length::ZERO,
-            };
-            let xs = place(&glyphs, &line, width(&glyphs), LineAlign::Left);
-            let baseline = self.page.margin_top + self.y + baseline_in(pitch, style.text.size);
-            push_runs(&glyphs, &xs, x, baseline, &mut self.cur.items);
-            self.y += pitch;
+            self.put_line(&glyphs, x, width(&glyphs), LineAlign::Left, style);
         }
         self.y += style.space_after;
         Ok(())
+    }
+
+    /// Draws one unbroken line at the current position, aligned in `avail`
+    /// from `x0`, and moves down a line.
+    fn put_line(
+        &mut self,
+        glyphs: &[Glyph],
+        x0: Length,
+        avail: Length,
+        align: LineAlign,
+        style: &ParaStyle,
+    ) {
+        let xs = place(glyphs, &Line::whole(glyphs), avail, align);
+        let baseline =
+            self.page.margin_top + self.y + baseline_in(style.line_pitch, style.text.size);
+        push_runs(glyphs, &xs, x0, baseline, &mut self.cur.items);
+        self.y += style.line_pitch;
     }
 
     /// A table, row by row: rows never split, header rows repeated at the
@@ -410,14 +400,7 @@ impl<'a> Flow<'a> {
                 (true, true) => right - pn.inset - w,
                 (true, false) => left + pn.inset,
             };
-            let line = Line {
-                start: 0,
-                end: glyphs.len(),
-                width: w,
-                last: true,
-                compress: Length::ZERO,
-            };
-            let xs = place(&glyphs, &line, w, LineAlign::Left);
+            let xs = place(&glyphs, &Line::whole(&glyphs), w, LineAlign::Left);
             let mut items: Vec<Item> = Vec::new();
             push_runs(&glyphs, &xs, x, baseline, &mut items);
             page.items.extend(items);

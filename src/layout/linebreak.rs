@@ -44,6 +44,20 @@ pub struct Line {
     pub compress: Length,
 }
 
+impl Line {
+    /// All of `glyphs` as one line, neither broken nor justified.
+    pub fn whole(glyphs: &[Glyph]) -> Line {
+        let width = glyphs.iter().map(|g| g.advance).sum();
+        Line {
+            start: 0,
+            end: glyphs.len(),
+            width,
+            last: true,
+            compress: Length::ZERO,
+        }
+    }
+}
+
 /// Whether a break is allowed before each glyph (index 0 unused): UAX #14
 /// between non-wide characters, the Chinese rules around wide ones.
 pub fn opportunities(glyphs: &[Glyph]) -> Vec<bool> {

@@ -132,3 +132,22 @@ pub fn assert_docx(bytes: &[u8]) {
         }
     }
 }
+
+/// Runs the `nianbao` binary in the project root with `stdin` fed to it.
+pub fn cli(args: &[&str], stdin: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut pipe = child.stdin.take().expect("stdin");
+    // The child may stop reading early (it refuses big input): ignore EPIPE.
+    let _ = pipe.write_all(stdin);
+    drop(pipe);
+    child.wait_with_output().expect("finishes")
+}
