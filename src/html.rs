@@ -208,7 +208,9 @@ fn write_block(out: &mut String, block: &Block) {
 }
 
 fn table(out: &mut String, t: &Table) {
-    out.push_str("<table>\n<colgroup>");
+    // The border attributes keep the grid visible where a site's editor
+    // strips the style sheet.
+    out.push_str("<table border=\"1\" cellspacing=\"0\">\n<colgroup>");
     for w in &t.columns {
         let _ = write!(out, "<col style=\"width: {:.2}mm\">", w.to_mm());
     }

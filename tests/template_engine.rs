@@ -289,7 +289,7 @@ fn html_grids(html: &str) -> Vec<Vec<HtmlCell>> {
             .unwrap_or(1)
     };
     let mut grids = Vec::new();
-    for table in html.split("<table>").skip(1) {
+    for table in html.split("<table").skip(1) {
         let table = table.split("</table>").next().unwrap_or("");
         let mut taken: std::collections::HashSet<(usize, usize)> = Default::default();
         let mut cells = Vec::new();
