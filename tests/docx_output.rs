@@ -364,54 +364,55 @@ fn libreoffice_converts_it_with_every_paragraph() {
     }
     let dir = std::env::temp_dir().join(format!("nianbao-lo-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
-    let data = shili();
-    let input = dir.join("shili.docx");
-    std::fs::write(&input, docx(&data)).expect("write");
-    let profile = format!(
-        "-env:UserInstallation=file://{}",
-        dir.join("profile").display()
-    );
-    let out = std::process::Command::new(soffice)
-        .args([
-            profile.as_str(),
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-        ])
-        .arg(&dir)
-        .arg(&input)
-        .output()
-        .expect("soffice runs");
-    let pdf = dir.join("shili.pdf");
-    assert!(
-        pdf.exists(),
-        "LibreOffice converted the DOCX: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text: String = common::pdfread::text(&pdf)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    for key in ["preamble", "overview", "problems", "other_matters"] {
-        for p in data[key].as_array().into_iter().flatten() {
-            let t = match p {
-                Value::String(s) => s.clone(),
-                o => o["text"]
-                    .as_str()
-                    .unwrap_or_else(|| o["heading"].as_str().unwrap_or(""))
-                    .to_string(),
-            };
-            let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
-            // Word-like layout hyphenates nothing, but a page footer may
-            // fall inside a paragraph: look for its first and last parts.
-            let n = t.chars().count().min(12);
-            let head: String = t.chars().take(n).collect();
-            let tail: String = t.chars().skip(t.chars().count() - n).collect();
-            assert!(
-                text.contains(&head) && text.contains(&tail),
-                "paragraph missing: {t}"
-            );
+    for (name, data) in [("shili", shili()), ("goushi", goushi())] {
+        let input = dir.join(format!("{name}.docx"));
+        std::fs::write(&input, docx(&data)).expect("write");
+        let profile = format!(
+            "-env:UserInstallation=file://{}",
+            dir.join("profile").display()
+        );
+        let out = std::process::Command::new(soffice)
+            .args([
+                profile.as_str(),
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+            ])
+            .arg(&dir)
+            .arg(&input)
+            .output()
+            .expect("soffice runs");
+        let pdf = dir.join(format!("{name}.pdf"));
+        assert!(
+            pdf.exists(),
+            "LibreOffice converted the DOCX: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text: String = common::pdfread::text(&pdf)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        for key in ["preamble", "overview", "problems", "other_matters"] {
+            for p in data[key].as_array().into_iter().flatten() {
+                let t = match p {
+                    Value::String(s) => s.clone(),
+                    o => o["text"]
+                        .as_str()
+                        .unwrap_or_else(|| o["heading"].as_str().unwrap_or(""))
+                        .to_string(),
+                };
+                let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+                // Word-like layout hyphenates nothing, but a page footer may
+                // fall inside a paragraph: look for its first and last parts.
+                let n = t.chars().count().min(12);
+                let head: String = t.chars().take(n).collect();
+                let tail: String = t.chars().skip(t.chars().count() - n).collect();
+                assert!(
+                    text.contains(&head) && text.contains(&tail),
+                    "paragraph missing: {t}"
+                );
+            }
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
