@@ -206,6 +206,8 @@ fn styles_page_grid_and_fonts() {
         .and_then(|n| attr(n, "val"));
     assert_eq!(lvl.as_deref(), Some("0"), "in the navigation pane");
     assert!(style("Title").is_some() && style("Normal").is_some());
+    let alias = w(h1, "aliases").and_then(|a| attr(a, "val"));
+    assert_eq!(alias.as_deref(), Some("标题 1"), "its Chinese name");
 
     let xml = part(&bytes, "word/document.xml");
     let doc = Document::parse(&xml).expect("parses");

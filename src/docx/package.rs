@@ -51,6 +51,9 @@ pub fn pack(
             if name.starts_with("word/footer") {
                 xml = style_field_runs(&xml);
             }
+            if name == "word/styles.xml" {
+                xml = chinese_aliases(&xml);
+            }
             // No automatic space between Chinese and Latin letters or digits
             // (Word and LibreOffice add a quarter em by default): the text
             // reads as the PDF does.
@@ -131,6 +134,26 @@ fn mark_header_rows(xml: &str, header_rows: &[usize]) -> String {
         rest = &rest[end..];
     }
     out.push_str(rest);
+    out
+}
+
+/// Gives the built-in styles their Chinese names as aliases (`w:aliases`,
+/// ECMA-376 §17.7.4.1): Word keeps recognising them by their built-in
+/// names, and the styles pane of an English Word shows 标题 1 beside
+/// heading 1.
+fn chinese_aliases(xml: &str) -> String {
+    let mut out = xml.to_string();
+    for (name, alias) in [
+        ("Normal", "正文"),
+        ("Title", "标题"),
+        ("heading 1", "标题 1"),
+        ("heading 2", "标题 2"),
+        ("heading 3", "标题 3"),
+        ("heading 4", "标题 4"),
+    ] {
+        let tag = format!("<w:name w:val=\"{name}\" />");
+        out = out.replace(&tag, &format!("{tag}<w:aliases w:val=\"{alias}\" />"));
+    }
     out
 }
 
