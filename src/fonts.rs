@@ -13,8 +13,9 @@ use crate::style::FontRole;
 use fontdb::{Database, Source, ID};
 use printpdf::ParsedFont;
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 /// The fonts in `fonts/`, compiled into the binary so that it renders the
 /// same everywhere (licences beside them in `fonts/`).
@@ -78,6 +79,10 @@ struct Slot {
     /// Regular upright faces are preferred when a family has several.
     regular: bool,
     face: OnceLock<Result<Arc<Face>, String>>,
+    /// Character → (glyph, advance in em), or `None` when the face lacks
+    /// it: every report asks for the same few thousand characters, and a
+    /// cmap lookup in a CJK face is a search over thousands of segments.
+    glyphs: RwLock<HashMap<char, Option<(u16, f64)>>>,
 }
 
 /// Every font nianbao can use, in order of preference.
@@ -143,6 +148,7 @@ impl FontBook {
                     regular: info.style == fontdb::Style::Normal
                         && !info.post_script_name.to_ascii_lowercase().contains("bold"),
                     face: OnceLock::new(),
+                    glyphs: RwLock::new(HashMap::new()),
                 })
             })
             .collect();
@@ -223,10 +229,33 @@ impl FontBook {
         c: char,
     ) -> Result<Option<(FaceIdx, u16, f64)>, Diagnostic> {
         for &idx in chain {
-            let face = self.face(idx)?;
-            if let Some(gid) = face.parsed.lookup_glyph_index(c as u32).filter(|g| *g != 0) {
-                let advance =
-                    f64::from(face.parsed.get_horizontal_advance(gid)) / face.units_per_em;
+            let cached = self.slots[idx]
+                .glyphs
+                .read()
+                .ok()
+                .and_then(|m| m.get(&c).copied());
+            let found = match cached {
+                Some(found) => found,
+                None => {
+                    let face = self.face(idx)?;
+                    let found = face
+                        .parsed
+                        .lookup_glyph_index(c as u32)
+                        .filter(|g| *g != 0)
+                        .map(|gid| {
+                            (
+                                gid,
+                                f64::from(face.parsed.get_horizontal_advance(gid))
+                                    / face.units_per_em,
+                            )
+                        });
+                    if let Ok(mut m) = self.slots[idx].glyphs.write() {
+                        m.insert(c, found);
+                    }
+                    found
+                }
+            };
+            if let Some((gid, advance)) = found {
                 return Ok(Some((idx, gid, advance)));
             }
         }
