@@ -23,16 +23,48 @@ use handlebars::{
 };
 use serde_json::Value;
 
+/// A helper's body: the call's arguments and the root data → a value.
+type Body = fn(&Helper, &Value, &Options) -> Result<Value, RenderError>;
+
+/// Settings a helper may read.
+#[derive(Debug, Clone, Copy)]
+struct Options {
+    /// Whether `label` refuses a text that is not an official label.
+    official_labels: bool,
+}
+
+/// Adapts a plain function to handlebars' `HelperDef`, so that every
+/// helper can also be used as a subexpression (`(range 15)`).
+struct Adapter(Body, Options);
+
+impl HelperDef for Adapter {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        ctx: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        (self.0)(h, ctx.data(), &self.1).map(ScopedJson::Derived)
+    }
+}
+
 /// Registers every helper. `official_labels`: whether `label` refuses a
 /// text that is not an official label (annual-report bundles).
 pub fn register(hb: &mut Handlebars<'static>, official_labels: bool) {
-    hb.register_helper("cell", Box::new(Cell));
-    hb.register_helper("label", Box::new(Label { official_labels }));
-    hb.register_helper("date", Box::new(Date));
-    hb.register_helper("cn-number", Box::new(CnNumber));
-    hb.register_helper("sum", Box::new(Sum));
-    hb.register_helper("join", Box::new(Join));
-    hb.register_helper("range", Box::new(Range));
+    let opts = Options { official_labels };
+    let helpers: [(&str, Body); 7] = [
+        ("cell", cell),
+        ("label", label),
+        ("date", date),
+        ("cn-number", cn_number_helper),
+        ("sum", sum),
+        ("join", join),
+        ("range", range),
+    ];
+    for (name, body) in helpers {
+        hb.register_helper(name, Box::new(Adapter(body, opts)));
+    }
 }
 
 fn fail(helper: &str, message: String) -> RenderError {
@@ -45,107 +77,58 @@ fn param<'a>(h: &'a Helper, i: usize, helper: &str) -> Result<&'a Value, RenderE
         .ok_or_else(|| fail(helper, format!("needs argument {}", i + 1)))
 }
 
-fn text(s: String) -> Result<ScopedJson<'static>, RenderError> {
-    Ok(ScopedJson::Derived(Value::String(s)))
-}
-
 /// `cell`: a table cell's text. Blank (`null`) prints empty; a number as
 /// written; a string (a money cell) verbatim.
-struct Cell;
-
-impl HelperDef for Cell {
-    fn call_inner<'reg: 'rc, 'rc>(
-        &self,
-        h: &Helper<'rc>,
-        _: &'reg Handlebars<'reg>,
-        _: &'rc Context,
-        _: &mut RenderContext<'reg, 'rc>,
-    ) -> Result<ScopedJson<'rc>, RenderError> {
-        match param(h, 0, "cell")? {
-            Value::Null => text(String::new()),
-            Value::Number(n) => text(n.to_string()),
-            Value::String(s) => text(s.clone()),
-            other => Err(fail(
-                "cell",
-                format!("expected a number, string or null, found {other}"),
-            )),
-        }
+fn cell(h: &Helper, _: &Value, _: &Options) -> Result<Value, RenderError> {
+    match param(h, 0, "cell")? {
+        Value::Null => Ok(Value::String(String::new())),
+        Value::Number(n) => Ok(Value::String(n.to_string())),
+        Value::String(s) => Ok(Value::String(s.clone())),
+        other => Err(fail(
+            "cell",
+            format!("expected a number, string or null, found {other}"),
+        )),
     }
 }
 
 /// `label`: an official label, or the wording the data's `labels` gives.
-struct Label {
-    official_labels: bool,
-}
-
-impl HelperDef for Label {
-    fn call_inner<'reg: 'rc, 'rc>(
-        &self,
-        h: &Helper<'rc>,
-        _: &'reg Handlebars<'reg>,
-        ctx: &'rc Context,
-        _: &mut RenderContext<'reg, 'rc>,
-    ) -> Result<ScopedJson<'rc>, RenderError> {
-        let Value::String(key) = param(h, 0, "label")? else {
-            return Err(fail("label", "expected a string".into()));
+fn label(h: &Helper, root: &Value, opts: &Options) -> Result<Value, RenderError> {
+    let Value::String(key) = param(h, 0, "label")? else {
+        return Err(fail("label", "expected a string".into()));
+    };
+    if opts.official_labels {
+        let format = match root.get("format").and_then(Value::as_str) {
+            Some("2019") => Format::F2019,
+            _ => Format::F2021,
         };
-        let root = ctx.data();
-        if self.official_labels {
-            let format = match root.get("format").and_then(Value::as_str) {
-                Some("2019") => Format::F2019,
-                _ => Format::F2021,
-            };
-            if !labels::is_official(format, key) {
-                return Err(fail(
-                    "label",
-                    format!("`{key}` is not an official label of {}", format.describe()),
-                ));
-            }
+        if !labels::is_official(format, key) {
+            let message = format!("`{key}` is not an official label of {}", format.describe());
+            return Err(fail("label", message));
         }
-        let printed = root
-            .get("labels")
-            .and_then(|l| l.get(key))
-            .and_then(Value::as_str);
-        text(printed.unwrap_or(key).to_string())
     }
+    let printed = root
+        .get("labels")
+        .and_then(|l| l.get(key))
+        .and_then(Value::as_str);
+    Ok(Value::String(printed.unwrap_or(key).to_string()))
 }
 
 /// `date`: `2021-01-20` → `2021年1月20日`; other text unchanged.
-struct Date;
-
-impl HelperDef for Date {
-    fn call_inner<'reg: 'rc, 'rc>(
-        &self,
-        h: &Helper<'rc>,
-        _: &'reg Handlebars<'reg>,
-        _: &'rc Context,
-        _: &mut RenderContext<'reg, 'rc>,
-    ) -> Result<ScopedJson<'rc>, RenderError> {
-        match param(h, 0, "date")? {
-            Value::String(s) => text(chinese_date(s).unwrap_or_else(|| s.clone())),
-            Value::Null => text(String::new()),
-            other => Err(fail("date", format!("expected a string, found {other}"))),
-        }
+fn date(h: &Helper, _: &Value, _: &Options) -> Result<Value, RenderError> {
+    match param(h, 0, "date")? {
+        Value::String(s) => Ok(Value::String(chinese_date(s).unwrap_or_else(|| s.clone()))),
+        Value::Null => Ok(Value::String(String::new())),
+        other => Err(fail("date", format!("expected a string, found {other}"))),
     }
 }
 
 /// `cn-number`: 1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五.
-struct CnNumber;
-
-impl HelperDef for CnNumber {
-    fn call_inner<'reg: 'rc, 'rc>(
-        &self,
-        h: &Helper<'rc>,
-        _: &'reg Handlebars<'reg>,
-        _: &'rc Context,
-        _: &mut RenderContext<'reg, 'rc>,
-    ) -> Result<ScopedJson<'rc>, RenderError> {
-        let n = param(h, 0, "cn-number")?
-            .as_u64()
-            .filter(|n| *n < 10_000)
-            .ok_or_else(|| fail("cn-number", "expected a whole number from 0 to 9999".into()))?;
-        text(cn_number(n))
-    }
+fn cn_number_helper(h: &Helper, _: &Value, _: &Options) -> Result<Value, RenderError> {
+    let n = param(h, 0, "cn-number")?
+        .as_u64()
+        .filter(|n| *n < 10_000)
+        .ok_or_else(|| fail("cn-number", "expected a whole number from 0 to 9999".into()))?;
+    Ok(Value::String(cn_number(n)))
 }
 
 /// A number below 10,000 in Chinese numerals, as used in ordinals.
@@ -183,82 +166,50 @@ pub fn cn_number(n: u64) -> String {
 
 /// `sum`: adds its arguments, or the items of one array argument. Blanks
 /// add nothing; a sum of only blanks is blank (`null`).
-struct Sum;
-
-impl HelperDef for Sum {
-    fn call_inner<'reg: 'rc, 'rc>(
-        &self,
-        h: &Helper<'rc>,
-        _: &'reg Handlebars<'reg>,
-        _: &'rc Context,
-        _: &mut RenderContext<'reg, 'rc>,
-    ) -> Result<ScopedJson<'rc>, RenderError> {
-        let mut items: Vec<&Value> = Vec::new();
-        for p in h.params() {
-            match p.value() {
-                Value::Array(a) => items.extend(a.iter()),
-                v => items.push(v),
-            }
+fn sum(h: &Helper, _: &Value, _: &Options) -> Result<Value, RenderError> {
+    let mut items: Vec<&Value> = Vec::new();
+    for p in h.params() {
+        match p.value() {
+            Value::Array(a) => items.extend(a.iter()),
+            v => items.push(v),
         }
-        let mut total: Option<i64> = None;
-        for v in items {
-            match v {
-                Value::Null => {}
-                Value::Number(n) => {
-                    let n = n
-                        .as_i64()
-                        .ok_or_else(|| fail("sum", format!("{n} is not a whole number")))?;
-                    total = Some(total.unwrap_or(0).saturating_add(n));
-                }
-                other => return Err(fail("sum", format!("expected numbers, found {other}"))),
-            }
-        }
-        Ok(ScopedJson::Derived(total.map_or(Value::Null, Value::from)))
     }
+    let mut total: Option<i64> = None;
+    for v in items {
+        match v {
+            Value::Null => {}
+            Value::Number(n) => {
+                let n = n
+                    .as_i64()
+                    .ok_or_else(|| fail("sum", format!("{n} is not a whole number")))?;
+                total = Some(total.unwrap_or(0).saturating_add(n));
+            }
+            other => return Err(fail("sum", format!("expected numbers, found {other}"))),
+        }
+    }
+    Ok(total.map_or(Value::Null, Value::from))
 }
 
 /// `join`: the strings of an array, joined by a separator.
-struct Join;
-
-impl HelperDef for Join {
-    fn call_inner<'reg: 'rc, 'rc>(
-        &self,
-        h: &Helper<'rc>,
-        _: &'reg Handlebars<'reg>,
-        _: &'rc Context,
-        _: &mut RenderContext<'reg, 'rc>,
-    ) -> Result<ScopedJson<'rc>, RenderError> {
-        let sep = h.param(1).and_then(|p| p.value().as_str()).unwrap_or("");
-        let Value::Array(items) = param(h, 0, "join")? else {
-            return Err(fail("join", "expected an array".into()));
-        };
-        let parts: Vec<String> = items
-            .iter()
-            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
-            .collect();
-        text(parts.join(sep))
-    }
+fn join(h: &Helper, _: &Value, _: &Options) -> Result<Value, RenderError> {
+    let sep = h.param(1).and_then(|p| p.value().as_str()).unwrap_or("");
+    let Value::Array(items) = param(h, 0, "join")? else {
+        return Err(fail("join", "expected an array".into()));
+    };
+    let parts: Vec<String> = items
+        .iter()
+        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+        .collect();
+    Ok(Value::String(parts.join(sep)))
 }
 
 /// `range`: `[0, 1, …, n-1]`, for repeating markup n times.
-struct Range;
-
-impl HelperDef for Range {
-    fn call_inner<'reg: 'rc, 'rc>(
-        &self,
-        h: &Helper<'rc>,
-        _: &'reg Handlebars<'reg>,
-        _: &'rc Context,
-        _: &mut RenderContext<'reg, 'rc>,
-    ) -> Result<ScopedJson<'rc>, RenderError> {
-        let n = param(h, 0, "range")?
-            .as_u64()
-            .filter(|n| *n <= 10_000)
-            .ok_or_else(|| fail("range", "expected a whole number from 0 to 10000".into()))?;
-        Ok(ScopedJson::Derived(Value::Array(
-            (0..n).map(Value::from).collect(),
-        )))
-    }
+fn range(h: &Helper, _: &Value, _: &Options) -> Result<Value, RenderError> {
+    let n = param(h, 0, "range")?
+        .as_u64()
+        .filter(|n| *n <= 10_000)
+        .ok_or_else(|| fail("range", "expected a whole number from 0 to 10000".into()))?;
+    Ok(Value::Array((0..n).map(Value::from).collect()))
 }
 
 #[cfg(test)]
