@@ -5,7 +5,7 @@
 //! that stopped it. The engine holds the compiled template; it is
 //! `Send + Sync`, so one engine serves every thread of a batch.
 
-use crate::data::{self};
+use crate::data;
 use crate::diag::{pointer_push, Code, Diagnostic, Diagnostics, Location};
 use crate::doc::Document;
 use crate::fonts::{self, Chains, FontBook, FontOptions};
