@@ -233,15 +233,7 @@ impl Engine {
 /// A missing-character error pointed at the data: the JSON path of the
 /// first string holding the character (the message names it as U+XXXX).
 fn locate_char(d: Diagnostic, data: &Value) -> Diagnostic {
-    let code = d.message.split("U+").nth(1).map(|rest| {
-        rest.chars()
-            .take_while(char::is_ascii_hexdigit)
-            .collect::<String>()
-    });
-    let Some(c) = code
-        .and_then(|h| u32::from_str_radix(&h, 16).ok())
-        .and_then(char::from_u32)
-    else {
+    let Some(c) = crate::layout::shape::missing_char(&d) else {
         return d;
     };
     let mut paths = Vec::new();

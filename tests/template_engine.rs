@@ -18,37 +18,14 @@ fn tree(data: &Value) -> String {
     dump(&doc)
 }
 
-/// Compares with `tests/snapshots/NAME`; `UPDATE_SNAPSHOTS=1` rewrites it.
-fn snapshot(name: &str, actual: &str) {
-    let path = root().join("tests/snapshots").join(name);
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::write(&path, actual).expect("write snapshot");
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_default();
-    if expected != actual {
-        let line = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or(0);
-        panic!(
-            "{name} differs at line {}:\n  expected: {}\n  actual:   {}\n(UPDATE_SNAPSHOTS=1 cargo test rewrites it)",
-            line + 1,
-            expected.lines().nth(line).unwrap_or("<end>"),
-            actual.lines().nth(line).unwrap_or("<end>")
-        );
-    }
-}
-
 #[test]
 fn tree_snapshot_goushi_2020() {
-    snapshot("goushi-2020.tree.txt", &tree(&goushi()));
+    common::snapshot("goushi-2020.tree.txt", &tree(&goushi()));
 }
 
 #[test]
 fn tree_snapshot_shili_2021() {
-    snapshot("shili-2021.tree.txt", &tree(&shili()));
+    common::snapshot("shili-2021.tree.txt", &tree(&shili()));
 }
 
 #[test]

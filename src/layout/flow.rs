@@ -42,6 +42,9 @@ pub struct Flow<'a> {
     /// Distance from the top of the text block.
     y: Length,
     outline: Vec<(String, usize)>,
+    /// A table measured ahead (to keep a heading with it), by block index,
+    /// so that it is measured once.
+    measured: Option<(usize, Measured)>,
     /// The document grid: a wide character of the body size advances by
     /// `text_width / chars`.
     grid_pitch: Length,
@@ -68,6 +71,7 @@ impl<'a> Flow<'a> {
             y: Length::ZERO,
             outline: Vec::new(),
             grid_pitch,
+            measured: None,
         }
     }
 
@@ -84,7 +88,7 @@ impl<'a> Flow<'a> {
                     ..
                 } => {
                     let para = self.para(spans, style)?;
-                    let keep = self.min_start(blocks.get(i + 1))?;
+                    let keep = self.min_start(i + 1)?;
                     let need =
                         style.space_before + style.line_pitch * para.lines.len() as f64 + keep;
                     if self.y > Length::ZERO && self.y + need > self.page.text_height {
@@ -101,7 +105,10 @@ impl<'a> Flow<'a> {
                 }
                 Block::Signature { unit, date, style } => self.signature(unit, date, style)?,
                 Block::PageBreak => self.new_page(),
-                Block::Table(t) => self.table(t)?,
+                Block::Table(t) => {
+                    let m = self.measure(i, t)?;
+                    self.table(&m)?
+                }
             }
         }
         self.pages.push(std::mem::take(&mut self.cur));
@@ -154,18 +161,29 @@ impl<'a> Flow<'a> {
     /// The room the next block needs at the foot of a page for a heading
     /// not to be left alone there: two lines, or a table's header and
     /// first row.
-    fn min_start(&self, next: Option<&Block>) -> Result<Length, Diagnostic> {
-        Ok(match next {
+    fn min_start(&mut self, next: usize) -> Result<Length, Diagnostic> {
+        Ok(match self.doc.blocks.get(next) {
             Some(Block::Paragraph { style, .. } | Block::Heading { style, .. }) => {
                 style.space_before + style.line_pitch * 2.0
             }
             Some(Block::Table(t)) => {
-                let m = Measured::new(t, self.book, self.chains)?;
+                let m = self.measure(next, t)?;
                 let first = (m.header_rows + 1).min(m.heights.len());
-                m.heights[..first].iter().copied().sum()
+                let h = m.heights[..first].iter().copied().sum();
+                self.measured = Some((next, m));
+                h
             }
             _ => Length::ZERO,
         })
+    }
+
+    /// The table of block `i`, measured, or taken from the one measured
+    /// ahead.
+    fn measure(&mut self, i: usize, t: &Table) -> Result<Measured, Diagnostic> {
+        match self.measured.take() {
+            Some((j, m)) if j == i => Ok(m),
+            _ => Measured::new(t, self.book, self.chains),
+        }
     }
 
     /// Places a paragraph's lines, moving to a new page as they fill, never
@@ -313,15 +331,14 @@ impl<'a> Flow<'a> {
 
     /// A table, row by row: rows never split, header rows repeated at the
     /// top of every page the table continues on, and never left alone.
-    fn table(&mut self, t: &Table) -> Result<(), Diagnostic> {
-        let m = Measured::new(t, self.book, self.chains)?;
+    fn table(&mut self, m: &Measured) -> Result<(), Diagnostic> {
         let x = self.page.margin_left + (self.page.text_width - m.width()).max(Length::ZERO) / 2.0;
         let header: Vec<usize> = (0..m.header_rows.min(m.heights.len())).collect();
         let header_h: Length = header.iter().map(|&r| m.heights[r]).sum();
         let rows = m.heights.len();
         let mut next = header.len();
         if next >= rows {
-            self.place_rows(&m, &header, x);
+            self.place_rows(m, &header, x);
             return Ok(());
         }
         while next < rows {
@@ -357,7 +374,7 @@ impl<'a> Flow<'a> {
                 next = end;
             }
             let visible: Vec<usize> = header.iter().copied().chain(start..next).collect();
-            self.place_rows(&m, &visible, x);
+            self.place_rows(m, &visible, x);
             if next < rows {
                 self.new_page();
                 self.check_pages()?;

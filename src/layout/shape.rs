@@ -129,6 +129,23 @@ fn missing(c: char, role: &str, chain: &[FaceIdx], book: &FontBook) -> Diagnosti
     .with_hint("add a font that has it with --font-dir, or check the text for a stray character")
 }
 
+/// The character a [`missing`] error is about, read back from its message
+/// (the one place that writes it), so that the engine, which knows the
+/// data, can point the error at the string holding it.
+pub fn missing_char(d: &Diagnostic) -> Option<char> {
+    if d.code != Code::Font || !d.message.starts_with("no font has the character") {
+        return None;
+    }
+    let hex: String = d
+        .message
+        .split("(U+")
+        .nth(1)?
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32)
+}
+
 /// The width of glyphs, as laid on a line.
 pub fn width(glyphs: &[Glyph]) -> Length {
     glyphs.iter().map(|g| g.advance).sum()

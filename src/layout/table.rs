@@ -43,9 +43,13 @@ pub struct MCell {
     pub colspan: usize,
     pub cell: Cell,
     pub glyphs: Vec<Glyph>,
+    /// The text laid out at the cell's full width, once: rows are sized,
+    /// breaks chosen and pieces drawn from it.
+    content: Content,
 }
 
 /// Text laid out inside a cell's content box.
+#[derive(Debug, Clone)]
 struct Content {
     /// Lines of (glyphs, x offsets), top to bottom.
     lines: Vec<(Vec<Glyph>, Vec<Length>)>,
@@ -105,6 +109,8 @@ impl Measured {
         let mut owner = vec![usize::MAX; rows * cols];
         for (r, c, cell) in t.grid.cells() {
             let glyphs = shape(&cell.spans, book, chains, None)?;
+            let width = (edges[c + cell.colspan] - edges[c] - t.pad_x * 2.0).max(Length::pt(1.0));
+            let content = content(&glyphs, &cell.style, cell.vertical, width);
             for rr in r..r + cell.rowspan {
                 for cc in c..c + cell.colspan {
                     owner[rr * cols + cc] = cells.len();
@@ -117,6 +123,7 @@ impl Measured {
                 colspan: cell.colspan,
                 cell: cell.clone(),
                 glyphs,
+                content,
             });
         }
         let mut m = Measured {
@@ -141,15 +148,7 @@ impl Measured {
 
     /// The height a cell needs, padding included.
     pub fn need(&self, i: usize) -> Length {
-        let c = &self.cells[i];
-        content(
-            &c.glyphs,
-            &c.cell.style,
-            c.cell.vertical,
-            self.inner_width(c),
-        )
-        .height()
-            + self.pad_y * 2.0
+        self.cells[i].content.height() + self.pad_y * 2.0
     }
 
     /// The cells that span rows across the boundary before row `r`.
@@ -261,10 +260,15 @@ impl Measured {
     ) {
         let inner_w = self.inner_width(cell);
         let inner_h = height - self.pad_y * 2.0;
-        let mut content = content(&cell.glyphs, &cell.cell.style, cell.cell.vertical, inner_w);
+        let mut content = std::borrow::Cow::Borrowed(&cell.content);
         if content.height() > inner_h && cell.cell.vertical {
             // A piece too short for its vertical label: set it across.
-            content = self::content(&cell.glyphs, &cell.cell.style, false, inner_w);
+            content = std::borrow::Cow::Owned(self::content(
+                &cell.glyphs,
+                &cell.cell.style,
+                false,
+                inner_w,
+            ));
         }
         let mut scale = 1.0;
         while content.height() > inner_h && scale > 0.5 {
@@ -275,7 +279,7 @@ impl Measured {
             let mut style = cell.cell.style.clone();
             style.text.size = style.text.size * scale;
             style.line_pitch = style.line_pitch * scale;
-            content = self::content(&glyphs, &style, false, inner_w);
+            content = std::borrow::Cow::Owned(self::content(&glyphs, &style, false, inner_w));
         }
         let free = (inner_h - content.height()).max(Length::ZERO);
         let offset = match cell.cell.valign {
