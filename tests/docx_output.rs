@@ -270,6 +270,16 @@ fn styles_page_grid_and_fonts() {
         ),
         (Some("579"), Some("exact"))
     );
+    assert!(w(ppr, "widowControl").is_some(), "widow and orphan control");
+    let heading = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((W, "p")))
+        .find(|p| text_of(*p) == "五、存在的主要问题及改进情况")
+        .expect("a section heading");
+    assert!(
+        w(w(heading, "pPr").expect("pPr"), "keepNext").is_some(),
+        "kept with the next paragraph"
+    );
     let ind = w(ppr, "ind").expect("ind");
     assert_eq!(
         attr(ind, "firstLine").as_deref(),

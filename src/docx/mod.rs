@@ -103,10 +103,16 @@ pub fn write(
                 } else {
                     None
                 };
-                docx = docx.add_paragraph(w.paragraph(spans, style, id));
+                // Kept with what follows, as the PDF keeps it: never alone
+                // at the foot of a page.
+                docx = docx.add_paragraph(w.paragraph(spans, style, id).keep_next(true));
             }
             Block::Paragraph { spans, style } => {
-                docx = docx.add_paragraph(w.paragraph(spans, style, Some("Normal")))
+                // No single line alone at the top or foot of a page.
+                let p = w
+                    .paragraph(spans, style, Some("Normal"))
+                    .widow_control(true);
+                docx = docx.add_paragraph(p);
             }
             Block::Signature { unit, date, style } => {
                 for p in w.signature(unit, date, style, page) {
