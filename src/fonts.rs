@@ -11,7 +11,6 @@
 use crate::diag::{Code, Diagnostic};
 use crate::style::FontRole;
 use fontdb::{Database, Source, ID};
-use printpdf::ParsedFont;
 use std::collections::BTreeMap;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -58,15 +57,97 @@ pub struct FontOptions {
 /// An index into the book's faces.
 pub type FaceIdx = usize;
 
-/// A parsed face with what layout needs from it.
+/// A loaded face: its bytes, and the metrics every report needs. The
+/// bytes are parsed again (by ttf-parser, which reads tables in place and
+/// costs well under a microsecond for a CFF face) whenever glyphs are
+/// looked up, so a face owns no self-borrowing parse.
 #[derive(Debug)]
 pub struct Face {
-    /// The parsed font, for metrics and embedding.
-    pub parsed: ParsedFont,
+    data: FontData,
+    /// The face's index in a collection (`.ttc`), else 0.
+    pub index: u32,
     /// Font units per em.
     pub units_per_em: f64,
     /// The PostScript name, for messages and the PDF.
     pub name: String,
+    /// Metrics for the PDF's font descriptor, in font units.
+    pub metrics: Metrics,
+    /// Facts the PDF writer derives from the font once and reuses for
+    /// every report (its CFF table's structure, for subsetting).
+    pub embedding: OnceLock<Option<crate::pdf::cff::Cff>>,
+}
+
+/// The bytes of a font file: compiled in, or read once from disk.
+#[derive(Debug)]
+enum FontData {
+    Static(&'static [u8]),
+    Shared(Arc<[u8]>),
+}
+
+/// A face's metrics for a PDF font descriptor (ISO 32000-1 9.8), in font
+/// units.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Metrics {
+    /// The bounding box of all glyphs: x min, y min, x max, y max.
+    pub bbox: [i16; 4],
+    /// Typographic ascender (positive).
+    pub ascent: i16,
+    /// Typographic descender (negative).
+    pub descent: i16,
+    /// Height of flat capitals, or the ascender when the font lacks it.
+    pub cap_height: i16,
+    /// Italic angle in degrees.
+    pub italic_angle: f32,
+    /// Glyphs drawn by CFF (`CFF `) outlines rather than TrueType's `glyf`.
+    pub cff: bool,
+    /// Whether the face is monospaced.
+    pub fixed_pitch: bool,
+}
+
+impl Face {
+    fn load(data: FontData, index: u32, name: &str) -> Result<Face, String> {
+        let parsed = ttf_parser::Face::parse(data.bytes(), index)
+            .map_err(|e| format!("cannot parse the font {name}: {e}"))?;
+        let r = parsed.global_bounding_box();
+        let metrics = Metrics {
+            bbox: [r.x_min, r.y_min, r.x_max, r.y_max],
+            ascent: parsed.ascender(),
+            descent: parsed.descender(),
+            cap_height: parsed.capital_height().unwrap_or(parsed.ascender()),
+            italic_angle: parsed.italic_angle(),
+            cff: parsed.tables().cff.is_some(),
+            fixed_pitch: parsed.is_monospaced(),
+        };
+        let units_per_em = f64::from(parsed.units_per_em().max(1));
+        Ok(Face {
+            data,
+            index,
+            units_per_em,
+            name: name.to_string(),
+            metrics,
+            embedding: OnceLock::new(),
+        })
+    }
+
+    /// The font file's bytes (a whole collection for a `.ttc` face).
+    pub fn data(&self) -> &[u8] {
+        self.data.bytes()
+    }
+
+    /// The face parsed for reading; it was parsed once when loaded, so
+    /// this does not fail in practice.
+    pub fn parse(&self) -> Option<ttf_parser::Face<'_>> {
+        ttf_parser::Face::parse(self.data(), self.index).ok()
+    }
+}
+
+impl FontData {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            FontData::Static(b) => b,
+            FontData::Shared(b) => b,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -78,6 +159,8 @@ struct Slot {
     stem: String,
     /// Regular upright faces are preferred when a family has several.
     regular: bool,
+    /// The bytes of a bundled face, so they need no copy.
+    bundled: Option<&'static [u8]>,
     face: OnceLock<Result<Arc<Face>, String>>,
     /// Character → (glyph, advance in em), or `None` when the face lacks
     /// it: every report asks for the same few thousand characters, and a
@@ -104,7 +187,7 @@ impl FontBook {
     /// then (if asked) the system's.
     pub fn new(opts: &FontOptions) -> Result<FontBook, Diagnostic> {
         let mut db = Database::new();
-        let mut order: Vec<(ID, String)> = Vec::new();
+        let mut order: Vec<(ID, String, Option<&'static [u8]>)> = Vec::new();
         for dir in &opts.dirs {
             if !dir.is_dir() {
                 return Err(Diagnostic::input(
@@ -115,21 +198,21 @@ impl FontBook {
             let before: Vec<ID> = db.faces().map(|f| f.id).collect();
             db.load_fonts_dir(dir);
             for f in db.faces().filter(|f| !before.contains(&f.id)) {
-                order.push((f.id, stem_of(&f.source)));
+                order.push((f.id, stem_of(&f.source), None));
             }
         }
         for (stem, bytes) in BUNDLED {
             for id in db.load_font_source(Source::Binary(Arc::new(*bytes))) {
-                order.push((id, stem.to_string()));
+                order.push((id, stem.to_string(), Some(*bytes)));
             }
         }
         if opts.system {
             let before: Vec<ID> = db.faces().map(|f| f.id).collect();
             db.load_system_fonts();
-            let mut system: Vec<(ID, String)> = db
+            let mut system: Vec<(ID, String, Option<&'static [u8]>)> = db
                 .faces()
                 .filter(|f| !before.contains(&f.id))
-                .map(|f| (f.id, stem_of(&f.source)))
+                .map(|f| (f.id, stem_of(&f.source), None))
                 .collect();
             // Directory scans come in file-system order; sort for the same
             // choice on every run.
@@ -138,7 +221,7 @@ impl FontBook {
         }
         let slots = order
             .into_iter()
-            .filter_map(|(id, stem)| {
+            .filter_map(|(id, stem, bundled)| {
                 let info = db.face(id)?;
                 Some(Slot {
                     id,
@@ -147,6 +230,7 @@ impl FontBook {
                     stem,
                     regular: info.style == fontdb::Style::Normal
                         && !info.post_script_name.to_ascii_lowercase().contains("bold"),
+                    bundled,
                     face: OnceLock::new(),
                     glyphs: RwLock::new(HashMap::new()),
                 })
@@ -198,20 +282,15 @@ impl FontBook {
     pub fn face(&self, idx: FaceIdx) -> Result<Arc<Face>, Diagnostic> {
         let slot = &self.slots[idx];
         let loaded = slot.face.get_or_init(|| {
-            let parsed = self
-                .db
-                .with_face_data(slot.id, |bytes, index| {
-                    let mut warnings = Vec::new();
-                    ParsedFont::from_bytes(bytes, index as usize, &mut warnings)
-                })
-                .flatten()
-                .ok_or_else(|| format!("cannot read or parse the font {}", slot.ps_name))?;
-            let units_per_em = f64::from(parsed.pdf_font_metrics.units_per_em.max(1));
-            Ok(Arc::new(Face {
-                parsed,
-                units_per_em,
-                name: slot.ps_name.clone(),
-            }))
+            let index = self.db.face(slot.id).map_or(0, |f| f.index);
+            let data = match slot.bundled {
+                Some(bytes) => FontData::Static(bytes),
+                None => self
+                    .db
+                    .with_face_data(slot.id, |bytes, _| FontData::Shared(Arc::from(bytes)))
+                    .ok_or_else(|| format!("cannot read the font {}", slot.ps_name))?,
+            };
+            Face::load(data, index, &slot.ps_name).map(Arc::new)
         });
         loaded.clone().map_err(|m| Diagnostic::input(Code::Font, m))
     }
@@ -238,17 +317,11 @@ impl FontBook {
                 Some(found) => found,
                 None => {
                     let face = self.face(idx)?;
-                    let found = face
-                        .parsed
-                        .lookup_glyph_index(c as u32)
-                        .filter(|g| *g != 0)
-                        .map(|gid| {
-                            (
-                                gid,
-                                f64::from(face.parsed.get_horizontal_advance(gid))
-                                    / face.units_per_em,
-                            )
-                        });
+                    let found = face.parse().and_then(|f| {
+                        let gid = f.glyph_index(c).filter(|g| g.0 != 0)?;
+                        let advance = f.glyph_hor_advance(gid).unwrap_or(0);
+                        Some((gid.0, f64::from(advance) / face.units_per_em))
+                    });
                     if let Ok(mut m) = self.slots[idx].glyphs.write() {
                         m.insert(c, found);
                     }

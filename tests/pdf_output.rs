@@ -274,3 +274,52 @@ fn table_grids_read_back_from_the_rules_are_the_official_grids() {
         }
     }
 }
+
+/// A rare character the 仿宋 face lacks is drawn by the fallback face
+/// (Noto Serif SC, whose CFF uses subroutines and so goes through the
+/// general subsetter): that face is embedded as a subset, the glyph has
+/// its real width, and the text extracts as the characters.
+#[test]
+fn fallback_characters_are_embedded_with_their_widths_and_extract() {
+    let mut data = goushi();
+    common::set(&mut data, "/unit", Value::String("甪堃镇人民政府".into()));
+    let bytes = pdf(&data);
+    let doc = lopdf::Document::load_mem(&bytes).expect("a PDF");
+    let mut noto = None;
+    for (_, obj) in doc.objects.iter() {
+        let Ok(d) = obj.as_dict() else { continue };
+        let is_cid = d.get(b"Subtype").and_then(|s| s.as_name()).ok() == Some(b"CIDFontType0");
+        let base = d.get(b"BaseFont").and_then(|n| n.as_name()).unwrap_or(b"");
+        if is_cid && String::from_utf8_lossy(base).ends_with("+NotoSerifSC-Regular") {
+            noto = Some(d.clone());
+        }
+    }
+    let noto = noto.expect("the fallback face is embedded as a subset CID font");
+    let dw = noto.get(b"DW").and_then(|w| w.as_i64()).expect("DW");
+    assert_eq!(dw, 1000, "CJK glyphs are one em wide");
+    let desc = noto
+        .get(b"FontDescriptor")
+        .and_then(|r| r.as_reference())
+        .and_then(|id| doc.get_dictionary(id))
+        .expect("descriptor");
+    let program = desc
+        .get(b"FontFile3")
+        .and_then(|r| r.as_reference())
+        .and_then(|id| doc.get_object(id))
+        .and_then(|o| o.as_stream())
+        .expect("the program");
+    let cff = program.decompressed_content().expect("inflates");
+    let table = ttf_parser::cff::Table::parse(&cff).expect("a CFF the parser reads");
+    assert!(
+        table.number_of_glyphs() < 50,
+        "a subset, not the whole face: {}",
+        table.number_of_glyphs()
+    );
+    if skip("fallback_characters_are_embedded_with_their_widths_and_extract") {
+        return;
+    }
+    let path = write_temp("fallback.pdf", &bytes);
+    let text = pdfread::text(&path);
+    let head: String = text.chars().take(60).collect();
+    assert!(text.contains("甪堃镇人民政府"), "{head}");
+}

@@ -1,0 +1,315 @@
+//! Embedding fonts: a face and the glyphs a report drew with it → the
+//! PDF objects of a composite font (ISO 32000-1 9.7).
+//!
+//! In: a [`Face`] and its used glyphs (glyph id → the character drawn).
+//! Out: a [`Subset`] (the font program cut down to those glyphs, and the
+//! code each glyph has on the page), then, added to a `lopdf` document,
+//! a Type 0 font with `Identity-H` encoding over one CID font, its
+//! descriptor, the embedded program, a `/W` widths array and a
+//! `ToUnicode` CMap so that text extracts as the characters it shows.
+//!
+//! CID-keyed CFF fonts without subroutines (the bundled Fandol faces) are
+//! subset by [`super::cff`] from a structure read once per process; any
+//! other font goes through `subsetter` (the subsetter Typst uses). Widths
+//! come straight from `hmtx`, so no glyph outline is ever decoded.
+
+use super::cff::Cff;
+use crate::diag::{Code, Diagnostic};
+use crate::fonts::Face;
+use lopdf::{Dictionary, Object, ObjectId, Stream};
+use std::collections::BTreeMap;
+
+/// A face's glyphs as a report uses them: glyph id → the character.
+pub type Used = BTreeMap<u16, char>;
+
+/// A face cut down to the glyphs a report uses.
+#[derive(Debug)]
+pub struct Subset {
+    /// Glyph id → the code (CID) that draws it on a page.
+    pub codes: BTreeMap<u16, u16>,
+    program: Vec<u8>,
+    /// The program is a bare CFF (`FontFile3`/`CIDFontType0C`), not a
+    /// TrueType file (`FontFile2`).
+    cff: bool,
+}
+
+/// Subsets `face` to the glyphs in `used`.
+pub fn subset(face: &Face, used: &Used) -> Result<Subset, Diagnostic> {
+    let gids: Vec<u16> = used.keys().copied().collect();
+    if face.metrics.cff {
+        let fast = face
+            .embedding
+            .get_or_init(|| Cff::parse(face.data(), face.index));
+        if let Some(cff) = fast {
+            let codes = gids.iter().map(|&g| (g, cff.cid(g).unwrap_or(0))).collect();
+            return Ok(Subset {
+                codes,
+                program: cff.subset(face.data(), &gids),
+                cff: true,
+            });
+        }
+    }
+    let mut remapper = subsetter::GlyphRemapper::new();
+    for &g in &gids {
+        remapper.remap(g);
+    }
+    let failed = |e: &dyn std::fmt::Display| {
+        Diagnostic::input(
+            Code::Font,
+            format!("cannot subset the font {}: {e}", face.name),
+        )
+        .with_hint("use another font for this role in style.toml, or with --font-dir")
+    };
+    let bytes = subsetter::subset(face.data(), face.index, &remapper).map_err(|e| failed(&e))?;
+    let codes = gids
+        .iter()
+        .map(|&g| (g, remapper.get(g).unwrap_or(0)))
+        .collect();
+    if face.metrics.cff {
+        let raw = ttf_parser::RawFace::parse(&bytes, 0).map_err(|e| failed(&e))?;
+        let table = raw
+            .table(ttf_parser::Tag::from_bytes(b"CFF "))
+            .ok_or_else(|| failed(&"the subset has no CFF table"))?;
+        return Ok(Subset {
+            codes,
+            program: table.to_vec(),
+            cff: true,
+        });
+    }
+    Ok(Subset {
+        codes,
+        program: bytes,
+        cff: false,
+    })
+}
+
+/// Adds the font's objects under the subset tag `tag` (six capitals);
+/// returns the Type 0 font to put in a page's `/Font` resources.
+pub fn add(
+    doc: &mut lopdf::Document,
+    tag: &str,
+    face: &Face,
+    used: &Used,
+    subset: Subset,
+) -> ObjectId {
+    let base = format!("{tag}+{}", ps_name(&face.name));
+    let scale = |v: f64| (v * 1000.0 / face.units_per_em).round() as i64;
+    let m = &face.metrics;
+
+    let mut file = Dictionary::new();
+    let file_key = if subset.cff {
+        file.set("Subtype", Object::Name(b"CIDFontType0C".to_vec()));
+        "FontFile3"
+    } else {
+        file.set("Length1", Object::Integer(subset.program.len() as i64));
+        "FontFile2"
+    };
+    let file_id = doc.add_object(Stream::new(file, subset.program));
+
+    let flags = 4 | if m.fixed_pitch { 1 } else { 0 };
+    let mut desc = Dictionary::new();
+    desc.set("Type", Object::Name(b"FontDescriptor".to_vec()));
+    desc.set("FontName", Object::Name(base.clone().into_bytes()));
+    desc.set("Flags", Object::Integer(flags));
+    desc.set(
+        "FontBBox",
+        Object::Array(
+            m.bbox
+                .iter()
+                .map(|&v| Object::Integer(scale(f64::from(v))))
+                .collect(),
+        ),
+    );
+    desc.set("ItalicAngle", Object::Real(m.italic_angle));
+    desc.set("Ascent", Object::Integer(scale(f64::from(m.ascent))));
+    desc.set("Descent", Object::Integer(scale(f64::from(m.descent))));
+    desc.set("CapHeight", Object::Integer(scale(f64::from(m.cap_height))));
+    desc.set("StemV", Object::Integer(80));
+    desc.set(file_key, Object::Reference(file_id));
+    let desc_id = doc.add_object(desc);
+
+    let widths = advances(face, &subset.codes);
+    let (dw, w) = widths_array(&widths, scale);
+    let mut cid = Dictionary::new();
+    cid.set("Type", Object::Name(b"Font".to_vec()));
+    let subtype: &[u8] = if subset.cff {
+        b"CIDFontType0"
+    } else {
+        b"CIDFontType2"
+    };
+    cid.set("Subtype", Object::Name(subtype.to_vec()));
+    cid.set("BaseFont", Object::Name(base.clone().into_bytes()));
+    let mut info = Dictionary::new();
+    info.set("Registry", Object::string_literal("Adobe"));
+    info.set("Ordering", Object::string_literal("Identity"));
+    info.set("Supplement", Object::Integer(0));
+    cid.set("CIDSystemInfo", Object::Dictionary(info));
+    cid.set("FontDescriptor", Object::Reference(desc_id));
+    cid.set("DW", Object::Integer(dw));
+    cid.set("W", Object::Array(w));
+    if !subset.cff {
+        cid.set("CIDToGIDMap", Object::Name(b"Identity".to_vec()));
+    }
+    let cid_id = doc.add_object(cid);
+
+    let cmap = to_unicode(&subset.codes, used);
+    let cmap_id = doc.add_object(Stream::new(Dictionary::new(), cmap.into_bytes()));
+
+    let mut font = Dictionary::new();
+    font.set("Type", Object::Name(b"Font".to_vec()));
+    font.set("Subtype", Object::Name(b"Type0".to_vec()));
+    font.set("BaseFont", Object::Name(base.into_bytes()));
+    font.set("Encoding", Object::Name(b"Identity-H".to_vec()));
+    font.set(
+        "DescendantFonts",
+        Object::Array(vec![Object::Reference(cid_id)]),
+    );
+    font.set("ToUnicode", Object::Reference(cmap_id));
+    doc.add_object(font)
+}
+
+/// A PostScript name fit for a PDF name: printable ASCII without the
+/// delimiters PDF reserves.
+fn ps_name(name: &str) -> String {
+    let clean: String = name
+        .chars()
+        .filter(|c| c.is_ascii_graphic() && !"()<>[]{}/%#".contains(*c))
+        .collect();
+    if clean.is_empty() {
+        "Font".into()
+    } else {
+        clean
+    }
+}
+
+/// Code → advance in font units, from `hmtx` (no outline is read).
+fn advances(face: &Face, codes: &BTreeMap<u16, u16>) -> BTreeMap<u16, f64> {
+    let parsed = face.parse();
+    codes
+        .iter()
+        .map(|(&gid, &code)| {
+            let adv = parsed
+                .as_ref()
+                .and_then(|f| f.glyph_hor_advance(ttf_parser::GlyphId(gid)))
+                .unwrap_or(0);
+            (code, f64::from(adv))
+        })
+        .collect()
+}
+
+/// The default width (the commonest) and the `/W` array of the others,
+/// consecutive codes grouped (ISO 32000-1 9.7.4.3).
+fn widths_array(widths: &BTreeMap<u16, f64>, scale: impl Fn(f64) -> i64) -> (i64, Vec<Object>) {
+    let mut counts: BTreeMap<i64, usize> = BTreeMap::new();
+    for &w in widths.values() {
+        *counts.entry(scale(w)).or_default() += 1;
+    }
+    let dw = counts
+        .iter()
+        .max_by_key(|(w, n)| (**n, **w))
+        .map_or(1000, |(w, _)| *w);
+    let mut out = Vec::new();
+    let mut run: Option<(u16, Vec<Object>)> = None;
+    let mut last = None;
+    for (&code, &w) in widths {
+        let w = scale(w);
+        if w == dw {
+            continue;
+        }
+        let follows = last.is_some_and(|l: u16| l.checked_add(1) == Some(code));
+        match &mut run {
+            Some((_, ws)) if follows => ws.push(Object::Integer(w)),
+            _ => {
+                if let Some((first, ws)) = run.take() {
+                    out.push(Object::Integer(i64::from(first)));
+                    out.push(Object::Array(ws));
+                }
+                run = Some((code, vec![Object::Integer(w)]));
+            }
+        }
+        last = Some(code);
+    }
+    if let Some((first, ws)) = run {
+        out.push(Object::Integer(i64::from(first)));
+        out.push(Object::Array(ws));
+    }
+    (dw, out)
+}
+
+/// The `ToUnicode` CMap (ISO 32000-1 9.10.3): each code → its character
+/// in UTF-16BE, in blocks of at most 100 as the CMap syntax requires.
+fn to_unicode(codes: &BTreeMap<u16, u16>, used: &Used) -> String {
+    let mut pairs: Vec<(u16, char)> = codes
+        .iter()
+        .filter_map(|(gid, &code)| used.get(gid).map(|&c| (code, c)))
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup_by_key(|p| p.0);
+    let mut s = String::from(
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+         /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
+         /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
+         1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+    );
+    for block in pairs.chunks(100) {
+        s.push_str(&format!("{} beginbfchar\n", block.len()));
+        for (code, c) in block {
+            s.push_str(&format!("<{code:04X}> <"));
+            let mut buf = [0u16; 2];
+            for u in c.encode_utf16(&mut buf) {
+                s.push_str(&format!("{u:04X}"));
+            }
+            s.push_str(">\n");
+        }
+        s.push_str("endbfchar\n");
+    }
+    s.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_group_consecutive_codes_and_leave_out_the_default() {
+        let widths: BTreeMap<u16, f64> =
+            [(1, 1000.0), (2, 500.0), (3, 250.0), (7, 500.0), (9, 1000.0)]
+                .into_iter()
+                .collect();
+        let (dw, w) = widths_array(&widths, |v| v as i64);
+        // 1000 and 500 are as common; the wider wins, as CJK text expects.
+        assert_eq!(dw, 1000);
+        let i = |v| Object::Integer(v);
+        let expected = vec![
+            i(2),
+            Object::Array(vec![i(500), i(250)]),
+            i(7),
+            Object::Array(vec![i(500)]),
+        ];
+        assert_eq!(w, expected);
+    }
+
+    #[test]
+    fn to_unicode_maps_each_code_in_blocks_of_a_hundred() {
+        let codes: BTreeMap<u16, u16> = (1..=150).map(|g| (g, g + 1000)).collect();
+        let used: Used = (1..=150u16)
+            .map(|g| (g, char::from_u32(0x4E00 + u32::from(g)).unwrap_or('?')))
+            .collect();
+        let cmap = to_unicode(&codes, &used);
+        assert!(cmap.contains("100 beginbfchar"));
+        assert!(cmap.contains("50 beginbfchar"));
+        assert!(cmap.contains("<03E9> <4E01>"), "code 1001 → U+4E01");
+        // A character beyond the BMP takes a surrogate pair.
+        let one: Used = [(5, '𠀀')].into_iter().collect();
+        let cmap = to_unicode(&[(5, 5)].into_iter().collect(), &one);
+        assert!(cmap.contains("<0005> <D840DC00>"), "{cmap}");
+    }
+
+    #[test]
+    fn ps_names_are_safe_pdf_names() {
+        assert_eq!(ps_name("FandolFang-Regular"), "FandolFang-Regular");
+        assert_eq!(ps_name("仿宋 GB2312 (x)"), "GB2312x");
+        assert_eq!(ps_name("仿宋"), "Font");
+    }
+}

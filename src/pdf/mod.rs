@@ -1,0 +1,493 @@
+//! The PDF writer: laid-out pages → PDF bytes, with printpdf.
+//!
+//! In: [`Laid`] pages, the font book, the document's metadata and a
+//! creation time. Out: the PDF. printpdf builds the document (pages,
+//! content streams, metadata); the fonts are embedded here ([`font`],
+//! [`cff`]): every face used once, subset to the glyphs used, with widths
+//! from `hmtx`. printpdf's own font path decodes every glyph outline and
+//! searches the cmap per character, which was most of a report's time.
+//! Text is written in reading order, one `TJ` per run with explicit
+//! offsets where justification moved a glyph, so it extracts as it reads;
+//! level-1 headings become the outline. Nothing random goes in: font
+//! tags, object order and the file ID derive from the content, so
+//! identical input gives identical bytes.
+
+pub mod cff;
+mod font;
+
+use crate::diag::{Code, Diagnostic};
+use crate::doc::Meta;
+use crate::fonts::{Face, FaceIdx, FontBook};
+use crate::layout::{Item, Laid, TextRun};
+use crate::units::Length;
+use lopdf::{Dictionary, Object, StringFormat};
+use printpdf::{
+    Codepoint, Color, FontId, Line, LinePoint, Mm, Op, PdfDocument, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Point, Pt, Rgb, TextItem, TextRenderingMode,
+};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Options that change the bytes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PdfOptions {
+    /// Creation and modification time, seconds since 1970 (as
+    /// `SOURCE_DATE_EPOCH`); `None` writes 1970-01-01, a fixed value.
+    pub created: Option<i64>,
+}
+
+/// Writes the PDF.
+pub fn write(
+    laid: &Laid,
+    book: &FontBook,
+    meta: &Meta,
+    opts: PdfOptions,
+) -> Result<Vec<u8>, Diagnostic> {
+    let mut doc = PdfDocument::new(&meta.title);
+    doc.metadata.info.author = meta.author.clone();
+    doc.metadata.info.creator = "nianbao".into();
+    doc.metadata.info.producer = format!("nianbao {}", env!("CARGO_PKG_VERSION"));
+    let when = printpdf::OffsetDateTime::from_unix_timestamp(opts.created.unwrap_or(0))
+        .map_err(|e| Diagnostic::input(Code::Output, format!("SOURCE_DATE_EPOCH: {e}")))?;
+    doc.metadata.info.creation_date = when;
+    doc.metadata.info.modification_date = when;
+    doc.metadata.info.metadata_date = when;
+
+    let fonts = fonts_used(laid, book)?;
+    let pages = laid
+        .pages
+        .iter()
+        .map(|p| page(p.items.as_slice(), laid, &fonts))
+        .collect();
+    doc.with_pages(pages);
+
+    let save = PdfSaveOptions {
+        optimize: true,
+        subset_fonts: true,
+        secure: true,
+        image_optimization: None,
+    };
+    let mut warnings = Vec::new();
+    let mut lo = doc.to_lopdf_document(&save, &mut warnings);
+    add_fonts(&mut lo, fonts);
+    add_outline(&mut lo, &laid.outline);
+    let id = content_id(laid, meta);
+    lo.trailer.set(
+        "ID",
+        Object::Array(vec![
+            Object::String(id.clone(), StringFormat::Hexadecimal),
+            Object::String(id, StringFormat::Hexadecimal),
+        ]),
+    );
+    compress(&mut lo);
+    let mut out = Vec::new();
+    lo.save_to(&mut out)
+        .map_err(|e| Diagnostic::input(Code::Output, format!("cannot write the PDF: {e}")))?;
+    Ok(out)
+}
+
+/// A face a report uses: its subset tag, glyphs and subset.
+struct UsedFace {
+    tag: FontId,
+    face: Arc<Face>,
+    used: font::Used,
+    subset: font::Subset,
+}
+
+/// The faces the pages use, each subset, tagged in order of first use
+/// (the six letters that prefix a subset font's name).
+fn fonts_used(laid: &Laid, book: &FontBook) -> Result<BTreeMap<FaceIdx, UsedFace>, Diagnostic> {
+    let mut order: Vec<FaceIdx> = Vec::new();
+    let mut used: BTreeMap<FaceIdx, font::Used> = BTreeMap::new();
+    for item in laid.pages.iter().flat_map(|p| &p.items) {
+        if let Item::Text(t) = item {
+            let glyphs = used.entry(t.face).or_insert_with(|| {
+                order.push(t.face);
+                font::Used::new()
+            });
+            for g in &t.glyphs {
+                glyphs.entry(g.gid).or_insert(g.c);
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (n, idx) in order.into_iter().enumerate() {
+        let tag: String = [
+            b'N',
+            b'B',
+            b'A' + (n / 676 % 26) as u8,
+            b'A' + (n / 26 % 26) as u8,
+            b'A' + (n % 26) as u8,
+            b'F',
+        ]
+        .iter()
+        .map(|b| *b as char)
+        .collect();
+        let face = book.face(idx)?;
+        let used = used.remove(&idx).unwrap_or_default();
+        let subset = font::subset(&face, &used)?;
+        out.insert(
+            idx,
+            UsedFace {
+                tag: FontId(tag),
+                face,
+                used,
+                subset,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// Adds the fonts' objects and names them in the pages' shared `/Font`
+/// resources (printpdf gives every page the same dictionary).
+fn add_fonts(doc: &mut lopdf::Document, fonts: BTreeMap<FaceIdx, UsedFace>) {
+    let mut entries = Vec::new();
+    for f in fonts.into_values() {
+        let id = font::add(doc, &f.tag.0, &f.face, &f.used, f.subset);
+        entries.push((f.tag.0, id));
+    }
+    let shared = doc.get_pages().values().find_map(|&page| {
+        let resources = doc.get_dictionary(page).ok()?.get(b"Resources").ok()?;
+        let resources = doc.dereference(resources).ok()?.1.as_dict().ok()?;
+        resources.get(b"Font").ok()?.as_reference().ok()
+    });
+    if let Some(Ok(Object::Dictionary(d))) = shared.map(|id| doc.get_object_mut(id)) {
+        for (tag, id) in entries {
+            d.set(tag, Object::Reference(id));
+        }
+    }
+}
+
+fn pt(l: Length) -> Pt {
+    Pt(l.to_pt() as f32)
+}
+
+fn page(items: &[Item], laid: &Laid, fonts: &BTreeMap<FaceIdx, UsedFace>) -> PdfPage {
+    let h = laid.height;
+    let mut ops = vec![Op::SetOutlineColor {
+        col: Color::Rgb(Rgb {
+            r: 0.0,
+            g: 0.0,
+            b: 0.0,
+            icc_profile: None,
+        }),
+    }];
+    let mut rule_width = None;
+    for item in items {
+        match item {
+            Item::Rule(r) => {
+                if rule_width != Some(r.width) {
+                    ops.push(Op::SetOutlineThickness { pt: pt(r.width) });
+                    rule_width = Some(r.width);
+                }
+                let p = |x: Length, y: Length| LinePoint {
+                    p: Point {
+                        x: pt(x),
+                        y: pt(h - y),
+                    },
+                    bezier: false,
+                };
+                ops.push(Op::DrawLine {
+                    line: Line {
+                        points: vec![p(r.x1, r.y1), p(r.x2, r.y2)],
+                        is_closed: false,
+                    },
+                });
+            }
+            Item::Text(t) => {
+                if let Some(f) = fonts.get(&t.face) {
+                    text_ops(t, h, f, &mut ops);
+                }
+            }
+        }
+    }
+    PdfPage::new(
+        Mm(laid.width.to_mm() as f32),
+        Mm(laid.height.to_mm() as f32),
+        ops,
+    )
+}
+
+/// One run: the glyphs as one string, with a `TJ` offset before each glyph
+/// whose place differs from where the previous glyph's advance leaves the
+/// pen (justification, grid pitch). Bold is drawn as fill plus a thin
+/// stroke, the usual stand-in where no bold face exists.
+fn text_ops(t: &TextRun, h: Length, f: &UsedFace, ops: &mut Vec<Op>) {
+    let Some(first) = t.glyphs.first() else {
+        return;
+    };
+    ops.push(Op::StartTextSection);
+    ops.push(Op::SetFont {
+        font: PdfFontHandle::External(f.tag.clone()),
+        size: pt(t.size),
+    });
+    if t.bold {
+        ops.push(Op::SetTextRenderingMode {
+            mode: TextRenderingMode::FillStroke,
+        });
+        ops.push(Op::SetOutlineThickness {
+            pt: pt(t.size * 0.03),
+        });
+    }
+    ops.push(Op::SetTextCursor {
+        pos: Point {
+            x: pt(first.x),
+            y: pt(h - t.baseline),
+        },
+    });
+    // Each glyph carries the TJ adjustment that moves the pen from where
+    // its advance leaves it to where the next glyph goes: thousandths of
+    // the type size, positive to the left.
+    let mut glyphs: Vec<Codepoint> = Vec::with_capacity(t.glyphs.len());
+    for (i, g) in t.glyphs.iter().enumerate() {
+        let offset = t.glyphs.get(i + 1).map_or(0.0, |next| {
+            let delta = next.x - (g.x + g.advance);
+            if delta.abs() > Length::pt(0.001) {
+                (-(delta / t.size) * 1000.0) as f32
+            } else {
+                0.0
+            }
+        });
+        let code = f.subset.codes.get(&g.gid).copied().unwrap_or(0);
+        glyphs.push(Codepoint::new(code, offset));
+    }
+    ops.push(Op::ShowText {
+        items: vec![TextItem::GlyphIds(glyphs)],
+    });
+    if t.bold {
+        ops.push(Op::SetTextRenderingMode {
+            mode: TextRenderingMode::Fill,
+        });
+    }
+    ops.push(Op::EndTextSection);
+}
+
+/// Deflates every stream not yet filtered (a zlib stream, RFC 1950, as
+/// `FlateDecode` reads). Font programs are most of a report's bytes and
+/// barely repeat: CFF charstrings are short relative moves, so what
+/// deflate gains on them is nearly all Huffman coding. They are packed
+/// with run-length matching only (miniz's RLE strategy), which on the
+/// seed is 3.5 % larger than zlib level 2 and three times faster; the
+/// page content, which repeats operators and positions, gets full
+/// matching.
+fn compress(doc: &mut lopdf::Document) {
+    for obj in doc.objects.values_mut() {
+        let Object::Stream(stream) = obj else {
+            continue;
+        };
+        if stream.dict.has(b"Filter") {
+            continue;
+        }
+        let font = stream.dict.has(b"Length1") || stream.dict.has(b"Subtype");
+        let packed = deflate(&stream.content, font);
+        if packed.len() + 19 < stream.content.len() {
+            stream
+                .dict
+                .set("Filter", Object::Name(b"FlateDecode".to_vec()));
+            stream.set_content(packed);
+        }
+    }
+}
+
+/// A zlib stream of `data`: run-length matching only when `rle`, else
+/// miniz's level 6.
+fn deflate(data: &[u8], rle: bool) -> Vec<u8> {
+    use miniz_oxide::deflate::core::{
+        compress_to_output, create_comp_flags_from_zip_params, CompressionStrategy,
+        CompressorOxide, TDEFLFlush,
+    };
+    let (level, strategy) = if rle {
+        (1, CompressionStrategy::RLE as i32)
+    } else {
+        (6, CompressionStrategy::Default as i32)
+    };
+    let mut c = CompressorOxide::new(create_comp_flags_from_zip_params(level, 15, strategy));
+    let mut out = Vec::with_capacity(data.len() / 2 + 64);
+    compress_to_output(&mut c, data, TDEFLFlush::Finish, |chunk| {
+        out.extend_from_slice(chunk);
+        true
+    });
+    out
+}
+
+/// The outline (bookmarks), in document order, each to its page's top.
+fn add_outline(doc: &mut lopdf::Document, outline: &[(String, usize)]) {
+    if outline.is_empty() {
+        return;
+    }
+    let pages = doc.get_pages();
+    let root_id = doc.new_object_id();
+    let ids: Vec<_> = outline.iter().map(|_| doc.new_object_id()).collect();
+    for (i, (title, page)) in outline.iter().enumerate() {
+        let Some(page_id) = pages.get(&(*page as u32 + 1)).copied() else {
+            continue;
+        };
+        let mut d = Dictionary::new();
+        d.set(
+            "Title",
+            Object::String(utf16be(title), StringFormat::Hexadecimal),
+        );
+        d.set("Parent", Object::Reference(root_id));
+        d.set(
+            "Dest",
+            Object::Array(vec![
+                Object::Reference(page_id),
+                Object::Name(b"Fit".to_vec()),
+            ]),
+        );
+        if i > 0 {
+            d.set("Prev", Object::Reference(ids[i - 1]));
+        }
+        if i + 1 < ids.len() {
+            d.set("Next", Object::Reference(ids[i + 1]));
+        }
+        doc.objects.insert(ids[i], Object::Dictionary(d));
+    }
+    let mut root = Dictionary::new();
+    root.set("Type", Object::Name(b"Outlines".to_vec()));
+    root.set("First", Object::Reference(ids[0]));
+    root.set("Last", Object::Reference(ids[ids.len() - 1]));
+    root.set("Count", Object::Integer(ids.len() as i64));
+    doc.objects.insert(root_id, Object::Dictionary(root));
+    if let Ok(catalog) = doc.catalog_mut() {
+        catalog.set("Outlines", Object::Reference(root_id));
+        catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+    }
+}
+
+/// Text as a PDF text string: UTF-16BE with a byte-order mark.
+fn utf16be(s: &str) -> Vec<u8> {
+    let mut out = vec![0xFE, 0xFF];
+    for u in s.encode_utf16() {
+        out.extend_from_slice(&u.to_be_bytes());
+    }
+    out
+}
+
+/// A file ID from the content (ISO 32000-1 14.4): two FNV-1a hashes over
+/// the metadata and every positioned glyph and rule.
+fn content_id(laid: &Laid, meta: &Meta) -> Vec<u8> {
+    let mut a: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut b: u64 = 0x6c62_272e_07bb_0142;
+    let mut feed = |bytes: &[u8]| {
+        for &x in bytes {
+            a = (a ^ u64::from(x)).wrapping_mul(0x0100_0000_01b3);
+            b = (b ^ u64::from(x))
+                .wrapping_mul(0x0000_0100_0000_01b3)
+                .rotate_left(5);
+        }
+    };
+    feed(meta.title.as_bytes());
+    feed(meta.author.as_bytes());
+    for page in &laid.pages {
+        for item in &page.items {
+            match item {
+                Item::Text(t) => {
+                    feed(&t.baseline.to_pt().to_le_bytes());
+                    for g in &t.glyphs {
+                        feed(&(g.c as u32).to_le_bytes());
+                        feed(&g.x.to_pt().to_le_bytes());
+                    }
+                }
+                Item::Rule(r) => {
+                    for v in [r.x1, r.y1, r.x2, r.y2] {
+                        feed(&v.to_pt().to_le_bytes());
+                    }
+                }
+            }
+        }
+        feed(b"page");
+    }
+    [a.to_be_bytes(), b.to_be_bytes()].concat()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fonts::FontOptions;
+    use crate::layout::{LaidPage, PlacedGlyph};
+    use crate::style::FontRole;
+
+    /// A TrueType face (as most installed office fonts are) is embedded as
+    /// a `CIDFontType2` with its `glyf` subset and identity CID → glyph
+    /// map, and its text extracts. DejaVu comes with LibreOffice, which
+    /// the test setup installs; without it the test says so.
+    #[test]
+    fn truetype_faces_embed_as_cid_font_type_2() {
+        let dir = std::path::Path::new("/usr/share/fonts/truetype/dejavu");
+        if !dir.join("DejaVuSerif.ttf").exists() {
+            eprintln!("skipped: DejaVu Serif (fonts-dejavu-core) is not installed");
+            return;
+        }
+        let book = FontBook::new(&FontOptions {
+            dirs: vec![dir.to_path_buf()],
+            system: false,
+        })
+        .expect("fonts");
+        let role = FontRole {
+            pdf: vec!["DejaVuSerif".into()],
+            docx: String::new(),
+            latin: String::new(),
+        };
+        let chains = book
+            .chains(&[("latin".to_string(), role)].into_iter().collect())
+            .expect("found");
+        let face = chains.roles["latin"][0];
+        let mut x = Length::pt(72.0);
+        let mut glyphs = Vec::new();
+        for c in "Report 2020".chars() {
+            let (_, gid, em) = book.glyph(&[face], c).expect("font").expect("glyph");
+            let advance = Length::pt(12.0) * em;
+            glyphs.push(PlacedGlyph { c, gid, x, advance });
+            x += advance;
+        }
+        let laid = Laid {
+            width: Length::mm(210.0),
+            height: Length::mm(297.0),
+            pages: vec![LaidPage {
+                items: vec![Item::Text(TextRun {
+                    face,
+                    size: Length::pt(12.0),
+                    bold: false,
+                    baseline: Length::pt(100.0),
+                    glyphs,
+                })],
+            }],
+            outline: Vec::new(),
+        };
+        let meta = Meta {
+            title: "t".into(),
+            author: "a".into(),
+        };
+        let bytes = write(&laid, &book, &meta, PdfOptions::default()).expect("writes");
+        let doc = lopdf::Document::load_mem(&bytes).expect("reads");
+        let cid = doc
+            .objects
+            .values()
+            .filter_map(|o| o.as_dict().ok())
+            .find(|d| d.get(b"Subtype").and_then(|s| s.as_name()).ok() == Some(b"CIDFontType2"))
+            .expect("a CIDFontType2");
+        assert_eq!(
+            cid.get(b"CIDToGIDMap").and_then(|m| m.as_name()).ok(),
+            Some(b"Identity".as_slice())
+        );
+        let desc = cid
+            .get(b"FontDescriptor")
+            .and_then(|r| r.as_reference())
+            .and_then(|id| doc.get_dictionary(id))
+            .expect("descriptor");
+        let file = desc
+            .get(b"FontFile2")
+            .and_then(|r| r.as_reference())
+            .and_then(|id| doc.get_object(id))
+            .and_then(|o| o.as_stream())
+            .expect("FontFile2");
+        let program = file.decompressed_content().expect("inflates");
+        let sub = ttf_parser::Face::parse(&program, 0).expect("a TrueType font");
+        // .notdef plus the nine distinct characters of "Report 2020".
+        assert_eq!(sub.number_of_glyphs(), 10);
+        let text = doc.extract_text(&[1]).expect("text");
+        assert!(text.contains("Report 2020"), "{text:?}");
+    }
+}
