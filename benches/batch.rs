@@ -66,18 +66,29 @@ fn main() {
     let dir = std::env::temp_dir().join(format!("nianbao-bench-batch-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let input = dir.join("reports.jsonl");
+    let small = dir.join("reports-100.jsonl");
     let mut f = std::fs::File::create(&input).expect("create");
+    let mut g = std::fs::File::create(&small).expect("create");
     for i in 0..N {
         writeln!(f, "{}", report(i, &base)).expect("write");
+        if i < N / 10 {
+            writeln!(g, "{}", report(i, &base)).expect("write");
+        }
     }
-    drop(f);
+    drop((f, g));
     let have_time = Path::new("/usr/bin/time").exists();
     println!(
         "{N} varied reports, `nianbao batch` on this machine ({} cores)",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
-    for formats in ["pdf", "docx", "pdf,docx"] {
-        let out = dir.join(format!("out-{}", formats.replace(',', "-")));
+    let runs = [
+        ("pdf", &input, N),
+        ("docx", &input, N),
+        ("pdf,docx", &input, N),
+        ("pdf", &small, N / 10),
+    ];
+    for (formats, input, n) in runs {
+        let out = dir.join(format!("out-{}-{n}", formats.replace(',', "-")));
         let mut cmd = if have_time {
             Command::new("/usr/bin/time")
         } else {
@@ -97,8 +108,8 @@ fn main() {
         ]);
         let (secs, mb) = rss_and_time(&mut cmd);
         println!(
-            "  batch {formats:<9} {:>7.1} reports/s  ({secs:.1} s)  peak RSS {mb:.0} MB",
-            N as f64 / secs
+            "  batch {formats:<9} {n:>5} reports {:>7.1} reports/s  ({secs:.1} s)  peak RSS {mb:.0} MB",
+            n as f64 / secs
         );
     }
     // One process per report, for the ratio.

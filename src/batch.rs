@@ -2,13 +2,20 @@
 //! Lines; shared defaults; output names.
 //!
 //! In: input paths, an optional defaults value and a name pattern. Out: a
-//! list of [`Unit`]s (one per report, each with where it came from and its
-//! data or the error that stopped it) and a safe, unique file name for
-//! each. Rendering them is the caller's: the CLI runs them in parallel.
+//! list of [`Unit`]s (one per report, each with where it came from) and a
+//! safe, unique file name for each. A unit holds no parsed data: it is
+//! read, parsed and merged with the defaults when asked ([`Unit::data`]),
+//! so a batch's memory does not grow with its number of reports. A
+//! report file is read again from disk; the reports of an array or JSON
+//! Lines file are slices of its text, held once. Rendering them is the
+//! caller's: the CLI runs them in parallel.
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One report of a batch.
 #[derive(Debug, Clone)]
@@ -17,8 +24,23 @@ pub struct Unit {
     pub input: String,
     /// Its index in an array or JSON Lines file.
     pub index: Option<usize>,
-    /// The data (defaults merged), or why it could not be read.
-    pub data: Result<Value, Diagnostics>,
+    source: Source,
+}
+
+/// Where a unit's data is.
+#[derive(Debug, Clone)]
+enum Source {
+    /// A file holding one report.
+    File(PathBuf),
+    /// A slice of a text shared by several units; `line` for a JSON Lines
+    /// line (its 1-based number, for messages).
+    Text {
+        text: Arc<str>,
+        range: Range<usize>,
+        line: Option<usize>,
+    },
+    /// An input that could not be read as reports.
+    Failed(Diagnostics),
 }
 
 impl Unit {
@@ -29,6 +51,42 @@ impl Unit {
             None => self.input.clone(),
         }
     }
+
+    /// The report's data, read from its source, with `defaults` merged
+    /// under it; or why it cannot be read.
+    pub fn data(&self, defaults: Option<&Value>) -> Result<Value, Diagnostics> {
+        let name = self.input.as_str();
+        let value = match &self.source {
+            Source::File(path) => {
+                let bytes = std::fs::read(path)
+                    .map_err(|e| Diagnostic::input(Code::Io, format!("cannot read {name}: {e}")))?;
+                crate::data::parse_bytes(&bytes, name)?
+            }
+            Source::Text { text, range, line } => {
+                let part = &text[range.clone()];
+                crate::data::check_size(part.len(), &self.label())?;
+                match line {
+                    Some(line) => serde_json::from_str(part).map_err(|e| {
+                        let message = e.to_string();
+                        let message = message.split(" at line ").next().unwrap_or("");
+                        Diagnostic::at_text(
+                            Code::JsonSyntax,
+                            name,
+                            *line,
+                            e.column().max(1),
+                            format!("invalid JSON: {message}"),
+                        )
+                    })?,
+                    None => crate::data::parse_text(part, name)?,
+                }
+            }
+            Source::Failed(d) => return Err(d.clone()),
+        };
+        Ok(match defaults {
+            Some(d) => merge(d, &value),
+            None => value,
+        })
+    }
 }
 
 /// Expands inputs into units: a directory gives its `*.json` files in
@@ -36,7 +94,7 @@ impl Unit {
 /// `.jsonl`/`.ndjson` file one per non-empty line; any other file one;
 /// `-` reads standard input (JSON Lines when it holds several values).
 /// An input that cannot be read at all is an error (a usage problem).
-pub fn expand(inputs: &[String], defaults: Option<&Value>) -> Result<Vec<Unit>, Diagnostic> {
+pub fn expand(inputs: &[String]) -> Result<Vec<Unit>, Diagnostic> {
     let mut units = Vec::new();
     for input in inputs {
         let path = Path::new(input);
@@ -50,82 +108,119 @@ pub fn expand(inputs: &[String], defaults: Option<&Value>) -> Result<Vec<Unit>, 
                 .collect();
             files.sort();
             for f in files {
-                units.extend(file_units(&f.display().to_string(), defaults)?);
+                units.extend(file_units(&f.display().to_string())?);
             }
         } else {
-            units.extend(file_units(input, defaults)?);
+            units.extend(file_units(input)?);
         }
     }
     Ok(units)
 }
 
-fn file_units(input: &str, defaults: Option<&Value>) -> Result<Vec<Unit>, Diagnostic> {
-    if input == "-" {
+fn file_units(input: &str) -> Result<Vec<Unit>, Diagnostic> {
+    let bytes = if input == "-" {
         use std::io::Read;
         let mut bytes = Vec::new();
         std::io::stdin()
             .read_to_end(&mut bytes)
             .map_err(|e| Diagnostic::input(Code::Io, format!("cannot read standard input: {e}")))?;
-        // A stream is JSON Lines when it holds more than one value.
-        let lines = serde_json::Deserializer::from_slice(&bytes)
-            .into_iter::<Value>()
-            .nth(1)
-            .is_some();
-        return Ok(units_of("<stdin>", &bytes, defaults, lines));
-    }
-    let bytes = std::fs::read(input)
-        .map_err(|e| Diagnostic::input(Code::Io, format!("cannot read {input}: {e}")))?;
-    let lines = Path::new(input)
-        .extension()
-        .is_some_and(|e| e == "jsonl" || e == "ndjson");
-    Ok(units_of(input, &bytes, defaults, lines))
-}
-
-/// The units of one input's bytes: JSON Lines, an array, or one report.
-fn units_of(input: &str, bytes: &[u8], defaults: Option<&Value>, lines: bool) -> Vec<Unit> {
-    let unit = |index, data: Result<Value, Diagnostics>| Unit {
-        input: input.to_string(),
-        index,
-        data: data.map(|v| match defaults {
-            Some(d) => merge(d, &v),
-            None => v,
-        }),
+        bytes
+    } else {
+        std::fs::read(input)
+            .map_err(|e| Diagnostic::input(Code::Io, format!("cannot read {input}: {e}")))?
     };
-    let text = match crate::data::decode(bytes, input) {
+    let name = if input == "-" { "<stdin>" } else { input };
+    let failed = |d: Diagnostic| Unit {
+        input: name.to_string(),
+        index: None,
+        source: Source::Failed(d.into()),
+    };
+    let text = match crate::data::decode_any_size(&bytes, name) {
         Ok(t) => t,
-        Err(d) => return vec![unit(None, Err(d.into()))],
+        Err(d) => return Ok(vec![failed(d)]),
+    };
+    let lines = if input == "-" {
+        // A stream is JSON Lines when it holds more than one value.
+        serde_json::Deserializer::from_str(text)
+            .into_iter::<&RawValue>()
+            .nth(1)
+            .is_some()
+    } else {
+        Path::new(input)
+            .extension()
+            .is_some_and(|e| e == "jsonl" || e == "ndjson")
+    };
+    let is_array = text.trim_start().starts_with('[');
+    if !lines && !is_array && input != "-" {
+        // One report: read again when rendered, so that it is not held.
+        return Ok(vec![Unit {
+            input: name.to_string(),
+            index: None,
+            source: Source::File(PathBuf::from(input)),
+        }]);
+    }
+    let shared: Arc<str> = Arc::from(text);
+    let unit = |index, range, line| Unit {
+        input: name.to_string(),
+        index,
+        source: Source::Text {
+            text: shared.clone(),
+            range,
+            line,
+        },
     };
     if lines {
-        return text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-            .enumerate()
-            .map(|(index, (line_no, line))| {
-                let parsed = serde_json::from_str(line).map_err(|e| {
-                    let message = e.to_string();
-                    let message = message.split(" at line ").next().unwrap_or("");
-                    Diagnostics::from(Diagnostic::at_text(
-                        Code::JsonSyntax,
-                        input,
-                        line_no + 1,
-                        e.column().max(1),
-                        format!("invalid JSON: {message}"),
-                    ))
-                });
-                unit(Some(index), parsed)
-            })
-            .collect();
-    }
-    match crate::data::parse_text(text, input) {
-        Ok(Value::Array(items)) => items
+        return Ok(line_ranges(&shared)
             .into_iter()
             .enumerate()
-            .map(|(i, v)| unit(Some(i), Ok(v)))
-            .collect(),
-        Ok(v) => vec![unit(None, Ok(v))],
-        Err(d) => vec![unit(None, Err(d.into()))],
+            .map(|(index, (line, range))| unit(Some(index), range, Some(line)))
+            .collect());
     }
+    if is_array {
+        return Ok(match array_items(&shared) {
+            Some(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(index, range)| unit(Some(index), range, None))
+                .collect(),
+            // Not a well-formed array: parsing the whole says where.
+            None => vec![match crate::data::parse_text(&shared, name) {
+                Err(d) => failed(d),
+                Ok(_) => unit(None, 0..shared.len(), None),
+            }],
+        });
+    }
+    Ok(vec![unit(None, 0..shared.len(), None)])
+}
+
+/// The non-blank lines of a JSON Lines text: (1-based line, byte range).
+fn line_ranges(text: &str) -> Vec<(usize, Range<usize>)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let end = start + line.trim_end_matches(['\n', '\r']).len();
+        if !line.trim().is_empty() {
+            out.push((n + 1, start..end));
+        }
+        start += line.len();
+    }
+    out
+}
+
+/// The byte ranges of the items of a top-level JSON array, found without
+/// building the values; `None` when the text is not a well-formed array.
+fn array_items(text: &str) -> Option<Vec<Range<usize>>> {
+    let items: Vec<&RawValue> = serde_json::from_str(text).ok()?;
+    let base = text.as_ptr() as usize;
+    Some(
+        items
+            .iter()
+            .map(|raw| {
+                let start = raw.get().as_ptr() as usize - base;
+                start..start + raw.get().len()
+            })
+            .collect(),
+    )
 }
 
 /// `defaults` deep-merged under `report`: objects merge key by key, the
@@ -238,6 +333,77 @@ mod tests {
             merge(&d, &r),
             json!({"problems": ["本镇"], "signature": {"unit": "某镇", "date": "2021-01-20"}, "year": 2020})
         );
+    }
+
+    #[test]
+    fn json_lines_ranges_skip_blank_lines_and_line_ends() {
+        let text = "{\"a\":1}\r\n\n  \n{\"b\":2}\n{\"c\":3}";
+        let got: Vec<(usize, &str)> = line_ranges(text)
+            .into_iter()
+            .map(|(n, r)| (n, &text[r]))
+            .collect();
+        assert_eq!(
+            got,
+            vec![(1, "{\"a\":1}"), (4, "{\"b\":2}"), (5, "{\"c\":3}")]
+        );
+    }
+
+    #[test]
+    fn array_items_are_found_without_parsing_them() {
+        let text = " [ {\"a\": [1, 2]} ,\n\"x\", 3 ] ";
+        let got: Vec<&str> = array_items(text)
+            .expect("an array")
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(got, vec!["{\"a\": [1, 2]}", "\"x\"", "3"]);
+        assert!(array_items("[1, 2").is_none());
+    }
+
+    /// A batch file may be larger than one report may be: the limit holds
+    /// per report, and each report is read from the shared text only when
+    /// asked for.
+    #[test]
+    fn a_batch_file_may_exceed_the_size_limit_of_one_report() {
+        let dir = std::env::temp_dir().join(format!("nianbao-batch-unit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("big.jsonl");
+        let pad = " ".repeat(crate::data::MAX_DATA_BYTES / 2 + 1);
+        let text = format!("{{\"unit\":{pad}\"甲\"}}\n{{\"unit\":{pad}\"乙\"}}\n");
+        assert!(text.len() > crate::data::MAX_DATA_BYTES);
+        std::fs::write(&path, &text).expect("write");
+        let units = expand(&[path.display().to_string()]).expect("expands");
+        assert_eq!(units.len(), 2);
+        let defaults = json!({"year": 2021});
+        let second = units[1].data(Some(&defaults)).expect("reads");
+        assert_eq!(second, json!({"year": 2021, "unit": "乙"}));
+        assert_eq!(units[1].label(), format!("{}[#1]", path.display()));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_report_file_is_read_when_asked_and_its_errors_name_it() {
+        let dir = std::env::temp_dir().join(format!("nianbao-batch-file-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let good = dir.join("a.json");
+        let bad = dir.join("b.json");
+        std::fs::write(&good, r#"{"unit": "甲"}"#).expect("write");
+        std::fs::write(&bad, "{\n  \"unit\": ,\n}").expect("write");
+        let units = expand(&[dir.display().to_string()]).expect("expands");
+        assert_eq!(units.len(), 2);
+        assert_eq!(units[0].data(None).expect("reads"), json!({"unit": "甲"}));
+        let err = units[1].data(None).expect_err("a syntax error");
+        let d = &err.0[0];
+        assert_eq!(d.code, Code::JsonSyntax);
+        assert!(
+            d.location.to_string().contains("b.json:2:"),
+            "{}",
+            d.location
+        );
+        // Changed on disk after expansion: the unit reads what is there.
+        std::fs::write(&good, r#"{"unit": "丙"}"#).expect("write");
+        assert_eq!(units[0].data(None).expect("reads"), json!({"unit": "丙"}));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

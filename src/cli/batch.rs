@@ -85,11 +85,10 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
         Ok(e) => e,
         Err(d) => return usage(out, "batch", &d),
     };
-    let units = match batch::expand(args.inputs, defaults.as_ref()) {
+    let units = match batch::expand(args.inputs) {
         Ok(u) => u,
         Err(d) => return usage(out, "batch", &d),
     };
-    let names = assign_names(&units, &pattern);
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         .build()
@@ -110,6 +109,7 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
         // Ctrl-C keeps its default meaning.
         let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
     }
+    let names = pool.install(|| assign_names(&units, defaults.as_ref(), &pattern));
     let bar = progress(units.len(), out.quiet);
     let created = match super::render::source_date_epoch() {
         Ok(c) => c,
@@ -127,7 +127,7 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
                 let outcome = if stop.load(Ordering::SeqCst) {
                     skipped(unit)
                 } else {
-                    process(&engine, unit, name, args, opts)
+                    process(&engine, unit, defaults.as_ref(), name, args, opts)
                 };
                 report(out, unit, &outcome, bar.as_ref());
                 outcome
@@ -161,16 +161,31 @@ fn read_defaults(path: &Path) -> Result<serde_json::Value, Diagnostic> {
     Ok(v)
 }
 
-/// Each unit's output name, or why it has none: the pattern failed, or an
-/// earlier report already has the name (compared without case, as
-/// Windows and macOS do), so that no output overwrites another.
-fn assign_names(units: &[Unit], pattern: &NamePattern) -> Vec<Result<String, Diagnostic>> {
+/// Each unit's output name, or why it has none: its data cannot be read,
+/// the pattern failed, or an earlier report already has the name
+/// (compared without case, as Windows and macOS do), so that no output
+/// overwrites another. The data is read in parallel and dropped once
+/// named; it is read again when the report is rendered.
+fn assign_names(
+    units: &[Unit],
+    defaults: Option<&serde_json::Value>,
+    pattern: &NamePattern,
+) -> Vec<Result<String, Diagnostic>> {
+    let raw: Vec<Result<String, Diagnostic>> = units
+        .par_iter()
+        .map(|u| {
+            let data = u
+                .data(defaults)
+                .map_err(|_| Diagnostic::input(Code::Output, "no data"))?;
+            pattern.name(&data)
+        })
+        .collect();
     let mut taken: HashMap<String, String> = HashMap::new();
     units
         .iter()
-        .map(|u| {
-            let data = u.data.as_ref().map_err(|_| Diagnostic::input(Code::Output, "no data"))?;
-            let name = pattern.name(data)?;
+        .zip(raw)
+        .map(|(u, name)| {
+            let name = name?;
             let key = name.to_lowercase();
             if let Some(first) = taken.get(&key) {
                 return Err(Diagnostic::input(
@@ -190,6 +205,7 @@ fn assign_names(units: &[Unit], pattern: &NamePattern) -> Vec<Result<String, Dia
 fn process(
     engine: &Engine,
     unit: &Unit,
+    defaults: Option<&serde_json::Value>,
     name: &Result<String, Diagnostic>,
     args: &Args,
     opts: RenderOptions,
@@ -202,27 +218,23 @@ fn process(
         errors: Vec::new(),
         warnings: Vec::new(),
     };
-    let data = match &unit.data {
+    let data = match unit.data(defaults) {
         Ok(d) => d,
         Err(d) => {
-            outcome.errors = d.0.clone();
+            outcome.errors = d.0;
             return outcome;
         }
     };
     let name = match name {
         Ok(n) => n,
         Err(d) => {
-            outcome.errors = if unit.data.is_ok() {
-                vec![d.clone()]
-            } else {
-                vec![]
-            };
+            outcome.errors = vec![d.clone()];
             return outcome;
         }
     };
     let mut rendered = Vec::new();
     for &format in &args.formats {
-        match engine.render(data, format, opts) {
+        match engine.render(&data, format, opts) {
             Ok(r) => {
                 if rendered.is_empty() {
                     outcome.warnings = r.diagnostics.warnings().cloned().collect();

@@ -21,16 +21,26 @@ pub fn parse_bytes(bytes: &[u8], name: &str) -> Result<Value, Diagnostic> {
 
 /// The text of a data file: UTF-8, with a leading BOM accepted and dropped.
 pub fn decode<'b>(bytes: &'b [u8], name: &str) -> Result<&'b str, Diagnostic> {
-    if bytes.len() > MAX_DATA_BYTES {
+    check_size(bytes.len(), name)?;
+    decode_any_size(bytes, name)
+}
+
+/// Refuses a report's data longer than [`MAX_DATA_BYTES`].
+pub fn check_size(len: usize, name: &str) -> Result<(), Diagnostic> {
+    if len > MAX_DATA_BYTES {
         return Err(Diagnostic::input(
             Code::Limit,
             format!(
-                "{name} is {} bytes; the largest data file accepted is {} bytes",
-                bytes.len(),
-                MAX_DATA_BYTES
+                "{name} is {len} bytes; the largest data file accepted is {MAX_DATA_BYTES} bytes"
             ),
         ));
     }
+    Ok(())
+}
+
+/// [`decode`] without the size limit, for a batch file that holds many
+/// reports (each report is held to the limit when it is read).
+pub fn decode_any_size<'b>(bytes: &'b [u8], name: &str) -> Result<&'b str, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         return Err(

@@ -13,6 +13,7 @@
 //! identical input gives identical bytes.
 
 pub mod cff;
+mod deflate;
 mod font;
 
 use crate::diag::{Code, Diagnostic};
@@ -263,14 +264,8 @@ fn text_ops(t: &TextRun, h: Length, f: &UsedFace, ops: &mut Vec<Op>) {
     ops.push(Op::EndTextSection);
 }
 
-/// Deflates every stream not yet filtered (a zlib stream, RFC 1950, as
-/// `FlateDecode` reads). Font programs are most of a report's bytes and
-/// barely repeat: CFF charstrings are short relative moves, so what
-/// deflate gains on them is nearly all Huffman coding. They are packed
-/// with run-length matching only (miniz's RLE strategy), which on the
-/// seed is 3.5 % larger than zlib level 2 and three times faster; the
-/// page content, which repeats operators and positions, gets full
-/// matching.
+/// Deflates every stream not yet filtered: font programs by Huffman
+/// coding alone, the rest with zlib's matching ([`deflate`]).
 fn compress(doc: &mut lopdf::Document) {
     for obj in doc.objects.values_mut() {
         let Object::Stream(stream) = obj else {
@@ -280,7 +275,11 @@ fn compress(doc: &mut lopdf::Document) {
             continue;
         }
         let font = stream.dict.has(b"Length1") || stream.dict.has(b"Subtype");
-        let packed = deflate(&stream.content, font);
+        let packed = if font {
+            deflate::huffman_only(&stream.content)
+        } else {
+            deflate::zlib(&stream.content)
+        };
         if packed.len() + 19 < stream.content.len() {
             stream
                 .dict
@@ -288,27 +287,6 @@ fn compress(doc: &mut lopdf::Document) {
             stream.set_content(packed);
         }
     }
-}
-
-/// A zlib stream of `data`: run-length matching only when `rle`, else
-/// miniz's level 6.
-fn deflate(data: &[u8], rle: bool) -> Vec<u8> {
-    use miniz_oxide::deflate::core::{
-        compress_to_output, create_comp_flags_from_zip_params, CompressionStrategy,
-        CompressorOxide, TDEFLFlush,
-    };
-    let (level, strategy) = if rle {
-        (1, CompressionStrategy::RLE as i32)
-    } else {
-        (6, CompressionStrategy::Default as i32)
-    };
-    let mut c = CompressorOxide::new(create_comp_flags_from_zip_params(level, 15, strategy));
-    let mut out = Vec::with_capacity(data.len() / 2 + 64);
-    compress_to_output(&mut c, data, TDEFLFlush::Finish, |chunk| {
-        out.extend_from_slice(chunk);
-        true
-    });
-    out
 }
 
 /// The outline (bookmarks), in document order, each to its page's top.
