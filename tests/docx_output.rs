@@ -186,6 +186,63 @@ fn rows_header_flags_vertical_cell_and_borders() {
     );
 }
 
+/// Whether every paragraph of a row keeps with the next (Word's way of
+/// keeping table rows together).
+fn row_keeps(tr: Node) -> bool {
+    let ps: Vec<Node> = tr
+        .descendants()
+        .filter(|n| n.has_tag_name((W, "p")))
+        .collect();
+    !ps.is_empty()
+        && ps
+            .iter()
+            .all(|p| w(*p, "pPr").and_then(|pr| w(pr, "keepNext")).is_some())
+}
+
+/// A group's heading rows keep with what follows, and so do the rows of a
+/// small merged group (（三）不予公开 and its eight reasons) but its last;
+/// the rows of the tall 三、本年度办理结果 group may break.
+#[test]
+fn group_rows_keep_together_on_a_page() {
+    let xml = part(&docx(&shili()), "word/document.xml");
+    let doc = Document::parse(&xml).expect("parses");
+    let tables: Vec<Node> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((W, "tbl")))
+        .collect();
+    let rows = |t: Node| -> Vec<(String, bool)> {
+        t.children()
+            .filter(|c| c.has_tag_name((W, "tr")))
+            .map(|tr| (text_of(tr), row_keeps(tr)))
+            .collect()
+    };
+    // Table 二: each 第二十条 heading row and its column headings keep with
+    // the first data row; the last data row of a group does not.
+    let two = rows(tables[0]);
+    assert!(two[0].0.contains("第二十条第（一）项") && two[0].1);
+    assert!(two[1].1, "column headings keep with the data");
+    let before_next = two
+        .iter()
+        .position(|r| r.0.contains("第二十条第（五）项"))
+        .expect("group five")
+        - 1;
+    assert!(!two[before_next].1, "a group's last row may end a page");
+    // Table 三: the eight rows of （三）不予公开 stay together.
+    let three = rows(tables[1]);
+    let first = three
+        .iter()
+        .position(|r| r.0.contains("不予公开") && r.0.contains("属于国家秘密"))
+        .expect("（三） starts");
+    for r in &three[first..first + 7] {
+        assert!(r.1, "kept: {}", r.0);
+    }
+    assert!(
+        !three[first + 7].1,
+        "the group's last row: {}",
+        three[first + 7].0
+    );
+}
+
 #[test]
 fn styles_page_grid_and_fonts() {
     let bytes = docx(&goushi());

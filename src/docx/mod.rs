@@ -424,14 +424,14 @@ impl Writer<'_> {
         let grid: Vec<usize> = t.columns.iter().map(|w| utw(*w) as usize).collect();
         let rule = (t.rule.to_pt() * 8.0).round() as usize; // eighths of a point
         let mut rows = Vec::with_capacity(t.grid.rows);
-        for r in 0..t.grid.rows {
+        for (r, &keep) in keep_rows(t).iter().enumerate() {
             let mut cells = Vec::new();
             for c in 0..t.grid.cols {
                 let span_width = |c0: usize, n: usize| grid[c0..c0 + n].iter().sum::<usize>();
                 match t.grid.slot(r, c) {
                     Slot::Cell(cell) => {
                         let mut tc = self
-                            .cell(cell)
+                            .cell(cell, keep)
                             .width(span_width(c, cell.colspan), WidthType::Dxa);
                         if cell.colspan > 1 {
                             tc = tc.grid_span(cell.colspan);
@@ -448,7 +448,7 @@ impl Writer<'_> {
                             continue;
                         };
                         let mut tc = TableCell::new()
-                            .add_paragraph(Paragraph::new())
+                            .add_paragraph(Paragraph::new().keep_next(keep))
                             .vertical_merge(VMergeType::Continue)
                             .width(span_width(c, parent.colspan), WidthType::Dxa)
                             .set_borders(cell_borders(rule));
@@ -479,10 +479,12 @@ impl Writer<'_> {
             .set_borders(table_borders(rule))
     }
 
-    fn cell(&self, cell: &Cell) -> TableCell {
+    fn cell(&self, cell: &Cell, keep_next: bool) -> TableCell {
         let mut style = cell.style.clone();
         style.first_line_indent = Length::ZERO;
-        let p = self.paragraph(&cell.spans, &style, None);
+        let p = self
+            .paragraph(&cell.spans, &style, None)
+            .keep_next(keep_next);
         let valign = match cell.valign {
             VAlign::Top => VAlignType::Top,
             VAlign::Middle => VAlignType::Center,
@@ -494,6 +496,34 @@ impl Writer<'_> {
         }
         tc
     }
+}
+
+/// Merge groups of at most this many rows are kept on one page.
+const KEEP_GROUP_ROWS: usize = 8;
+
+/// Rows whose paragraphs keep with the next row, which is how Word keeps
+/// table rows together: the rows the template marks (a group's heading
+/// rows), and every row but the last of a small vertically merged group.
+/// Word cannot repeat a merged label on the next page as the PDF does,
+/// so such a group split by a page break would show its label on one
+/// piece only (or cut in two); a group taller than a third of a page is
+/// left to break.
+fn keep_rows(t: &Table) -> Vec<bool> {
+    let mut keep: Vec<bool> = (0..t.grid.rows)
+        .map(|r| t.keep_with_next.get(r).copied().unwrap_or(false))
+        .collect();
+    for r in 0..t.grid.rows {
+        for c in 0..t.grid.cols {
+            if let Slot::Cell(cell) = t.grid.slot(r, c) {
+                if (2..=KEEP_GROUP_ROWS).contains(&cell.rowspan) {
+                    for k in &mut keep[r..r + cell.rowspan - 1] {
+                        *k = true;
+                    }
+                }
+            }
+        }
+    }
+    keep
 }
 
 fn align(a: Align) -> AlignmentType {
