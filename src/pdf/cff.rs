@@ -523,6 +523,40 @@ mod tests {
         assert!(Cff::parse(b"not a font", 0).is_none());
     }
 
+    /// Damaged fonts (a user's font directory may hold anything) are
+    /// refused or subset, never a panic: the table cut short everywhere
+    /// in its structure, and bytes changed all over it.
+    #[test]
+    fn damaged_tables_never_panic() {
+        // A small but complete CID-keyed CFF: a subset of three glyphs.
+        let small = Cff::parse(FANG, 0)
+            .expect("parses")
+            .subset(FANG, &[1, 2, 3]);
+        assert!(parse_table(&small).is_some());
+        let try_all = |d: &[u8]| {
+            if let Some(cff) = parse_table(d) {
+                let mut c = cff;
+                c.table = 0..d.len();
+                let _ = c.subset(d, &[1, 2, 3, 500, 9000]);
+            }
+        };
+        for cut in 0..small.len() {
+            try_all(&small[..cut]);
+        }
+        let mut x: u32 = 0x9e37_79b9;
+        for _ in 0..3000 {
+            let mut d = small.clone();
+            for _ in 0..4 {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                let at = x as usize % d.len();
+                d[at] = (x >> 8) as u8;
+            }
+            try_all(&d);
+        }
+    }
+
     #[test]
     fn indexes_read_back_with_the_offset_size_they_need() {
         for lens in [
