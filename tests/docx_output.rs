@@ -186,6 +186,35 @@ fn rows_header_flags_vertical_cell_and_borders() {
     );
 }
 
+/// A title given as two lines is one Title paragraph with a line break,
+/// so its space after comes once, below the title (as in the PDF).
+#[test]
+fn a_two_line_title_is_one_paragraph() {
+    let xml = part(&docx(&shili()), "word/document.xml");
+    let doc = Document::parse(&xml).expect("parses");
+    let titles: Vec<Node> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((W, "p")))
+        .filter(|p| {
+            w(*p, "pPr")
+                .and_then(|pr| w(pr, "pStyle"))
+                .and_then(|s| attr(s, "val"))
+                .as_deref()
+                == Some("Title")
+        })
+        .collect();
+    assert_eq!(titles.len(), 1);
+    assert_eq!(
+        text_of(titles[0]),
+        "示例镇人民政府2021年政府信息公开工作年度报告"
+    );
+    let breaks = titles[0]
+        .descendants()
+        .filter(|n| n.has_tag_name((W, "br")))
+        .count();
+    assert_eq!(breaks, 1);
+}
+
 /// Whether every paragraph of a row keeps with the next (Word's way of
 /// keeping table rows together).
 fn row_keeps(tr: Node) -> bool {

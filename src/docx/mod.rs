@@ -87,10 +87,19 @@ pub fn write(
     for block in &doc.blocks {
         match block {
             Block::Title { lines, style } => {
-                for line in lines {
-                    let line = break_long_title(line, style, page);
-                    docx = docx.add_paragraph(w.paragraph(&line, style, Some("Title")));
+                // One paragraph, its lines joined by line breaks: the
+                // title's space after comes once, below the last line, and
+                // the lines sit at the title's own pitch as in the PDF.
+                let mut spans: Vec<Span> = Vec::new();
+                for (i, line) in lines.iter().enumerate() {
+                    if i > 0 {
+                        if let Some(last) = spans.last_mut() {
+                            last.text.push('\n');
+                        }
+                    }
+                    spans.extend(break_long_title(line, style, page));
                 }
+                docx = docx.add_paragraph(w.paragraph(&spans, style, Some("Title")));
             }
             Block::Heading {
                 spans,

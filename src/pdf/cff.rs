@@ -65,6 +65,14 @@ impl Cff {
         Some(cff)
     }
 
+    /// Reads a bare CFF table (the `table` of [`Cff::subset`] is then the
+    /// whole of `data`); `None` as for [`Cff::parse`].
+    pub fn from_table(data: &[u8]) -> Option<Cff> {
+        let mut cff = parse_table(data)?;
+        cff.table = 0..data.len();
+        Some(cff)
+    }
+
     /// The CID of a glyph (the code a PDF page uses for it).
     pub fn cid(&self, gid: u16) -> Option<u16> {
         self.cids.get(usize::from(gid)).copied()
@@ -175,6 +183,9 @@ fn parse_table(d: &[u8]) -> Option<Cff> {
     let offset = |op: u16| -> Option<usize> { usize::try_from(*find(op)?.args.first()?).ok() };
     let charstrings = Index::at(d, offset(CHARSTRINGS)?)?;
     let n = charstrings.count;
+    if n == 0 {
+        return None; // a font has at least .notdef
+    }
     let cids = charset(d, offset(CHARSET)?, n)?;
     let fd_of = fd_select(d, offset(FD_SELECT)?, n)?;
     let fd_array = Index::at(d, offset(FD_ARRAY)?)?;
@@ -534,9 +545,7 @@ mod tests {
             .subset(FANG, &[1, 2, 3]);
         assert!(parse_table(&small).is_some());
         let try_all = |d: &[u8]| {
-            if let Some(cff) = parse_table(d) {
-                let mut c = cff;
-                c.table = 0..d.len();
+            if let Some(c) = Cff::from_table(d) {
                 let _ = c.subset(d, &[1, 2, 3, 500, 9000]);
             }
         };
