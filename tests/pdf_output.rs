@@ -323,3 +323,51 @@ fn fallback_characters_are_embedded_with_their_widths_and_extract() {
     let head: String = text.chars().take(60).collect();
     assert!(text.contains("甪堃镇人民政府"), "{head}");
 }
+
+/// Readers other than poppler take the PDF without a complaint: MuPDF
+/// (`mutool`, strict about fonts and cross-references) draws every page,
+/// and so does Ghostscript when it is installed. Each is skipped with a
+/// message when absent.
+#[test]
+fn other_readers_draw_every_page_without_complaint() {
+    let mut rare = goushi();
+    common::set(&mut rare, "/unit", Value::String("甪堃镇人民政府".into()));
+    let files: Vec<PathBuf> = [("goushi", goushi()), ("shili", shili()), ("rare", rare)]
+        .iter()
+        .map(|(name, data)| write_temp(&format!("readers-{name}.pdf"), &pdf(data)))
+        .collect();
+    let readers: [(&str, Vec<&str>); 2] = [
+        ("mutool", vec!["draw", "-q", "-o", "/dev/null"]),
+        (
+            "gs",
+            vec!["-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=nullpage"],
+        ),
+    ];
+    for (tool, args) in readers {
+        let present = std::process::Command::new(tool).arg("-v").output().is_ok();
+        if !present {
+            eprintln!("skipped: {tool} is not installed");
+            continue;
+        }
+        for file in &files {
+            let out = std::process::Command::new(tool)
+                .args(&args)
+                .arg(file)
+                .output()
+                .expect("runs");
+            let complaints: Vec<String> = String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .chain(String::from_utf8_lossy(&out.stdout).lines())
+                // A property of the reader's build, not of the file.
+                .filter(|l| !l.contains("ICC support is not available"))
+                .filter(|l| !l.trim().is_empty())
+                .map(str::to_string)
+                .collect();
+            assert!(
+                out.status.success() && complaints.is_empty(),
+                "{tool} on {}: {complaints:?}",
+                file.display()
+            );
+        }
+    }
+}
