@@ -246,7 +246,7 @@ mod tests {
             all.clone(),
             all.repeat(7),
             random,
-            include_bytes!("cff.rs").to_vec(),
+            include_bytes!("cff/mod.rs").to_vec(),
         ];
         for data in cases {
             let z = huffman_only(&data);
