@@ -371,3 +371,22 @@ fn other_readers_draw_every_page_without_complaint() {
         }
     }
 }
+
+/// A size budget: the seed's PDF is its five subset faces plus the
+/// pages (about 291 KB, nearly all 仿宋 outlines; see the benchmark). A
+/// face embedded whole, or streams left uncompressed, would blow it.
+#[test]
+fn the_seed_pdf_stays_within_its_size_budget() {
+    let bytes = pdf(&goushi());
+    assert!(bytes.len() < 320_000, "{} bytes", bytes.len());
+    let doc = lopdf::Document::load_mem(&bytes).expect("a PDF");
+    for (id, obj) in &doc.objects {
+        if let Ok(s) = obj.as_stream() {
+            assert!(
+                s.dict.has(b"Filter") || s.content.len() < 200,
+                "stream {id:?} of {} bytes is compressed",
+                s.content.len()
+            );
+        }
+    }
+}
