@@ -104,7 +104,10 @@ pub fn add(
         file.set("Length1", Object::Integer(subset.program.len() as i64));
         "FontFile2"
     };
-    let file_id = doc.add_object(Stream::new(file, subset.program));
+    // Font programs barely repeat: Huffman coding alone (see `deflate`).
+    file.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+    let packed = super::deflate::huffman_only(&subset.program);
+    let file_id = doc.add_object(Stream::new(file, packed));
 
     let flags = 4 | if m.fixed_pitch { 1 } else { 0 };
     let mut desc = Dictionary::new();

@@ -264,8 +264,8 @@ fn text_ops(t: &TextRun, h: Length, f: &UsedFace, ops: &mut Vec<Op>) {
     ops.push(Op::EndTextSection);
 }
 
-/// Deflates every stream not yet filtered: font programs by Huffman
-/// coding alone, the rest with zlib's matching ([`deflate`]).
+/// Deflates every stream not yet filtered (page content, the ToUnicode
+/// maps) with zlib's matching; the font programs come already packed.
 fn compress(doc: &mut lopdf::Document) {
     for obj in doc.objects.values_mut() {
         let Object::Stream(stream) = obj else {
@@ -274,12 +274,7 @@ fn compress(doc: &mut lopdf::Document) {
         if stream.dict.has(b"Filter") {
             continue;
         }
-        let font = stream.dict.has(b"Length1") || stream.dict.has(b"Subtype");
-        let packed = if font {
-            deflate::huffman_only(&stream.content)
-        } else {
-            deflate::zlib(&stream.content)
-        };
+        let packed = deflate::zlib(&stream.content);
         if packed.len() + 19 < stream.content.len() {
             stream
                 .dict
