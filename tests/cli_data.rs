@@ -409,3 +409,60 @@ fn font_dir_fonts_come_first() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--no-system-fonts` leaves installed fonts out: a stylesheet naming an
+/// installed family (DejaVu Serif, which LibreOffice brings) before the
+/// bundled 仿宋 draws digits with it by default, and never with the flag.
+#[test]
+fn no_system_fonts_uses_only_the_bundled_ones() {
+    if !std::path::Path::new("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf").exists() {
+        eprintln!("skipped: DejaVu Serif (fonts-dejavu-core) is not installed");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("nianbao-nosys-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let tpl = dir.join("tpl");
+    let export = nianbao(
+        &[
+            "templates",
+            "export",
+            "annual-report",
+            tpl.to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    assert_eq!(export.status.code(), Some(0));
+    let style = std::fs::read_to_string(tpl.join("style.toml")).expect("style");
+    let style = style.replace(
+        "pdf = [\"仿宋_GB2312\", \"方正仿宋_GBK\", \"仿宋\", \"FangSong\", \"FandolFang\", \"Noto Serif SC\"]",
+        "pdf = [\"DejaVu Serif\", \"FandolFang\", \"Noto Serif SC\"]",
+    );
+    std::fs::write(tpl.join("style.toml"), style).expect("write");
+    let fonts_of = |extra: &[&str]| -> Vec<String> {
+        let pdf = dir.join("out.pdf");
+        let mut args = vec![
+            "render",
+            "samples/goushi-2020.json",
+            "--template",
+            tpl.to_str().expect("utf-8"),
+            "-o",
+            pdf.to_str().expect("utf-8"),
+        ];
+        args.extend_from_slice(extra);
+        let out = nianbao(&args, None);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let doc = lopdf::Document::load_mem(&std::fs::read(&pdf).expect("written")).expect("PDF");
+        doc.objects
+            .values()
+            .filter_map(|o| o.as_dict().ok())
+            .filter_map(|d| d.get(b"FontName").and_then(|n| n.as_name()).ok())
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .collect()
+    };
+    let with = fonts_of(&[]);
+    assert!(with.iter().any(|n| n.ends_with("+DejaVuSerif")), "{with:?}");
+    let without = fonts_of(&["--no-system-fonts"]);
+    assert!(!without.iter().any(|n| n.contains("DejaVu")), "{without:?}");
+    assert!(without.iter().any(|n| n.ends_with("+FandolFang-Regular")));
+    let _ = std::fs::remove_dir_all(&dir);
+}

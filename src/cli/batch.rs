@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -33,7 +33,7 @@ pub struct Args<'a> {
     pub force: bool,
     pub summary: Option<&'a Path>,
     pub template: Option<&'a Path>,
-    pub font_dirs: &'a [PathBuf],
+    pub fonts: &'a nianbao::fonts::FontOptions,
 }
 
 /// One report's outcome, as the JSON summary lists it.
@@ -81,7 +81,7 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
         Ok(p) => p,
         Err(d) => return usage(out, "--name", &d),
     };
-    let engine = match super::engine(args.template, args.font_dirs) {
+    let engine = match super::engine(args.template, args.fonts) {
         Ok(e) => e,
         Err(d) => return usage(out, "batch", &d),
     };

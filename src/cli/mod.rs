@@ -11,6 +11,7 @@ mod report;
 mod templates;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use nianbao::fonts::FontOptions;
 use nianbao::{Diagnostic, Engine, OutputFormat};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -96,6 +97,10 @@ enum Command {
         /// A directory of fonts to use before the bundled ones (repeatable).
         #[arg(long = "font-dir", value_name = "DIR")]
         font_dir: Vec<PathBuf>,
+        /// Use only the bundled fonts and --font-dir, never the system's:
+        /// the same bytes on every machine.
+        #[arg(long)]
+        no_system_fonts: bool,
         /// Render even when the 勾稽关系 checks fail.
         #[arg(long)]
         force: bool,
@@ -135,6 +140,10 @@ enum Command {
         /// A directory of fonts to use before the bundled ones (repeatable).
         #[arg(long = "font-dir", value_name = "DIR")]
         font_dir: Vec<PathBuf>,
+        /// Use only the bundled fonts and --font-dir, never the system's:
+        /// the same bytes on every machine.
+        #[arg(long)]
+        no_system_fonts: bool,
     },
     /// List or export the built-in templates.
     #[command(subcommand)]
@@ -176,17 +185,20 @@ impl From<FormatArg> for OutputFormat {
 }
 
 /// The engine for `--template DIR` (or the built-in template) with the
-/// fonts of `--font-dir`.
-fn engine(template: Option<&Path>, font_dirs: &[PathBuf]) -> Result<Engine, Diagnostic> {
+/// fonts of `--font-dir` (and the system's unless `--no-system-fonts`).
+fn engine(template: Option<&Path>, fonts: &FontOptions) -> Result<Engine, Diagnostic> {
     let bundle = match template {
         Some(dir) => nianbao::template::Bundle::from_dir(dir)?,
         None => nianbao::template::builtin("annual-report")?,
     };
-    let fonts = nianbao::fonts::FontOptions {
-        dirs: font_dirs.to_vec(),
-        system: true,
-    };
-    Engine::with_font_options(&bundle, &fonts)
+    Engine::with_font_options(&bundle, fonts)
+}
+
+fn font_options(dirs: Vec<PathBuf>, no_system_fonts: bool) -> FontOptions {
+    FontOptions {
+        dirs,
+        system: !no_system_fonts,
+    }
 }
 
 /// Parses the command line and runs the subcommand.
@@ -206,14 +218,16 @@ pub fn run() -> Result<ExitCode, String> {
             format,
             template,
             font_dir,
+            no_system_fonts,
             force,
         } => {
+            let fonts = font_options(font_dir, no_system_fonts);
             let args = render::Args {
                 data: &data,
                 output: output.as_deref(),
                 format: format.map(Into::into),
                 template: template.as_deref(),
-                font_dirs: &font_dir,
+                fonts: &fonts,
                 force,
             };
             render::run(&args, &out)
@@ -229,7 +243,9 @@ pub fn run() -> Result<ExitCode, String> {
             summary,
             template,
             font_dir,
+            no_system_fonts,
         } => {
+            let fonts = font_options(font_dir, no_system_fonts);
             let mut formats: Vec<OutputFormat> = Vec::new();
             for f in format.into_iter().map(OutputFormat::from) {
                 if !formats.contains(&f) {
@@ -246,7 +262,7 @@ pub fn run() -> Result<ExitCode, String> {
                 force,
                 summary: summary.as_deref(),
                 template: template.as_deref(),
-                font_dirs: &font_dir,
+                fonts: &fonts,
             };
             batch::run(&args, &out)
         }

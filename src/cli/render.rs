@@ -16,7 +16,7 @@ pub struct Args<'a> {
     pub output: Option<&'a str>,
     pub format: Option<OutputFormat>,
     pub template: Option<&'a Path>,
-    pub font_dirs: &'a [PathBuf],
+    pub fonts: &'a nianbao::fonts::FontOptions,
     pub force: bool,
 }
 
@@ -29,7 +29,7 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
         }
     };
     let target = target_path(args, format);
-    let engine = match super::engine(args.template, args.font_dirs) {
+    let engine = match super::engine(args.template, args.fonts) {
         Ok(e) => e,
         Err(d) => {
             out.diagnostic(args.data, &d);
