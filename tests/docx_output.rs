@@ -270,6 +270,20 @@ fn group_rows_keep_together_on_a_page() {
         "the group's last row: {}",
         three[first + 7].0
     );
+    // The tall 三、本年度办理结果 group may break, but keeps its first three
+    // rows and its last three together, so each piece shows part of its
+    // label.
+    let start = three
+        .iter()
+        .position(|r| r.0.contains("予以公开"))
+        .expect("（一）予以公开");
+    assert!(three[start].1 && three[start + 1].1, "the group's head");
+    let other = three
+        .iter()
+        .position(|r| r.0.starts_with("3.其他"))
+        .expect("（六） 3.其他");
+    assert!(three[other].1, "the group's tail: {}", three[other].0);
+    assert!(three[other + 1].0.contains("总计"));
 }
 
 #[test]

@@ -509,26 +509,40 @@ impl Writer<'_> {
 
 /// Merge groups of at most this many rows are kept on one page.
 const KEEP_GROUP_ROWS: usize = 8;
+/// A taller group broken by a page keeps at least this many rows on each
+/// side of the break.
+const GROUP_PIECE_ROWS: usize = 3;
 
 /// Rows whose paragraphs keep with the next row, which is how Word keeps
 /// table rows together: the rows the template marks (a group's heading
 /// rows), and every row but the last of a small vertically merged group.
 /// Word cannot repeat a merged label on the next page as the PDF does,
 /// so such a group split by a page break would show its label on one
-/// piece only (or cut in two); a group taller than a third of a page is
-/// left to break.
+/// piece only (or cut in two). A group taller than a third of a page may
+/// break, but not right after its first rows or before its last ones, so
+/// each piece has room for part of the label (as orphan and widow
+/// control does for the lines of a paragraph).
 fn keep_rows(t: &Table) -> Vec<bool> {
     let mut keep: Vec<bool> = (0..t.grid.rows)
         .map(|r| t.keep_with_next.get(r).copied().unwrap_or(false))
         .collect();
     for r in 0..t.grid.rows {
         for c in 0..t.grid.cols {
-            if let Slot::Cell(cell) = t.grid.slot(r, c) {
-                if (2..=KEEP_GROUP_ROWS).contains(&cell.rowspan) {
-                    for k in &mut keep[r..r + cell.rowspan - 1] {
-                        *k = true;
-                    }
-                }
+            let Slot::Cell(cell) = t.grid.slot(r, c) else {
+                continue;
+            };
+            let last = r + cell.rowspan - 1;
+            let kept: Vec<usize> = if cell.rowspan <= 1 {
+                Vec::new()
+            } else if cell.rowspan <= KEEP_GROUP_ROWS {
+                (r..last).collect()
+            } else {
+                let head = r..r + GROUP_PIECE_ROWS - 1;
+                let tail = last + 1 - GROUP_PIECE_ROWS..last;
+                head.chain(tail).collect()
+            };
+            for k in kept {
+                keep[k] = true;
             }
         }
     }
