@@ -58,9 +58,10 @@ pub struct FontOptions {
 pub type FaceIdx = usize;
 
 /// A loaded face: its bytes, and the metrics every report needs. The
-/// bytes are parsed again (by ttf-parser, which reads tables in place and
-/// costs well under a microsecond for a CFF face) whenever glyphs are
-/// looked up, so a face owns no self-borrowing parse.
+/// bytes are parsed again whenever glyphs are looked up (ttf-parser reads
+/// tables in place: 0.4 µs for a bundled Fandol face, 10 µs for Noto
+/// Serif SC), so a face owns no self-borrowing parse; the looked-up
+/// glyphs are cached per face.
 #[derive(Debug)]
 pub struct Face {
     data: FontData,

@@ -64,7 +64,8 @@ pub fn write(
 
     let save = PdfSaveOptions {
         optimize: true,
-        subset_fonts: true,
+        // printpdf is given no fonts: `add_fonts` embeds them.
+        subset_fonts: false,
         secure: true,
         image_optimization: None,
     };
@@ -140,22 +141,46 @@ fn fonts_used(laid: &Laid, book: &FontBook) -> Result<BTreeMap<FaceIdx, UsedFace
     Ok(out)
 }
 
-/// Adds the fonts' objects and names them in the pages' shared `/Font`
-/// resources (printpdf gives every page the same dictionary).
+/// Adds the fonts' objects and makes one `/Font` dictionary of them
+/// every page's resources point to (printpdf wrote an empty one, since it
+/// was given no fonts; it is dropped).
 fn add_fonts(doc: &mut lopdf::Document, fonts: BTreeMap<FaceIdx, UsedFace>) {
-    let mut entries = Vec::new();
+    let mut dict = Dictionary::new();
     for f in fonts.into_values() {
         let id = font::add(doc, &f.tag.0, &f.face, &f.used, f.subset);
-        entries.push((f.tag.0, id));
+        dict.set(f.tag.0, Object::Reference(id));
     }
-    let shared = doc.get_pages().values().find_map(|&page| {
-        let resources = doc.get_dictionary(page).ok()?.get(b"Resources").ok()?;
-        let resources = doc.dereference(resources).ok()?.1.as_dict().ok()?;
-        resources.get(b"Font").ok()?.as_reference().ok()
-    });
-    if let Some(Ok(Object::Dictionary(d))) = shared.map(|id| doc.get_object_mut(id)) {
-        for (tag, id) in entries {
-            d.set(tag, Object::Reference(id));
+    let dict_id = doc.add_object(dict);
+    let pages: Vec<lopdf::ObjectId> = doc.get_pages().into_values().collect();
+    let mut replaced = Vec::new();
+    for page in pages {
+        let resources = match doc.get_dictionary(page).and_then(|p| p.get(b"Resources")) {
+            Ok(Object::Reference(id)) => *id,
+            _ => page, // inline resources, or none: set them on the page
+        };
+        let Ok(d) = doc.get_dictionary_mut(resources) else {
+            continue;
+        };
+        let d = if resources == page {
+            if !d.has(b"Resources") {
+                d.set("Resources", Dictionary::new());
+            }
+            match d.get_mut(b"Resources") {
+                Ok(Object::Dictionary(inline)) => inline,
+                _ => continue,
+            }
+        } else {
+            d
+        };
+        if let Ok(Object::Reference(old)) = d.get(b"Font") {
+            replaced.push(*old);
+        }
+        d.set("Font", Object::Reference(dict_id));
+    }
+    for old in replaced {
+        let empty = matches!(doc.objects.get(&old), Some(Object::Dictionary(d)) if d.is_empty());
+        if empty && old != dict_id {
+            doc.objects.remove(&old);
         }
     }
 }
