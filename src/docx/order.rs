@@ -170,125 +170,125 @@ const ORDERS: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// Reorders the property elements of a part.
+/// Reorders the property elements of a part, in one pass over its tags:
+/// the children of a listed element are gathered (each with its subtree,
+/// already put in order) and written out sorted when it closes; anything
+/// outside such an element is copied straight through.
 pub fn normalize(xml: &str) -> String {
-    let mut out = xml.to_string();
-    // Innermost first: run properties sit inside paragraph properties and
-    // styles, paragraph properties inside styles.
-    for (name, order) in ORDERS {
-        out = reorder_all(&out, name, order);
-    }
-    out
-}
-
-/// Reorders the children of every `<name>` or `<name …>` element.
-fn reorder_all(xml: &str, name: &str, order: &[&str]) -> String {
     let mut out = String::with_capacity(xml.len());
-    let mut rest = xml;
-    let open = format!("<{name}");
-    let close = format!("</{name}>");
-    while let Some(i) = find_start(rest, &open) {
-        let Some(tag_end) = rest[i..].find('>').map(|e| i + e + 1) else {
-            break;
-        };
-        if rest[..tag_end].ends_with("/>") {
-            out.push_str(&rest[..tag_end]);
-            rest = &rest[tag_end..];
-            continue;
-        }
-        let Some(end) = rest[tag_end..].find(&close).map(|e| tag_end + e) else {
-            break;
-        };
-        out.push_str(&rest[..tag_end]);
-        let children = split_children(&rest[tag_end..end]);
-        let rank = |c: &str| {
-            let child = c
-                .trim_start_matches('<')
-                .split([' ', '/', '>'])
-                .next()
-                .unwrap_or("");
-            order
-                .iter()
-                .position(|o| *o == child)
-                .unwrap_or(order.len())
-        };
-        let mut sorted = children;
-        sorted.sort_by_key(|c| rank(c));
-        for c in sorted {
-            out.push_str(c);
-        }
-        out.push_str(&close);
-        rest = &rest[end + close.len()..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The next `<name` followed by `>`, ` ` or `/` (not a longer name).
-fn find_start(s: &str, open: &str) -> Option<usize> {
-    let mut from = 0;
-    while let Some(i) = s[from..].find(open) {
-        let at = from + i;
-        match s.as_bytes().get(at + open.len()) {
-            Some(b'>' | b' ' | b'/') => return Some(at),
-            _ => from = at + open.len(),
-        }
-    }
-    None
-}
-
-/// The child elements of a container's content, each with its subtree.
-fn split_children(content: &str) -> Vec<&str> {
-    let mut out = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
     let mut i = 0;
-    let bytes = content.as_bytes();
-    while i < content.len() {
-        if bytes[i] != b'<' {
-            i += 1;
+    while i < xml.len() {
+        let lt = xml[i..].find('<').map_or(xml.len(), |p| i + p);
+        if lt > i {
+            emit(&mut stack, &mut out, xml[i..lt].to_string());
+            i = lt;
             continue;
         }
-        let start = i;
-        let name_end = content[i + 1..]
-            .find([' ', '/', '>'])
-            .map_or(content.len(), |e| i + 1 + e);
-        let name = &content[i + 1..name_end];
-        let Some(tag_end) = content[i..].find('>').map(|e| i + e + 1) else {
+        let Some(gt) = xml[i..].find('>').map(|p| i + p + 1) else {
+            emit(&mut stack, &mut out, xml[i..].to_string());
             break;
         };
-        if content[..tag_end].ends_with("/>") {
-            out.push(&content[start..tag_end]);
-            i = tag_end;
-            continue;
-        }
-        // Find the matching close, counting nested elements of the same name.
-        let (open, close) = (format!("<{name}"), format!("</{name}>"));
-        let mut depth = 1;
-        let mut j = tag_end;
-        while depth > 0 {
-            let next_close = content[j..].find(&close).map(|e| j + e);
-            let next_open = find_start(&content[j..], &open).map(|e| j + e);
-            match (next_open, next_close) {
-                (Some(o), Some(c)) if o < c => {
-                    let t = content[o..].find('>').map_or(content.len(), |e| o + e + 1);
-                    if !content[..t].ends_with("/>") {
-                        depth += 1;
-                    }
-                    j = t;
+        let tag = &xml[i..gt];
+        i = gt;
+        if tag.starts_with("</") {
+            match stack.pop() {
+                Some(Frame::Pass) | None => out.push_str(tag),
+                Some(Frame::Inner(mut s)) => {
+                    s.push_str(tag);
+                    emit(&mut stack, &mut out, s);
                 }
-                (_, Some(c)) => {
-                    depth -= 1;
-                    j = c + close.len();
-                }
-                _ => {
-                    j = content.len();
-                    break;
+                Some(Frame::Reorder { head, order, kids }) => {
+                    let s = sorted(head, order, kids, tag);
+                    emit(&mut stack, &mut out, s);
                 }
             }
+        } else if tag.ends_with("/>") || tag.starts_with("<?") || tag.starts_with("<!") {
+            emit(&mut stack, &mut out, tag.to_string());
+        } else {
+            let name = element_name(tag);
+            let frame = match ORDERS.iter().find(|(n, _)| *n == name) {
+                Some((_, order)) => Frame::Reorder {
+                    head: tag,
+                    order,
+                    kids: Vec::new(),
+                },
+                None if matches!(stack.last(), Some(Frame::Reorder { .. } | Frame::Inner(_))) => {
+                    Frame::Inner(tag.to_string())
+                }
+                None => {
+                    out.push_str(tag);
+                    Frame::Pass
+                }
+            };
+            stack.push(frame);
         }
-        out.push(&content[start..j]);
-        i = j;
+    }
+    // Unclosed elements (not in docx-rs output): keep what they held.
+    while let Some(frame) = stack.pop() {
+        let s = match frame {
+            Frame::Pass => continue,
+            Frame::Inner(s) => s,
+            Frame::Reorder { head, order, kids } => sorted(head, order, kids, ""),
+        };
+        emit(&mut stack, &mut out, s);
     }
     out
+}
+
+/// An open element during [`normalize`].
+enum Frame<'a> {
+    /// Outside any listed element: copied straight to the output.
+    Pass,
+    /// A listed element: its start tag, its order and its children so far.
+    Reorder {
+        head: &'a str,
+        order: &'static [&'static str],
+        kids: Vec<String>,
+    },
+    /// An element inside a listed one: its text so far.
+    Inner(String),
+}
+
+/// Adds a finished piece (a child with its subtree, or text) to the open
+/// element, or to the output when none gathers it.
+fn emit(stack: &mut [Frame], out: &mut String, piece: String) {
+    match stack.last_mut() {
+        Some(Frame::Reorder { kids, .. }) => kids.push(piece),
+        Some(Frame::Inner(s)) => s.push_str(&piece),
+        Some(Frame::Pass) | None => out.push_str(&piece),
+    }
+}
+
+/// A listed element with its children in schema order; children not in
+/// the order keep their relative place after the listed ones.
+fn sorted(head: &str, order: &[&str], mut kids: Vec<String>, close: &str) -> String {
+    let rank = |k: &String| {
+        let name = if k.starts_with('<') {
+            element_name(k)
+        } else {
+            ""
+        };
+        order.iter().position(|o| *o == name).unwrap_or(order.len())
+    };
+    kids.sort_by_key(rank);
+    let mut s = String::with_capacity(
+        head.len() + close.len() + kids.iter().map(String::len).sum::<usize>(),
+    );
+    s.push_str(head);
+    for k in &kids {
+        s.push_str(k);
+    }
+    s.push_str(close);
+    s
+}
+
+/// The name in a start or empty tag: `<w:sz w:val="2" />` → `w:sz`.
+fn element_name(tag: &str) -> &str {
+    tag.trim_start_matches('<')
+        .split([' ', '/', '>'])
+        .next()
+        .unwrap_or("")
 }
 
 #[cfg(test)]
