@@ -342,67 +342,69 @@ fn pdf_through_stdin_and_stdout_and_the_same_bytes_in_two_processes() {
     }
 }
 
+/// The built-in template exported into `dir/tpl` with the 仿宋 role's
+/// font chain replaced by `chain`.
+fn template_with_fang_chain(dir: &std::path::Path, chain: &str) -> std::path::PathBuf {
+    let _ = std::fs::remove_dir_all(dir);
+    let tpl = dir.join("tpl");
+    let export = nianbao(
+        &[
+            "templates",
+            "export",
+            "annual-report",
+            tpl.to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    assert_eq!(export.status.code(), Some(0), "{}", text(&export.stderr));
+    let style = std::fs::read_to_string(tpl.join("style.toml")).expect("style");
+    let bundled = "pdf = [\"仿宋_GB2312\", \"方正仿宋_GBK\", \"仿宋\", \"FangSong\", \"FandolFang\", \"Noto Serif SC\"]";
+    assert!(style.contains(bundled), "the 仿宋 chain as shipped");
+    std::fs::write(
+        tpl.join("style.toml"),
+        style.replace(bundled, &format!("pdf = {chain}")),
+    )
+    .expect("write");
+    tpl
+}
+
+/// Renders the seed with `tpl` and `extra` options into `dir/out.pdf`;
+/// returns the names of the fonts embedded.
+fn embedded_fonts(dir: &std::path::Path, tpl: &std::path::Path, extra: &[&str]) -> Vec<String> {
+    let pdf = dir.join("out.pdf");
+    let mut args = vec![
+        "render",
+        "samples/goushi-2020.json",
+        "--template",
+        tpl.to_str().expect("utf-8"),
+        "-o",
+        pdf.to_str().expect("utf-8"),
+    ];
+    args.extend_from_slice(extra);
+    let out = nianbao(&args, None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let doc = lopdf::Document::load_mem(&std::fs::read(&pdf).expect("written")).expect("a PDF");
+    doc.objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter_map(|d| d.get(b"FontName").and_then(|n| n.as_name()).ok())
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+        .collect()
+}
+
 #[test]
 fn font_dir_fonts_come_first() {
     // A stylesheet whose body font exists only in --font-dir, by file stem.
     let dir = std::env::temp_dir().join(format!("nianbao-fontdir-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let tpl = dir.join("tpl");
+    let tpl = template_with_fang_chain(&dir, r#"["MyOfficeFang", "Noto Serif SC"]"#);
     let fonts = dir.join("fonts");
     std::fs::create_dir_all(&fonts).expect("dir");
-    assert_eq!(
-        nianbao(
-            &[
-                "templates",
-                "export",
-                "annual-report",
-                tpl.to_str().expect("utf-8")
-            ],
-            None
-        )
-        .status
-        .code(),
-        Some(0)
-    );
-    let style = std::fs::read_to_string(tpl.join("style.toml")).expect("style");
-    let style = style.replace(
-        "pdf = [\"仿宋_GB2312\", \"方正仿宋_GBK\", \"仿宋\", \"FangSong\", \"FandolFang\", \"Noto Serif SC\"]",
-        "pdf = [\"MyOfficeFang\", \"Noto Serif SC\"]",
-    );
-    std::fs::write(tpl.join("style.toml"), style).expect("write");
     std::fs::copy(
         root().join("fonts/FandolKai-Regular.otf"),
         fonts.join("MyOfficeFang.otf"),
     )
     .expect("copy");
-    let pdf = dir.join("out.pdf");
-    let out = nianbao(
-        &[
-            "render",
-            "samples/goushi-2020.json",
-            "--template",
-            tpl.to_str().expect("utf-8"),
-            "--font-dir",
-            fonts.to_str().expect("utf-8"),
-            "-o",
-            pdf.to_str().expect("utf-8"),
-        ],
-        None,
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let bytes = std::fs::read(&pdf).expect("written");
-    let doc = lopdf::Document::load_mem(&bytes).expect("a PDF");
-    let names: Vec<String> = doc
-        .objects
-        .values()
-        .filter_map(|o| o.as_dict().ok())
-        .filter_map(|d| {
-            d.get(b"FontName")
-                .ok()
-                .and_then(|n| n.as_name().ok())
-                .map(|n| String::from_utf8_lossy(n).into_owned())
-        })
-        .collect();
+    let names = embedded_fonts(&dir, &tpl, &["--font-dir", fonts.to_str().expect("utf-8")]);
     assert!(
         !names.iter().any(|n| n.contains("FandolFang")),
         "the body font came from --font-dir: {names:?}"
@@ -420,48 +422,10 @@ fn no_system_fonts_uses_only_the_bundled_ones() {
         return;
     }
     let dir = std::env::temp_dir().join(format!("nianbao-nosys-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let tpl = dir.join("tpl");
-    let export = nianbao(
-        &[
-            "templates",
-            "export",
-            "annual-report",
-            tpl.to_str().expect("utf-8"),
-        ],
-        None,
-    );
-    assert_eq!(export.status.code(), Some(0));
-    let style = std::fs::read_to_string(tpl.join("style.toml")).expect("style");
-    let style = style.replace(
-        "pdf = [\"仿宋_GB2312\", \"方正仿宋_GBK\", \"仿宋\", \"FangSong\", \"FandolFang\", \"Noto Serif SC\"]",
-        "pdf = [\"DejaVu Serif\", \"FandolFang\", \"Noto Serif SC\"]",
-    );
-    std::fs::write(tpl.join("style.toml"), style).expect("write");
-    let fonts_of = |extra: &[&str]| -> Vec<String> {
-        let pdf = dir.join("out.pdf");
-        let mut args = vec![
-            "render",
-            "samples/goushi-2020.json",
-            "--template",
-            tpl.to_str().expect("utf-8"),
-            "-o",
-            pdf.to_str().expect("utf-8"),
-        ];
-        args.extend_from_slice(extra);
-        let out = nianbao(&args, None);
-        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-        let doc = lopdf::Document::load_mem(&std::fs::read(&pdf).expect("written")).expect("PDF");
-        doc.objects
-            .values()
-            .filter_map(|o| o.as_dict().ok())
-            .filter_map(|d| d.get(b"FontName").and_then(|n| n.as_name()).ok())
-            .map(|n| String::from_utf8_lossy(n).into_owned())
-            .collect()
-    };
-    let with = fonts_of(&[]);
+    let tpl = template_with_fang_chain(&dir, r#"["DejaVu Serif", "FandolFang", "Noto Serif SC"]"#);
+    let with = embedded_fonts(&dir, &tpl, &[]);
     assert!(with.iter().any(|n| n.ends_with("+DejaVuSerif")), "{with:?}");
-    let without = fonts_of(&["--no-system-fonts"]);
+    let without = embedded_fonts(&dir, &tpl, &["--no-system-fonts"]);
     assert!(!without.iter().any(|n| n.contains("DejaVu")), "{without:?}");
     assert!(without.iter().any(|n| n.ends_with("+FandolFang-Regular")));
     let _ = std::fs::remove_dir_all(&dir);

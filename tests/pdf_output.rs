@@ -275,6 +275,37 @@ fn table_grids_read_back_from_the_rules_are_the_official_grids() {
     }
 }
 
+/// The CID font of `subtype` whose name ends in `suffix`, and its
+/// embedded program (FontFile2 or FontFile3), inflated.
+fn cid_font(doc: &lopdf::Document, subtype: &str, suffix: &str) -> (lopdf::Dictionary, Vec<u8>) {
+    let font = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .find(|d| {
+            let name = |k: &[u8]| d.get(k).and_then(|n| n.as_name()).unwrap_or(b"");
+            name(b"Subtype") == subtype.as_bytes()
+                && String::from_utf8_lossy(name(b"BaseFont")).ends_with(suffix)
+        })
+        .unwrap_or_else(|| panic!("a {subtype} font named *{suffix}"))
+        .clone();
+    let desc = font
+        .get(b"FontDescriptor")
+        .and_then(|r| r.as_reference())
+        .and_then(|id| doc.get_dictionary(id))
+        .expect("a descriptor");
+    let program = [b"FontFile2".as_slice(), b"FontFile3"]
+        .iter()
+        .find_map(|k| desc.get(k).ok())
+        .and_then(|r| r.as_reference().ok())
+        .and_then(|id| doc.get_object(id).ok())
+        .and_then(|o| o.as_stream().ok())
+        .expect("an embedded program")
+        .decompressed_content()
+        .expect("inflates");
+    (font, program)
+}
+
 /// A rare character the 仿宋 face lacks is drawn by the fallback face
 /// (Noto Serif SC, whose CFF uses subroutines and so goes through the
 /// general subsetter): that face is embedded as a subset, the glyph has
@@ -285,30 +316,9 @@ fn fallback_characters_are_embedded_with_their_widths_and_extract() {
     common::set(&mut data, "/unit", Value::String("甪堃镇人民政府".into()));
     let bytes = pdf(&data);
     let doc = lopdf::Document::load_mem(&bytes).expect("a PDF");
-    let mut noto = None;
-    for (_, obj) in doc.objects.iter() {
-        let Ok(d) = obj.as_dict() else { continue };
-        let is_cid = d.get(b"Subtype").and_then(|s| s.as_name()).ok() == Some(b"CIDFontType0");
-        let base = d.get(b"BaseFont").and_then(|n| n.as_name()).unwrap_or(b"");
-        if is_cid && String::from_utf8_lossy(base).ends_with("+NotoSerifSC-Regular") {
-            noto = Some(d.clone());
-        }
-    }
-    let noto = noto.expect("the fallback face is embedded as a subset CID font");
+    let (noto, cff) = cid_font(&doc, "CIDFontType0", "+NotoSerifSC-Regular");
     let dw = noto.get(b"DW").and_then(|w| w.as_i64()).expect("DW");
     assert_eq!(dw, 1000, "CJK glyphs are one em wide");
-    let desc = noto
-        .get(b"FontDescriptor")
-        .and_then(|r| r.as_reference())
-        .and_then(|id| doc.get_dictionary(id))
-        .expect("descriptor");
-    let program = desc
-        .get(b"FontFile3")
-        .and_then(|r| r.as_reference())
-        .and_then(|id| doc.get_object(id))
-        .and_then(|o| o.as_stream())
-        .expect("the program");
-    let cff = program.decompressed_content().expect("inflates");
     let table = ttf_parser::cff::Table::parse(&cff).expect("a CFF the parser reads");
     assert!(
         table.number_of_glyphs() < 50,
@@ -389,4 +399,74 @@ fn the_seed_pdf_stays_within_its_size_budget() {
             );
         }
     }
+}
+
+/// A TrueType face (as most installed office fonts are) is embedded as a
+/// `CIDFontType2` with its `glyf` subset and an identity CID → glyph map,
+/// and its text extracts. DejaVu comes with LibreOffice, which the test
+/// setup installs; without it the test says so.
+#[test]
+fn truetype_faces_embed_as_cid_font_type_2() {
+    use nianbao::doc::Meta;
+    use nianbao::fonts::{FontBook, FontOptions};
+    use nianbao::layout::{Item, Laid, LaidPage, PlacedGlyph, TextRun};
+    use nianbao::units::Length;
+    let dir = std::path::Path::new("/usr/share/fonts/truetype/dejavu");
+    if !dir.join("DejaVuSerif.ttf").exists() {
+        eprintln!("skipped: DejaVu Serif (fonts-dejavu-core) is not installed");
+        return;
+    }
+    let book = FontBook::new(&FontOptions {
+        dirs: vec![dir.to_path_buf()],
+        system: false,
+    })
+    .expect("fonts");
+    let role = nianbao::style::FontRole {
+        pdf: vec!["DejaVuSerif".into()],
+        docx: String::new(),
+        latin: String::new(),
+    };
+    let chains = book
+        .chains(&[("latin".to_string(), role)].into_iter().collect())
+        .expect("found");
+    let face = chains.roles["latin"][0];
+    let mut x = Length::pt(72.0);
+    let mut glyphs = Vec::new();
+    for c in "Report 2020".chars() {
+        let (_, gid, em) = book.glyph(&[face], c).expect("font").expect("glyph");
+        let advance = Length::pt(12.0) * em;
+        glyphs.push(PlacedGlyph { c, gid, x, advance });
+        x += advance;
+    }
+    let laid = Laid {
+        width: Length::mm(210.0),
+        height: Length::mm(297.0),
+        pages: vec![LaidPage {
+            items: vec![Item::Text(TextRun {
+                face,
+                size: Length::pt(12.0),
+                bold: false,
+                baseline: Length::pt(100.0),
+                glyphs,
+            })],
+        }],
+        outline: Vec::new(),
+    };
+    let meta = Meta {
+        title: "t".into(),
+        author: "a".into(),
+    };
+    let bytes = nianbao::pdf::write(&laid, &book, &meta, Default::default()).expect("writes");
+    common::assert_pdf(&bytes);
+    let doc = lopdf::Document::load_mem(&bytes).expect("reads");
+    let (cid, program) = cid_font(&doc, "CIDFontType2", "+DejaVuSerif");
+    assert_eq!(
+        cid.get(b"CIDToGIDMap").and_then(|m| m.as_name()).ok(),
+        Some(b"Identity".as_slice())
+    );
+    let sub = ttf_parser::Face::parse(&program, 0).expect("a TrueType font");
+    // .notdef plus the nine distinct characters of "Report 2020".
+    assert_eq!(sub.number_of_glyphs(), 10);
+    let text = doc.extract_text(&[1]).expect("text");
+    assert!(text.contains("Report 2020"), "{text:?}");
 }

@@ -94,13 +94,8 @@ enum Command {
         /// A template bundle directory (see `templates export`).
         #[arg(long, value_name = "DIR")]
         template: Option<PathBuf>,
-        /// A directory of fonts to use before the bundled ones (repeatable).
-        #[arg(long = "font-dir", value_name = "DIR")]
-        font_dir: Vec<PathBuf>,
-        /// Use only the bundled fonts and --font-dir, never the system's:
-        /// the same bytes on every machine.
-        #[arg(long)]
-        no_system_fonts: bool,
+        #[command(flatten)]
+        fonts: FontArgs,
         /// Render even when the 勾稽关系 checks fail.
         #[arg(long)]
         force: bool,
@@ -137,13 +132,8 @@ enum Command {
         /// A template bundle directory.
         #[arg(long, value_name = "DIR")]
         template: Option<PathBuf>,
-        /// A directory of fonts to use before the bundled ones (repeatable).
-        #[arg(long = "font-dir", value_name = "DIR")]
-        font_dir: Vec<PathBuf>,
-        /// Use only the bundled fonts and --font-dir, never the system's:
-        /// the same bytes on every machine.
-        #[arg(long)]
-        no_system_fonts: bool,
+        #[command(flatten)]
+        fonts: FontArgs,
     },
     /// List or export the built-in templates.
     #[command(subcommand)]
@@ -184,6 +174,27 @@ impl From<FormatArg> for OutputFormat {
     }
 }
 
+/// Where fonts come from, for the commands that render.
+#[derive(clap::Args, Debug)]
+struct FontArgs {
+    /// A directory of fonts to use before the bundled ones (repeatable).
+    #[arg(long = "font-dir", value_name = "DIR")]
+    font_dir: Vec<PathBuf>,
+    /// Use only the bundled fonts and --font-dir, never the system's:
+    /// the same bytes on every machine.
+    #[arg(long)]
+    no_system_fonts: bool,
+}
+
+impl From<FontArgs> for FontOptions {
+    fn from(a: FontArgs) -> FontOptions {
+        FontOptions {
+            dirs: a.font_dir,
+            system: !a.no_system_fonts,
+        }
+    }
+}
+
 /// The engine for `--template DIR` (or the built-in template) with the
 /// fonts of `--font-dir` (and the system's unless `--no-system-fonts`).
 fn engine(template: Option<&Path>, fonts: &FontOptions) -> Result<Engine, Diagnostic> {
@@ -192,13 +203,6 @@ fn engine(template: Option<&Path>, fonts: &FontOptions) -> Result<Engine, Diagno
         None => nianbao::template::builtin("annual-report")?,
     };
     Engine::with_font_options(&bundle, fonts)
-}
-
-fn font_options(dirs: Vec<PathBuf>, no_system_fonts: bool) -> FontOptions {
-    FontOptions {
-        dirs,
-        system: !no_system_fonts,
-    }
 }
 
 /// Parses the command line and runs the subcommand.
@@ -217,11 +221,10 @@ pub fn run() -> Result<ExitCode, String> {
             output,
             format,
             template,
-            font_dir,
-            no_system_fonts,
+            fonts,
             force,
         } => {
-            let fonts = font_options(font_dir, no_system_fonts);
+            let fonts = FontOptions::from(fonts);
             let args = render::Args {
                 data: &data,
                 output: output.as_deref(),
@@ -242,10 +245,9 @@ pub fn run() -> Result<ExitCode, String> {
             force,
             summary,
             template,
-            font_dir,
-            no_system_fonts,
+            fonts,
         } => {
-            let fonts = font_options(font_dir, no_system_fonts);
+            let fonts = FontOptions::from(fonts);
             let mut formats: Vec<OutputFormat> = Vec::new();
             for f in format.into_iter().map(OutputFormat::from) {
                 if !formats.contains(&f) {
