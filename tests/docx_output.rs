@@ -52,14 +52,22 @@ fn text_of(n: Node) -> String {
         .collect()
 }
 
+/// The `w:tbl` elements of a part, in order.
+fn tables<'a>(doc: &'a Document<'a>) -> Vec<Node<'a, 'a>> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name((W, "tbl")))
+        .collect()
+}
+
+/// The `w:tr` rows of a table.
+fn rows<'a>(tbl: Node<'a, 'a>) -> impl Iterator<Item = Node<'a, 'a>> {
+    tbl.children().filter(|c| c.has_tag_name((W, "tr")))
+}
+
 /// (r, c, rs, cs, text) of every cell of a `w:tbl`, merges resolved.
 fn grid(tbl: Node) -> Vec<(usize, usize, usize, usize, String)> {
     let mut cells: Vec<(usize, usize, usize, usize, String)> = Vec::new();
-    for (r, tr) in tbl
-        .children()
-        .filter(|c| c.has_tag_name((W, "tr")))
-        .enumerate()
-    {
+    for (r, tr) in rows(tbl).enumerate() {
         let mut c = 0;
         for tc in tr.children().filter(|x| x.has_tag_name((W, "tc"))) {
             let pr = w(tc, "tcPr");
@@ -97,10 +105,7 @@ fn tables_are_the_official_grids_with_every_value() {
     for (data, format) in [(goushi(), "2019"), (shili(), "2021")] {
         let xml = part(&docx(&data), "word/document.xml");
         let doc = Document::parse(&xml).expect("document.xml parses");
-        let tables: Vec<Node> = doc
-            .descendants()
-            .filter(|n| n.has_tag_name((W, "tbl")))
-            .collect();
+        let tables = tables(&doc);
         assert_eq!(tables.len(), 3);
         let labels = data.get("labels").cloned().unwrap_or(Value::Null);
         for ((tbl, section), values) in tables
@@ -149,16 +154,9 @@ fn tables_are_the_official_grids_with_every_value() {
 fn rows_header_flags_vertical_cell_and_borders() {
     let xml = part(&docx(&shili()), "word/document.xml");
     let doc = Document::parse(&xml).expect("parses");
-    let tables: Vec<Node> = doc
-        .descendants()
-        .filter(|n| n.has_tag_name((W, "tbl")))
-        .collect();
+    let tables = tables(&doc);
     for (t, header) in tables.iter().zip([0, 3, 3]) {
-        for (i, tr) in t
-            .children()
-            .filter(|c| c.has_tag_name((W, "tr")))
-            .enumerate()
-        {
+        for (i, tr) in rows(*t).enumerate() {
             let pr = w(tr, "trPr").expect("trPr");
             assert!(w(pr, "cantSplit").is_some(), "rows do not split");
             assert_eq!(
@@ -230,24 +228,19 @@ fn row_keeps(tr: Node) -> bool {
 
 /// A group's heading rows keep with what follows, and so do the rows of a
 /// small merged group (（三）不予公开 and its eight reasons) but its last;
-/// the rows of the tall 三、本年度办理结果 group may break.
+/// the tall 三、本年度办理结果 group may break, but not within three rows
+/// of either end.
 #[test]
 fn group_rows_keep_together_on_a_page() {
     let xml = part(&docx(&shili()), "word/document.xml");
     let doc = Document::parse(&xml).expect("parses");
-    let tables: Vec<Node> = doc
-        .descendants()
-        .filter(|n| n.has_tag_name((W, "tbl")))
-        .collect();
-    let rows = |t: Node| -> Vec<(String, bool)> {
-        t.children()
-            .filter(|c| c.has_tag_name((W, "tr")))
-            .map(|tr| (text_of(tr), row_keeps(tr)))
-            .collect()
+    let tables = tables(&doc);
+    let kept = |t: Node| -> Vec<(String, bool)> {
+        rows(t).map(|tr| (text_of(tr), row_keeps(tr))).collect()
     };
     // Table 二: each 第二十条 heading row and its column headings keep with
     // the first data row; the last data row of a group does not.
-    let two = rows(tables[0]);
+    let two = kept(tables[0]);
     assert!(two[0].0.contains("第二十条第（一）项") && two[0].1);
     assert!(two[1].1, "column headings keep with the data");
     let before_next = two
@@ -257,7 +250,7 @@ fn group_rows_keep_together_on_a_page() {
         - 1;
     assert!(!two[before_next].1, "a group's last row may end a page");
     // Table 三: the eight rows of （三）不予公开 stay together.
-    let three = rows(tables[1]);
+    let three = kept(tables[1]);
     let first = three
         .iter()
         .position(|r| r.0.contains("不予公开") && r.0.contains("属于国家秘密"))
