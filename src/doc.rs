@@ -62,6 +62,26 @@ impl Page {
     pub fn margin_bottom(&self) -> Length {
         self.height - self.margin_top - self.text_height
     }
+
+    /// The document grid's character pitch (GB/T 9704 5.2.3: a 156 mm
+    /// line of 28 characters, 15.79 pt for 16 pt type).
+    pub fn grid_pitch(&self) -> Length {
+        self.text_width / f64::from(self.chars.max(1))
+    }
+
+    /// The fraction of its size a wide character of `size` advances by on
+    /// the grid, when it keeps to the grid: text about the body size (the
+    /// pitch 0.8 to 1.0 of the size). Larger and smaller text keeps its
+    /// natural advance. The PDF's layout and the DOCX's condensed runs
+    /// both ask here, so the two set the same characters to a line.
+    pub fn grid_factor(&self, size: Length) -> Option<f64> {
+        Some(self.grid_pitch() / size).filter(|k| (0.8..=1.0).contains(k))
+    }
+
+    /// The document grid's line pitch (22 lines to the text block).
+    pub fn line_pitch(&self) -> Length {
+        self.text_height / f64::from(self.lines.max(1))
+    }
 }
 
 /// Page numbers "— N —" (GB/T 9704 7.5).
@@ -184,11 +204,24 @@ pub enum Block {
         date: Vec<Span>,
         /// Their style.
         style: ParaStyle,
+        /// How far each line's right end stands in from the text block's
+        /// right edge; measured with the fonts by `layout::resolve` (zero
+        /// before it), so that the PDF and the DOCX place them alike.
+        insets: SignatureInsets,
     },
     /// A new page.
     PageBreak,
     /// A table.
     Table(Table),
+}
+
+/// Where 署名 and 成文日期 end: in from the text block's right edge.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct SignatureInsets {
+    /// 署名's right end.
+    pub unit: Length,
+    /// 成文日期's right end (右空四字).
+    pub date: Length,
 }
 
 /// A table: column widths, header rows, and the grid.
@@ -373,6 +406,7 @@ pub fn dump(doc: &Document) -> String {
                 unit,
                 date,
                 style: s,
+                ..
             } => {
                 let _ = writeln!(
                     out,

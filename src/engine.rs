@@ -149,7 +149,9 @@ impl Engine {
                 (data.clone(), d)
             }
         };
-        let doc = self.template.document(&context)?;
+        let mut doc = self.template.document(&context)?;
+        crate::layout::resolve::resolve(&mut doc, &self.fonts, &self.chains)
+            .map_err(|d| Diagnostics::from(locate_char(d, data)))?;
         Ok((doc, diagnostics))
     }
 

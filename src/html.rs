@@ -66,7 +66,9 @@ fn collect_styles(
             Block::Heading { style, spans, .. } | Block::Paragraph { style, spans } => {
                 add(style, &mut spans.iter())
             }
-            Block::Signature { style, unit, date } => add(style, &mut unit.iter().chain(date)),
+            Block::Signature {
+                style, unit, date, ..
+            } => add(style, &mut unit.iter().chain(date)),
             Block::Table(t) => t
                 .grid
                 .cells()
@@ -195,7 +197,9 @@ fn write_block(out: &mut String, block: &Block) {
             spans(out, s);
             out.push_str("</p>\n");
         }
-        Block::Signature { unit, date, style } => {
+        Block::Signature {
+            unit, date, style, ..
+        } => {
             let _ = write!(out, "<div class=\"signature {}\"><p>", class(&style.name));
             spans(out, unit);
             out.push_str("</p><p>");
@@ -273,5 +277,5 @@ fn table(out: &mut String, t: &Table) {
 
 /// Escapes text for HTML content and attribute values.
 pub fn esc(s: &str) -> String {
-    crate::template::escape_xml(s)
+    crate::text::escape_xml(s)
 }

@@ -49,6 +49,7 @@ pub mod output;
 pub mod pdf;
 pub mod style;
 pub mod template;
+pub mod text;
 pub mod units;
 
 pub use diag::{Code, Diagnostic, Diagnostics, Location, Severity};

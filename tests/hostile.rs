@@ -211,7 +211,7 @@ fn unbreakable_runs_are_force_broken_inside_the_margins_and_cells() {
                 for g in &t.glyphs {
                     // A closing mark may hang half its width (its ink is in
                     // the left half): clreq line-end compression.
-                    let hang = if nianbao::layout::linebreak::COMPRESSIBLE_AT_END.contains(g.c) {
+                    let hang = if nianbao::text::COMPRESSIBLE_AT_END.contains(g.c) {
                         t.size.to_pt() / 2.0
                     } else {
                         0.5

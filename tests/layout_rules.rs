@@ -6,8 +6,8 @@
 mod common;
 
 use common::{goushi, shili};
-use nianbao::layout::linebreak::{NO_LINE_END, NO_LINE_START};
 use nianbao::layout::{Item, Laid};
+use nianbao::text::{NO_LINE_END, NO_LINE_START};
 use nianbao::{Engine, RenderOptions};
 use serde_json::Value;
 
@@ -87,7 +87,7 @@ fn everything_stays_inside_the_text_block() {
             // A closing mark may end a line compressed to half its width
             // (its ink is in its left half).
             let last = x.text.chars().last().unwrap_or(' ');
-            let overhang = if nianbao::layout::linebreak::COMPRESSIBLE_AT_END.contains(last) {
+            let overhang = if nianbao::text::COMPRESSIBLE_AT_END.contains(last) {
                 x.size / 2.0
             } else {
                 0.5

@@ -34,11 +34,7 @@ fn write_temp(name: &str, bytes: &[u8]) -> PathBuf {
 }
 
 fn skip(what: &str) -> bool {
-    if pdfread::have_poppler() {
-        return false;
-    }
-    eprintln!("skipped: {what} needs poppler-utils (pdftotext), which is not installed");
-    true
+    !common::tools::have("pdftotext", &["-v"], "poppler-utils", what)
 }
 
 #[test]
@@ -354,9 +350,12 @@ fn other_readers_draw_every_page_without_complaint() {
         ),
     ];
     for (tool, args) in readers {
-        let present = std::process::Command::new(tool).arg("-v").output().is_ok();
-        if !present {
-            eprintln!("skipped: {tool} is not installed");
+        let package = if tool == "gs" {
+            "ghostscript"
+        } else {
+            "mupdf-tools"
+        };
+        if !common::tools::have(tool, &["-v"], package, "drawing every page") {
             continue;
         }
         for file in &files {
@@ -413,6 +412,10 @@ fn truetype_faces_embed_as_cid_font_type_2() {
     use nianbao::units::Length;
     let dir = std::path::Path::new("/usr/share/fonts/truetype/dejavu");
     if !dir.join("DejaVuSerif.ttf").exists() {
+        assert!(
+            !common::tools::in_ci(),
+            "DejaVu Serif (fonts-dejavu-core) is not installed; .ci/run installs it"
+        );
         eprintln!("skipped: DejaVu Serif (fonts-dejavu-core) is not installed");
         return;
     }

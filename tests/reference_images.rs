@@ -26,10 +26,12 @@ fn grey(path: &Path) -> (u32, u32, Vec<u8>) {
 
 #[test]
 fn sample_pages_match_their_reference_images() {
-    if Command::new("pdftoppm").arg("-v").output().is_err() {
-        eprintln!(
-            "skipped: sample_pages_match_their_reference_images needs pdftoppm (poppler-utils)"
-        );
+    if !common::tools::have(
+        "pdftoppm",
+        &["-v"],
+        "poppler-utils",
+        "sample_pages_match_their_reference_images",
+    ) {
         return;
     }
     let engine = Engine::new().expect("engine");

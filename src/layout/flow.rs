@@ -17,7 +17,7 @@ use super::shape::{shape, width, Glyph};
 use super::table::{push_runs, Measured};
 use super::{Item, Laid, LaidPage};
 use crate::diag::Diagnostic;
-use crate::doc::{plain, Align, Block, Document, Page, ParaStyle, Span, Table};
+use crate::doc::{plain, Align, Block, Document, Page, ParaStyle, SignatureInsets, Span, Table};
 use crate::fonts::{Chains, FontBook};
 use crate::units::Length;
 
@@ -45,9 +45,6 @@ pub struct Flow<'a> {
     /// A table measured ahead (to keep a heading with it), by block index,
     /// so that it is measured once.
     measured: Option<(usize, Measured)>,
-    /// The document grid: a wide character of the body size advances by
-    /// `text_width / chars`.
-    grid_pitch: Length,
 }
 
 /// A paragraph's lines, ready to place.
@@ -60,7 +57,6 @@ struct Para {
 impl<'a> Flow<'a> {
     pub fn new(doc: &'a Document, book: &'a FontBook, chains: &'a Chains) -> Flow<'a> {
         let page = &doc.page;
-        let grid_pitch = page.text_width / f64::from(page.chars.max(1));
         Flow {
             doc,
             book,
@@ -70,7 +66,6 @@ impl<'a> Flow<'a> {
             cur: LaidPage::default(),
             y: Length::ZERO,
             outline: Vec::new(),
-            grid_pitch,
             measured: None,
         }
     }
@@ -103,7 +98,12 @@ impl<'a> Flow<'a> {
                     let para = self.para(spans, style)?;
                     self.place_para(&para)?;
                 }
-                Block::Signature { unit, date, style } => self.signature(unit, date, style)?,
+                Block::Signature {
+                    unit,
+                    date,
+                    style,
+                    insets,
+                } => self.signature(unit, date, style, *insets)?,
                 Block::PageBreak => self.new_page(),
                 Block::Table(t) => {
                     let m = self.measure(i, t)?;
@@ -144,7 +144,7 @@ impl<'a> Flow<'a> {
 
     /// The grid factor for a style: body-sized text keeps to the grid.
     fn wide_pitch(&self, style: &ParaStyle) -> Option<f64> {
-        Some(self.grid_pitch / style.text.size).filter(|k| (0.8..=1.0).contains(k))
+        self.page.grid_factor(style.text.size)
     }
 
     fn para(&self, spans: &[Span], style: &ParaStyle) -> Result<Para, Diagnostic> {
@@ -263,7 +263,7 @@ impl<'a> Flow<'a> {
         let mut all = Vec::new();
         for spans in lines {
             let glyphs = shape(spans, self.book, self.chains, None)?;
-            for range in balanced(&glyphs, w) {
+            for range in super::title::balanced(&glyphs, w) {
                 all.push(glyphs[range].to_vec());
             }
         }
@@ -280,24 +280,21 @@ impl<'a> Flow<'a> {
         Ok(())
     }
 
-    /// 署名 and 成文日期 (GB/T 9704 7.3.5): the date right-aligned four
-    /// characters in from the right edge, the unit centred over it (moved
-    /// left if it would pass two characters from the edge).
+    /// 署名 and 成文日期 (GB/T 9704 7.3.5), each ending where
+    /// `layout::resolve` measured it: the date 右空四字, the unit centred
+    /// over it.
     fn signature(
         &mut self,
         unit: &[Span],
         date: &[Span],
         style: &ParaStyle,
+        insets: SignatureInsets,
     ) -> Result<(), Diagnostic> {
         let pitch = style.line_pitch;
         let k = self.wide_pitch(style);
         let unit = shape(unit, self.book, self.chains, k)?;
         let date = shape(date, self.book, self.chains, k)?;
-        let ch = self.grid_pitch;
         let right = self.page.margin_left + self.page.text_width;
-        let date_x = right - ch * 4.0 - width(&date);
-        let centre = date_x + width(&date) / 2.0;
-        let unit_x = (centre - width(&unit) / 2.0).min(right - ch * 2.0 - width(&unit));
         let need = style.space_before + pitch * 2.0;
         if self.y + need > self.page.text_height && self.y > Length::ZERO {
             self.new_page();
@@ -305,7 +302,8 @@ impl<'a> Flow<'a> {
         if self.y > Length::ZERO {
             self.y += style.space_before;
         }
-        for (glyphs, x) in [(unit, unit_x), (date, date_x)] {
+        for (glyphs, inset) in [(unit, insets.unit), (date, insets.date)] {
+            let x = right - inset - width(&glyphs);
             self.put_line(&glyphs, x, width(&glyphs), LineAlign::Left, style);
         }
         self.y += style.space_after;
@@ -432,44 +430,5 @@ fn line_align(a: Align) -> LineAlign {
         Align::Center => LineAlign::Center,
         Align::Right => LineAlign::Right,
         Align::Justify => LineAlign::Justify,
-    }
-}
-
-/// Splits a title line that is wider than `w` into lines of nearly equal
-/// width: at a `<wbr/>` hint if one gives lines that fit, else at the
-/// break opportunities, with the narrowest measure that keeps the fewest
-/// lines, so that no line is left with a character or two.
-fn balanced(glyphs: &[Glyph], w: Length) -> Vec<std::ops::Range<usize>> {
-    let total = width(glyphs);
-    if total <= w {
-        return std::iter::once(0..glyphs.len()).collect();
-    }
-    let hints: Vec<usize> = glyphs
-        .iter()
-        .enumerate()
-        .filter(|(_, g)| g.is_hint())
-        .map(|(i, _)| i)
-        .collect();
-    let best_hint = hints
-        .iter()
-        .map(|&i| (i, width(&glyphs[..i]), width(&glyphs[i + 1..])))
-        .filter(|(_, a, b)| *a <= w && *b <= w)
-        .min_by(|x, y| {
-            (x.1 - x.2)
-                .abs()
-                .to_pt()
-                .total_cmp(&(y.1 - y.2).abs().to_pt())
-        });
-    if let Some((i, _, _)) = best_hint {
-        return vec![0..i, i + 1..glyphs.len()];
-    }
-    let n = break_lines(glyphs, w, w).len();
-    let mut trial = total / n as f64;
-    loop {
-        let lines = break_lines(glyphs, trial, trial);
-        if lines.len() <= n || trial >= w {
-            return lines.iter().map(|l| l.start..l.end).collect();
-        }
-        trial = (trial + Length::pt(1.0)).min(w);
     }
 }

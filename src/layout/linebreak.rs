@@ -14,20 +14,9 @@
 //! §3.1.7, 行尾点号压缩).
 
 use super::shape::Glyph;
+use crate::text::{COMPRESSIBLE_AT_END, NO_LINE_END, NO_LINE_START};
 use crate::units::Length;
 use unicode_linebreak::{linebreaks, BreakOpportunity};
-
-/// Marks that may not start a line (clreq 行首禁则; GB/T 15834 4.1–4.2):
-/// pause and stop marks, closing brackets and quotes, and the percent sign.
-pub const NO_LINE_START: &str = "，。、；：？！）》〉」』】〕〗〙〛”’…‥％%．｝］〞";
-
-/// Marks that may not end a line (clreq 行尾禁则): opening brackets and
-/// quotes.
-pub const NO_LINE_END: &str = "（《〈「『【〔〖〘〚“‘（｛［〝";
-
-/// Full-width marks whose glyph sits in one half of the em box, so that
-/// the other half may be removed at the end of a line (clreq 3.1.7).
-pub const COMPRESSIBLE_AT_END: &str = "，。、；：？！）》〉」』】〕”’";
 
 /// A line: glyphs `start..end` of the paragraph.
 #[derive(Debug, Clone, PartialEq)]
@@ -277,7 +266,7 @@ mod tests {
     fn glyphs(text: &str) -> Vec<Glyph> {
         text.chars()
             .map(|c| {
-                let wide = crate::markup::text::is_wide(c);
+                let wide = crate::text::is_wide(c);
                 let em = if wide {
                     1.0
                 } else if c == ' ' {

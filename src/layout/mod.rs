@@ -9,8 +9,10 @@
 
 pub(crate) mod flow;
 pub mod linebreak;
+pub mod resolve;
 pub mod shape;
 pub(crate) mod table;
+pub mod title;
 
 use crate::diag::Diagnostic;
 use crate::doc::Document;

@@ -10,7 +10,7 @@
 use crate::diag::{Code, Diagnostic};
 use crate::doc::Span;
 use crate::fonts::{Chains, FaceIdx, FontBook};
-use crate::markup::text::is_wide;
+use crate::text::is_wide;
 use crate::units::Length;
 
 /// A character ready for layout.

@@ -273,7 +273,12 @@ impl Parser<'_, '_> {
             }
         }
         match (unit, date) {
-            (Some(unit), Some(date)) => Ok(Block::Signature { unit, date, style }),
+            (Some(unit), Some(date)) => Ok(Block::Signature {
+                unit,
+                date,
+                style,
+                insets: Default::default(),
+            }),
             _ => Err(self.err(node, "<signature> needs a <unit> and a <date>".into())),
         }
     }

@@ -8,25 +8,7 @@
 //! transformation), so a template may wrap long Chinese lines freely.
 
 use crate::doc::Span;
-
-/// Whether a character is East Asian Wide or Fullwidth (UAX #11), by the
-/// blocks that hold them: the CJK ideographs, kana, Hangul, CJK symbols and
-/// punctuation, and the fullwidth forms.
-pub fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F
-        | 0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6
-        | 0x20000..=0x3FFFD)
-}
+use crate::text::is_wide;
 
 /// Collapses white space across runs; `\n` in a run is a forced break
 /// (from `<br/>`) and is kept. Empty runs are dropped.

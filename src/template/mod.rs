@@ -14,6 +14,7 @@ pub use bundle::{builtin, builtin_list, Bundle, DataKind, Manifest};
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::doc::Document;
 use crate::style::{self, Stylesheet};
+use crate::text::escape_xml;
 use handlebars::Handlebars;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -125,23 +126,6 @@ impl Template {
         let name = format!("{}/{} (markup)", self.origin, self.manifest.entry);
         crate::markup::parse(&markup, &self.stylesheet, &name).map_err(Diagnostics::from)
     }
-}
-
-/// Escapes data for the XML-like markup: `&`, `<`, `>`, and both quotes, so
-/// data can never open a tag, end an attribute or a CDATA section.
-pub fn escape_xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn lowercase_first(s: &str) -> String {

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod pdfread;
+pub mod tools;
 
 use serde_json::Value;
 use std::path::PathBuf;
@@ -99,24 +100,25 @@ pub fn assert_pdf(bytes: &[u8]) -> usize {
         std::process::id(),
         bytes.len()
     ));
-    if std::fs::write(&path, bytes).is_ok() {
-        if let Ok(out) = std::process::Command::new("qpdf")
+    if tools::have("qpdf", &["--version"], "qpdf", "qpdf --check") {
+        std::fs::write(&path, bytes).expect("write");
+        let out = std::process::Command::new("qpdf")
             .arg("--check")
             .arg(&path)
             .output()
-        {
-            assert!(
-                out.status.success(),
-                "qpdf --check: {}",
-                String::from_utf8_lossy(&out.stdout)
-            );
-        }
+            .expect("qpdf runs");
+        assert!(
+            out.status.success(),
+            "qpdf --check: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
         let _ = std::fs::remove_file(&path);
     }
     pages
 }
 
-/// Unzips a DOCX and parses every XML part (roxmltree).
+/// Unzips a DOCX, parses every XML part (roxmltree), and runs both OOXML
+/// validators on it.
 pub fn assert_docx(bytes: &[u8]) {
     use std::io::Read;
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
@@ -131,6 +133,7 @@ pub fn assert_docx(bytes: &[u8]) {
                 .unwrap_or_else(|e| panic!("{name} is not well-formed: {e}"));
         }
     }
+    tools::validate_ooxml(bytes, "docx");
 }
 
 /// Runs the `nianbao` binary in the project root with `stdin` fed to it.
@@ -173,4 +176,28 @@ pub fn snapshot(name: &str, actual: &str) {
             actual.lines().nth(line).unwrap_or("<end>")
         );
     }
+}
+
+/// The text of every prose paragraph of a report (headings and text of
+/// the 一、五、六 sections and the preamble), white space removed.
+pub fn paragraph_texts(data: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for key in ["preamble", "overview", "problems", "other_matters"] {
+        for p in data[key].as_array().into_iter().flatten() {
+            let parts = match p {
+                Value::String(s) => vec![s.clone()],
+                o => ["heading", "text"]
+                    .iter()
+                    .filter_map(|k| o[*k].as_str().map(str::to_string))
+                    .collect(),
+            };
+            for t in parts {
+                let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+                if !t.is_empty() {
+                    out.push(t);
+                }
+            }
+        }
+    }
+    out
 }

@@ -98,7 +98,12 @@ pub fn rules(pdf: &[u8]) -> Vec<Vec<Seg>> {
 
 /// Whether poppler's tools are installed.
 pub fn have_poppler() -> bool {
-    Command::new("pdftotext").arg("-v").output().is_ok()
+    super::tools::have(
+        "pdftotext",
+        &["-v"],
+        "poppler-utils",
+        "reading the PDF back",
+    )
 }
 
 /// Words per page, from `pdftotext -bbox`.

@@ -1,0 +1,53 @@
+//! Text helpers every stage shares: a leaf module (it uses nothing else of
+//! the crate), so the markup, the layout and every writer read one rule.
+//!
+//! In: characters and strings. Out: their class (wide or not, the 禁则
+//! sets of GB/T 15834 and clreq) and their XML escape.
+
+/// Whether a character is East Asian Wide or Fullwidth (UAX #11), by the
+/// blocks that hold them: the CJK ideographs, kana, Hangul, CJK symbols and
+/// punctuation, and the fullwidth forms.
+pub fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE10..=0xFE19
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x20000..=0x3FFFD)
+}
+
+/// Marks that may not start a line (clreq 行首禁则; GB/T 15834 4.1–4.2):
+/// pause and stop marks, closing brackets and quotes, and the percent sign.
+pub const NO_LINE_START: &str = "，。、；：？！）》〉」』】〕〗〙〛”’…‥％%．｝］〞";
+
+/// Marks that may not end a line (clreq 行尾禁则): opening brackets and
+/// quotes.
+pub const NO_LINE_END: &str = "（《〈「『【〔〖〘〚“‘（｛［〝";
+
+/// Full-width marks whose glyph sits in one half of the em box, so that
+/// the other half may be removed at the end of a line (clreq 3.1.7).
+pub const COMPRESSIBLE_AT_END: &str = "，。、；：？！）》〉」』】〕”’";
+
+/// Escapes text for XML and HTML content and attribute values.
+pub fn escape_xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
