@@ -47,6 +47,7 @@ pub mod layout;
 pub mod markup;
 pub mod output;
 pub mod pdf;
+pub mod segment;
 pub mod style;
 pub mod template;
 pub mod text;

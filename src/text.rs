@@ -51,3 +51,41 @@ pub fn escape_xml(s: &str) -> String {
     }
     out
 }
+
+/// The vertical presentation form of a punctuation mark (Unicode's CJK
+/// Compatibility Forms and Vertical Forms, U+FE10–FE19 and U+FE30–FE44;
+/// UTR #50), set in a vertical cell in place of the horizontal mark: the
+/// pause and stop marks sit at the upper right of their square, brackets
+/// and book-title marks turn a quarter.
+pub fn vertical_form(c: char) -> Option<char> {
+    Some(match c {
+        '，' => '\u{FE10}',
+        '、' => '\u{FE11}',
+        '。' => '\u{FE12}',
+        '：' => '\u{FE13}',
+        '；' => '\u{FE14}',
+        '！' => '\u{FE15}',
+        '？' => '\u{FE16}',
+        '〖' => '\u{FE17}',
+        '〗' => '\u{FE18}',
+        '…' => '\u{FE19}',
+        '—' => '\u{FE31}',
+        '（' => '\u{FE35}',
+        '）' => '\u{FE36}',
+        '｛' => '\u{FE37}',
+        '｝' => '\u{FE38}',
+        '〔' => '\u{FE39}',
+        '〕' => '\u{FE3A}',
+        '【' => '\u{FE3B}',
+        '】' => '\u{FE3C}',
+        '《' => '\u{FE3D}',
+        '》' => '\u{FE3E}',
+        '〈' => '\u{FE3F}',
+        '〉' => '\u{FE40}',
+        '「' | '“' => '\u{FE41}',
+        '」' | '”' => '\u{FE42}',
+        '『' | '‘' => '\u{FE43}',
+        '』' | '’' => '\u{FE44}',
+        _ => return None,
+    })
+}

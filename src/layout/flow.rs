@@ -12,9 +12,10 @@
 //! - 署名 centred over 成文日期, the date 右空四字 (7.3.5);
 //! - page numbers "— N —" 7 mm below the 版心, odd right, even left (7.5).
 
-use super::linebreak::{break_lines, place, Line, LineAlign};
+use super::linebreak::{place, Line, LineAlign};
 use super::shape::{shape, width, Glyph};
 use super::table::{push_runs, Measured};
+use super::totalfit::break_lines;
 use super::{Item, Laid, LaidPage};
 use crate::diag::Diagnostic;
 use crate::doc::{plain, Align, Block, Document, Page, ParaStyle, SignatureInsets, Span, Table};

@@ -1,17 +1,17 @@
-//! Breaking a paragraph into lines, and justifying them.
+//! Where lines may break, and how a line is set.
 //!
-//! In: glyphs and the widths available (the first line may be indented).
-//! Out: [`Line`]s (glyph ranges with their width, and how much the last
-//! punctuation is compressed) and, per line, the x offset of every glyph.
+//! In: glyphs; a line's glyph range and the width available. Out: the
+//! break opportunities before each glyph, and per line the x offset of
+//! every glyph. The lines themselves are chosen by
+//! [`super::totalfit`], over the whole paragraph.
 //!
 //! Break opportunities follow UAX #14 (unicode-linebreak) for Latin words
 //! and numbers, which never split, and the Chinese rules of GB/T 15834 and
 //! clreq (W3C, "Requirements for Chinese Text Layout" §3.1.7 禁则) between
 //! wide characters: a line never starts with a closing or pause mark and
-//! never ends with an opening mark. Lines are filled first-fit, as Chinese
-//! typesetting does; a full-width mark that would start the next line may
-//! instead end this one, compressed by up to half a character (clreq
-//! §3.1.7, 行尾点号压缩).
+//! never ends with an opening mark. A line is justified by widening the
+//! gaps next to wide characters (clreq §3.2.3) and narrowed by taking up
+//! to half the width of its full-width marks (标点挤压).
 
 use super::shape::Glyph;
 use crate::text::{COMPRESSIBLE_AT_END, NO_LINE_END, NO_LINE_START};
@@ -88,115 +88,6 @@ pub fn opportunities(glyphs: &[Glyph]) -> Vec<bool> {
     out
 }
 
-/// Fills lines first-fit. `first` is the width of the first line, `rest`
-/// of the others.
-pub fn break_lines(glyphs: &[Glyph], first: Length, rest: Length) -> Vec<Line> {
-    let allowed = opportunities(glyphs);
-    let mut lines = Vec::new();
-    let mut start = 0;
-    while start < glyphs.len() {
-        let avail = if lines.is_empty() { first } else { rest };
-        let mut line = next_line(glyphs, &allowed, start, avail);
-        start = line.end;
-        // Spaces at a break belong to neither line (UAX #14 LB7): not drawn.
-        while line.end > line.start + 1 && glyphs[line.end - 1].is_space() {
-            line.end -= 1;
-        }
-        // A forced break or spaces at a break belong to no line.
-        while start < glyphs.len() && (glyphs[start].is_space() || glyphs[start].is_newline()) {
-            let newline = glyphs[start].is_newline();
-            start += 1;
-            if newline {
-                break;
-            }
-        }
-        lines.push(line);
-    }
-    if let Some(last) = lines.last_mut() {
-        last.last = true;
-    }
-    lines
-}
-
-/// The line starting at `start`.
-fn next_line(glyphs: &[Glyph], allowed: &[bool], start: usize, avail: Length) -> Line {
-    let mut width = Length::ZERO;
-    // The last allowed break seen: (end index, width before it).
-    let mut last_break: Option<(usize, Length)> = None;
-    let epsilon = Length::pt(0.01);
-    for i in start..glyphs.len() {
-        let g = &glyphs[i];
-        if i > start && allowed[i] {
-            last_break = Some((i, trimmed(glyphs, start, i)));
-        }
-        if g.is_newline() {
-            return Line {
-                start,
-                end: i,
-                width,
-                last: true,
-                compress: Length::ZERO,
-            };
-        }
-        let next = width + g.advance;
-        if next > avail + epsilon && !g.is_space() {
-            // The mark may end this line compressed instead of starting
-            // the next, if a break is allowed after it.
-            let can_end_here = i + 1 >= glyphs.len() || allowed[i + 1];
-            if COMPRESSIBLE_AT_END.contains(g.c)
-                && can_end_here
-                && next - g.advance * 0.5 <= avail + epsilon
-            {
-                return Line {
-                    start,
-                    end: i + 1,
-                    width: next,
-                    last: false,
-                    compress: next - avail,
-                };
-            }
-            return match last_break {
-                Some((end, w)) => Line {
-                    start,
-                    end,
-                    width: w,
-                    last: false,
-                    compress: Length::ZERO,
-                },
-                // No break fits: force one (a run wider than the line).
-                None => {
-                    let end = if i > start { i } else { i + 1 };
-                    let w = trimmed(glyphs, start, end);
-                    Line {
-                        start,
-                        end,
-                        width: w,
-                        last: false,
-                        compress: Length::ZERO,
-                    }
-                }
-            };
-        }
-        width = next;
-    }
-    Line {
-        start,
-        end: glyphs.len(),
-        width: trimmed(glyphs, start, glyphs.len()),
-        last: true,
-        compress: Length::ZERO,
-    }
-}
-
-/// Width of `start..end` without trailing spaces.
-fn trimmed(glyphs: &[Glyph], start: usize, end: usize) -> Length {
-    let mut end = end;
-    while end > start && glyphs[end - 1].is_space() {
-        end -= 1;
-    }
-    glyphs[start..end].iter().map(|g| g.advance).sum()
-}
-
 /// Horizontal alignment of one line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineAlign {
@@ -224,8 +115,8 @@ pub fn place(glyphs: &[Glyph], line: &Line, avail: Length, align: LineAlign) -> 
         LineAlign::Right => (slack, Length::ZERO),
         LineAlign::Justify if line.last || slack <= Length::ZERO => (Length::ZERO, Length::ZERO),
         LineAlign::Justify => {
-            let gaps = (1..visible_len(g))
-                .filter(|&k| expandable(&g[k - 1], &g[k]))
+            let gaps = (line.start + 1..line.start + visible_len(g))
+                .filter(|&k| gap_at(glyphs, k))
                 .count();
             (
                 Length::ZERO,
@@ -237,13 +128,28 @@ pub fn place(glyphs: &[Glyph], line: &Line, avail: Length, align: LineAlign) -> 
             )
         }
     };
+    // The line's compression comes off its full-width marks, each giving
+    // up to half its width, in proportion (标点挤压).
+    let shrinkable: Length = g
+        .iter()
+        .filter(|x| COMPRESSIBLE_AT_END.contains(x.c))
+        .map(|x| x.advance * 0.5)
+        .sum();
+    let factor = if shrinkable > Length::ZERO {
+        (line.compress / shrinkable).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     let mut out = Vec::with_capacity(g.len());
     for (k, glyph) in g.iter().enumerate() {
-        if k > 0 && gap > Length::ZERO && k < visible_len(g) && expandable(&g[k - 1], glyph) {
+        if k > 0 && gap > Length::ZERO && k < visible_len(g) && gap_at(glyphs, line.start + k) {
             x += gap;
         }
         out.push(x);
         x += glyph.advance;
+        if COMPRESSIBLE_AT_END.contains(glyph.c) {
+            x -= glyph.advance * 0.5 * factor;
+        }
     }
     out
 }
@@ -255,13 +161,53 @@ fn visible_len(g: &[Glyph]) -> usize {
 
 /// Whether the gap between two glyphs may widen: next to a wide character
 /// or a space, but not inside a Latin word or a number.
-fn expandable(a: &Glyph, b: &Glyph) -> bool {
+/// Whether the gap before glyph `k` of a paragraph may widen: next to a
+/// wide character or a space, or after the punctuation of a long URL,
+/// address or standard number (`/ . - _ @ ? & =` before a letter or
+/// digit, in a run of at least [`LONG_RUN`] characters), where such a run
+/// may also break; never inside an ordinary word or number.
+pub(crate) fn gap_at(glyphs: &[Glyph], k: usize) -> bool {
+    let (a, b) = (&glyphs[k - 1], &glyphs[k]);
+    if expandable(a, b) {
+        return true;
+    }
+    url_joint(a.c, b.c) && run_len(glyphs, k) >= LONG_RUN
+}
+
+/// A Latin run this long may break, and widen, after its punctuation.
+pub const LONG_RUN: usize = 12;
+
+/// Punctuation of a URL or address followed by a letter or digit.
+pub fn url_joint(a: char, b: char) -> bool {
+    "/.-_@?&=".contains(a) && b.is_ascii_alphanumeric()
+}
+
+/// The length of the run of non-wide, non-space glyphs around glyph `k`
+/// (counted up to [`LONG_RUN`]).
+fn run_len(glyphs: &[Glyph], k: usize) -> usize {
+    let inside = |g: &Glyph| !g.wide && !g.is_space() && !g.is_newline() && !g.is_hint();
+    let back = glyphs[..k]
+        .iter()
+        .rev()
+        .take(LONG_RUN)
+        .take_while(|g| inside(g))
+        .count();
+    let ahead = glyphs[k..]
+        .iter()
+        .take(LONG_RUN)
+        .take_while(|g| inside(g))
+        .count();
+    back + ahead
+}
+
+pub(crate) fn expandable(a: &Glyph, b: &Glyph) -> bool {
     a.wide || b.wide || a.is_space() || b.is_space()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout::totalfit::break_lines;
 
     fn glyphs(text: &str) -> Vec<Glyph> {
         text.chars()

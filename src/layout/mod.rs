@@ -13,6 +13,7 @@ pub mod resolve;
 pub mod shape;
 pub(crate) mod table;
 pub mod title;
+pub mod totalfit;
 
 use crate::diag::Diagnostic;
 use crate::doc::Document;

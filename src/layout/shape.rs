@@ -150,3 +150,34 @@ pub fn missing_char(d: &Diagnostic) -> Option<char> {
 pub fn width(glyphs: &[Glyph]) -> Length {
     glyphs.iter().map(|g| g.advance).sum()
 }
+
+/// Shapes the runs of a vertical cell: as [`shape`], with each punctuation
+/// mark drawn in its vertical form ([`crate::text::vertical_form`]) where a
+/// face of its role's chain has that form. The glyph keeps its character,
+/// so the text copies out as written (、, not ︑).
+pub fn shape_vertical(
+    spans: &[Span],
+    book: &FontBook,
+    chains: &Chains,
+) -> Result<Vec<Glyph>, Diagnostic> {
+    let mut glyphs = shape(spans, book, chains, None)?;
+    let mut k = 0;
+    for span in spans {
+        let chain = chains.roles.get(&span.style.role);
+        for c in span.text.chars() {
+            let (Some(g), Some(chain)) = (glyphs.get_mut(k), chain) else {
+                break;
+            };
+            if let Some(v) = crate::text::vertical_form(c) {
+                if let Some((face, gid, em)) = book.glyph(chain, v)? {
+                    g.face = face;
+                    g.gid = gid;
+                    g.natural = g.size * em;
+                    g.advance = g.size * em;
+                }
+            }
+            k += 1;
+        }
+    }
+    Ok(glyphs)
+}

@@ -9,8 +9,9 @@
 //! break is drawn as a piece on each page, its label on both (typst issue
 //! 4707 is the failure this avoids).
 
-use super::linebreak::{break_lines, place, LineAlign};
-use super::shape::{shape, Glyph};
+use super::linebreak::{place, LineAlign};
+use super::shape::{shape, shape_vertical, Glyph};
+use super::totalfit::break_lines;
 use super::{Item, PlacedGlyph, Rule, TextRun};
 use crate::diag::Diagnostic;
 use crate::doc::{Align, Cell, ParaStyle, Table, VAlign};
@@ -108,9 +109,16 @@ impl Measured {
         let mut cells = Vec::new();
         let mut owner = vec![usize::MAX; rows * cols];
         for (r, c, cell) in t.grid.cells() {
+            // Horizontal glyphs are kept for a piece too short for its
+            // vertical label, which is set across.
             let glyphs = shape(&cell.spans, book, chains, None)?;
             let width = (edges[c + cell.colspan] - edges[c] - t.pad_x * 2.0).max(Length::pt(1.0));
-            let content = content(&glyphs, &cell.style, cell.vertical, width);
+            let content = if cell.vertical {
+                let upright = shape_vertical(&cell.spans, book, chains)?;
+                content(&upright, &cell.style, true, width)
+            } else {
+                content(&glyphs, &cell.style, false, width)
+            };
             for rr in r..r + cell.rowspan {
                 for cc in c..c + cell.colspan {
                     owner[rr * cols + cc] = cells.len();

@@ -1,0 +1,372 @@
+//! Breaking a paragraph into lines as a whole (total fit: Knuth & Plass,
+//! "Breaking paragraphs into lines", 1981; as TeX and Typst do).
+//!
+//! In: glyphs and the widths available (the first line may be indented).
+//! Out: [`Line`]s. Every way of breaking the paragraph at its break
+//! opportunities is weighed at once, so that no line is left stretched
+//! because the next word would not fit on it:
+//! - the gaps next to wide characters stretch (clreq §3.2.3, 两端对齐);
+//!   [`TOLERABLE_STRETCH`] per gap is a line's tolerance, and a line's
+//!   badness grows with the cube of its stretch over it;
+//! - a full-width pause, stop or closing mark shrinks by up to half its
+//!   width (GB/T 15834, clreq §3.1.7 标点挤压), anywhere on the line;
+//! - the 禁则 are forbidden breaks ([`super::linebreak::opportunities`]);
+//! - a long URL, e-mail address or standard number may break after
+//!   `/ . - _ @ ? &`, and a long number between groups of four digits, at a
+//!   penalty: only where every other choice stretches a line;
+//! - inside an ordinary word or number, a break is an emergency, taken
+//!   only when a run is wider than the line.
+//!
+//! The search keeps only the breakpoints from which a line can still
+//! reach the current one (at most a line's worth of characters back), so
+//! its cost is linear in the paragraph's length.
+
+use super::linebreak::{opportunities, url_joint, Line};
+use super::shape::Glyph;
+use crate::text::COMPRESSIBLE_AT_END;
+use crate::units::Length;
+
+/// The stretch per gap a line tolerates, in ems: a line stretched by this
+/// much has badness 100.
+pub const TOLERABLE_STRETCH: f64 = 0.15;
+
+/// Demerits added per line, so that fewer lines are preferred.
+const LINE_PENALTY: f64 = 10.0;
+/// The penalty of a break inside a URL, address or standard number.
+const URL_PENALTY: f64 = 150.0;
+/// The penalty of a break between digit groups of a long number.
+const DIGITS_PENALTY: f64 = 200.0;
+/// The penalty of an emergency break inside a word: more than any line's
+/// badness, so that an ordinary word or number is split only when it is
+/// wider than the line.
+const EMERGENCY_PENALTY: f64 = 1.0e7;
+/// The badness of a line that cannot be set (one glyph wider than the
+/// line): the worst there is.
+const MAX_BADNESS: f64 = 1.0e6;
+/// A run at least this long (a standard number, `GB/T 9704-2012`'s
+/// `9704-2012`) may break after its punctuation; it widens there only
+/// from [`LONG_RUN`] on.
+const BREAK_RUN: usize = 8;
+/// A number at least this long may break between digit groups.
+const LONG_NUMBER: usize = 9;
+
+/// Where a line may end: before glyph `at`, at a penalty.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    at: usize,
+    penalty: f64,
+    forced: bool,
+}
+
+/// Prefix sums over the glyphs, so that any line's width, gaps and
+/// shrink come in constant time.
+struct Sums {
+    width: Vec<Length>,
+    gaps: Vec<u32>,
+    shrink: Vec<Length>,
+}
+
+impl Sums {
+    fn new(glyphs: &[Glyph]) -> Sums {
+        let n = glyphs.len();
+        let (mut width, mut gaps, mut shrink) = (
+            Vec::with_capacity(n + 1),
+            Vec::with_capacity(n + 1),
+            Vec::with_capacity(n + 1),
+        );
+        width.push(Length::ZERO);
+        gaps.push(0);
+        shrink.push(Length::ZERO);
+        for (k, g) in glyphs.iter().enumerate() {
+            width.push(width[k] + g.advance);
+            let gap = k > 0 && super::linebreak::gap_at(glyphs, k);
+            gaps.push(gaps[k] + u32::from(gap));
+            let s = if COMPRESSIBLE_AT_END.contains(g.c) {
+                g.advance * 0.5
+            } else {
+                Length::ZERO
+            };
+            shrink.push(shrink[k] + s);
+        }
+        Sums {
+            width,
+            gaps,
+            shrink,
+        }
+    }
+}
+
+/// Breaks `glyphs` into lines; `first` is the first line's width, `rest`
+/// the others'.
+pub fn break_lines(glyphs: &[Glyph], first: Length, rest: Length) -> Vec<Line> {
+    if glyphs.is_empty() {
+        return Vec::new();
+    }
+    // A run that no allowed break can cut to the measure (a long string
+    // of symbols) leaves no way through: then every position may break.
+    total_fit(glyphs, first, rest, false)
+        .or_else(|| total_fit(glyphs, first, rest, true))
+        .unwrap_or_else(|| vec![Line::whole(glyphs)])
+}
+
+fn total_fit(glyphs: &[Glyph], first: Length, rest: Length, desperate: bool) -> Option<Vec<Line>> {
+    let candidates = candidates(glyphs, desperate);
+    let sums = Sums::new(glyphs);
+    // Node 0 is the paragraph's start; node k + 1 ends at candidate k.
+    let mut best: Vec<(f64, usize)> = vec![(f64::INFINITY, usize::MAX); candidates.len() + 1];
+    best[0] = (0.0, usize::MAX);
+    let mut active: Vec<usize> = vec![0];
+    let start_of = |node: usize| -> usize {
+        if node == 0 {
+            0
+        } else {
+            line_start(glyphs, candidates[node - 1].at)
+        }
+    };
+    for (k, cand) in candidates.iter().enumerate() {
+        let node = k + 1;
+        let mut keep = Vec::with_capacity(active.len() + 1);
+        for &a in &active {
+            let s = start_of(a);
+            let avail = if a == 0 { first } else { rest };
+            let end = trim_end(glyphs, s, cand.at);
+            let b = match badness(glyphs, &sums, s, end, avail, cand.forced) {
+                Some(b) => b,
+                // One glyph wider than the line: set alone, overfull.
+                None if end <= s + 1 => MAX_BADNESS,
+                // Too long even shrunk: no later line from here fits either.
+                None => continue,
+            };
+            keep.push(a);
+            let p = cand.penalty;
+            let d = (LINE_PENALTY + b).powi(2) + if p > 0.0 { p * p } else { 0.0 };
+            let total = best[a].0 + d;
+            if total < best[node].0 {
+                best[node] = (total, a);
+            }
+        }
+        if cand.forced {
+            // Nothing breaks across a forced break.
+            keep.clear();
+        }
+        if best[node].0.is_finite() {
+            keep.push(node);
+        }
+        active = keep;
+    }
+    if !best[candidates.len()].0.is_finite() {
+        return None;
+    }
+    // Follow the best path back from the paragraph's end.
+    let mut nodes = Vec::new();
+    let mut n = candidates.len();
+    while n != 0 && n != usize::MAX {
+        nodes.push(n);
+        n = best[n].1;
+    }
+    nodes.reverse();
+    let mut lines = Vec::with_capacity(nodes.len());
+    let mut prev = 0;
+    for node in nodes {
+        let cand = candidates[node - 1];
+        let s = start_of(prev);
+        let end = trim_end(glyphs, s, cand.at);
+        let avail = if prev == 0 { first } else { rest };
+        let width = sums.width[end] - sums.width[s];
+        let shrink = sums.shrink[end] - sums.shrink[s];
+        let over = (width - avail).max(Length::ZERO);
+        lines.push(Line {
+            start: s,
+            end,
+            width,
+            last: cand.forced,
+            compress: over.min(shrink),
+        });
+        prev = node;
+    }
+    Some(lines)
+}
+
+/// Where the line after a break at `at` starts: spaces and one forced
+/// break there belong to no line (UAX #14 LB7).
+fn line_start(glyphs: &[Glyph], at: usize) -> usize {
+    let mut s = at;
+    while s < glyphs.len() && (glyphs[s].is_space() || glyphs[s].is_newline()) {
+        let newline = glyphs[s].is_newline();
+        s += 1;
+        if newline {
+            break;
+        }
+    }
+    s
+}
+
+/// The end of a line `start..at` without its trailing spaces or break.
+fn trim_end(glyphs: &[Glyph], start: usize, at: usize) -> usize {
+    let mut end = at.max(start);
+    while end > start + 1 && (glyphs[end - 1].is_space() || glyphs[end - 1].is_newline()) {
+        end -= 1;
+    }
+    end
+}
+
+/// The badness of the line `s..e` set `avail` wide, or `None` when it
+/// does not fit even with every mark shrunk. A last line is not
+/// justified, so its stretch costs nothing.
+fn badness(
+    glyphs: &[Glyph],
+    sums: &Sums,
+    s: usize,
+    e: usize,
+    avail: Length,
+    last: bool,
+) -> Option<f64> {
+    let width = sums.width[e] - sums.width[s];
+    let slack = avail - width;
+    let em = glyphs.get(s).map_or(Length::pt(1.0), |g| g.size);
+    let epsilon = Length::pt(0.01);
+    if slack >= -epsilon {
+        if last {
+            return Some(0.0);
+        }
+        let gaps = sums.gaps[e].saturating_sub(sums.gaps[(s + 1).min(e)]);
+        if slack <= epsilon {
+            return Some(0.0);
+        }
+        // A line with no gap to widen is left short: as bad as putting
+        // all its slack into one gap.
+        let r = (slack / f64::from(gaps.max(1))) / (em * TOLERABLE_STRETCH);
+        return Some((100.0 * r.powi(3)).min(MAX_BADNESS));
+    }
+    let shrink = sums.shrink[e] - sums.shrink[s];
+    if -slack > shrink + epsilon {
+        return None;
+    }
+    // Shrinking a mark is ordinary in Chinese setting: half the cost of
+    // stretching by as much.
+    let r = -slack / shrink.max(epsilon);
+    Some(50.0 * r.powi(3))
+}
+
+/// Every place a line may end, with its penalty; the paragraph's end and
+/// each forced break are forced. `desperate`: every position may break.
+fn candidates(glyphs: &[Glyph], desperate: bool) -> Vec<Candidate> {
+    let allowed = opportunities(glyphs);
+    let mut extra = inner_breaks(glyphs);
+    if desperate {
+        for (i, e) in extra.iter_mut().enumerate() {
+            if e.is_none() && i > 0 && !glyphs.get(i).is_some_and(Glyph::is_hint) {
+                *e = Some(EMERGENCY_PENALTY * 2.0);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for i in 1..glyphs.len() {
+        if glyphs[i - 1].is_newline() {
+            // The break belongs before the newline; see below.
+            continue;
+        }
+        if glyphs[i].is_newline() {
+            out.push(Candidate {
+                at: i,
+                penalty: 0.0,
+                forced: true,
+            });
+        } else if allowed[i] {
+            out.push(Candidate {
+                at: i,
+                penalty: 0.0,
+                forced: false,
+            });
+        } else if let Some(p) = extra[i] {
+            out.push(Candidate {
+                at: i,
+                penalty: p,
+                forced: false,
+            });
+        }
+    }
+    out.push(Candidate {
+        at: glyphs.len(),
+        penalty: 0.0,
+        forced: true,
+    });
+    out
+}
+
+/// Breaks inside runs of non-wide characters that UAX #14 forbids: after
+/// the punctuation of a long URL or address, between digit groups of a
+/// long number, and else (emergency) between any two letters or digits.
+fn inner_breaks(glyphs: &[Glyph]) -> Vec<Option<f64>> {
+    let mut out = vec![None; glyphs.len() + 1];
+    let mut i = 0;
+    while i < glyphs.len() {
+        let run = |g: &Glyph| !g.wide && !g.is_space() && !g.is_newline() && !g.is_hint();
+        if !run(&glyphs[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < glyphs.len() && run(&glyphs[i]) {
+            i += 1;
+        }
+        let end = i;
+        let digits = glyphs[start..end].iter().all(|g| g.c.is_ascii_digit());
+        for k in start + 1..end {
+            let (a, b) = (glyphs[k - 1].c, glyphs[k].c);
+            let p = if end - start >= BREAK_RUN && url_joint(a, b) {
+                URL_PENALTY
+            } else if digits && end - start >= LONG_NUMBER && (end - k) % 4 == 0 {
+                DIGITS_PENALTY
+            } else if a.is_alphanumeric() && b.is_alphanumeric() || "/.-_@".contains(a) {
+                EMERGENCY_PENALTY
+            } else {
+                continue;
+            };
+            out[k] = Some(p);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glyphs(text: &str) -> Vec<Glyph> {
+        text.chars()
+            .map(|c| {
+                let wide = crate::text::is_wide(c);
+                let em = if wide { 1.0 } else { 0.5 };
+                Glyph {
+                    c,
+                    face: 0,
+                    gid: 1,
+                    size: Length::pt(10.0),
+                    bold: false,
+                    advance: Length::pt(10.0 * em),
+                    natural: Length::pt(10.0 * em),
+                    wide,
+                }
+            })
+            .collect()
+    }
+
+    fn lines(text: &str, first: f64, rest: f64) -> Vec<String> {
+        let g = glyphs(text);
+        break_lines(&g, Length::pt(10.0 * first), Length::pt(10.0 * rest))
+            .iter()
+            .map(|l| g[l.start..l.end].iter().map(|x| x.c).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_long_url_breaks_rather_than_leave_a_loose_line() {
+        let l = lines(
+            "上海门户网站下载查阅如对本报告有任何疑https://www.gov.cn/zhengce/content/2019-04/15/content_5382991.htm疑问请与我们联系本年度报告电子版可从中国上海门户网站下载查阅如对本报告有任何。",
+            26.0,
+            28.0,
+        );
+        assert!(l[0].contains("https"), "{l:?}");
+    }
+}

@@ -1,0 +1,413 @@
+//! Typesetting a 公文 proofreader signs off, measured on the laid-out
+//! pages: titles broken only between words, no loose lines in real prose
+//! or around URLs, addresses and standard numbers at every position of a
+//! line, every non-final line flush right, and the 禁则 of GB/T 15834
+//! with the standard's own lists written out here (not the
+//! implementation's).
+
+mod common;
+
+use common::goushi;
+use nianbao::doc::Block;
+use nianbao::layout::{Item, Laid};
+use nianbao::{Engine, RenderOptions};
+use serde_json::Value;
+
+/// GB/T 15834-2011 §5.1.7, clreq §3.1.7: marks that never start a line —
+/// 点号 (。？！，、；：), the closing half of 引号, 括号, 书名号, and the
+/// percent sign.
+const NOT_AT_LINE_START: &str = "。？！，、；：”’）】》〉」』〕％%";
+/// The opening half of 引号, 括号, 书名号: never at a line's end.
+const NOT_AT_LINE_END: &str = "“‘（【《〈「『〔";
+
+const MM: f64 = 72.0 / 25.4;
+const LEFT: f64 = 28.0 * MM;
+const RIGHT: f64 = (28.0 + 156.0) * MM;
+/// The grid's pitch for a 16 pt wide character: 156 mm / 28.
+const PITCH: f64 = 156.0 * MM / 28.0;
+
+fn engine() -> Engine {
+    Engine::new().expect("engine")
+}
+
+fn title_lines(engine: &Engine, title: &str) -> Vec<String> {
+    let mut data = goushi();
+    common::set(&mut data, "/title", Value::String(title.into()));
+    let (doc, _) = engine
+        .document(&data, RenderOptions::default())
+        .expect("document");
+    let Some(Block::Title { lines, .. }) = doc.blocks.first() else {
+        panic!("a title first");
+    };
+    lines
+        .iter()
+        .map(|l| l.iter().map(|s| s.text.replace('\u{200B}', "")).collect())
+        .collect()
+}
+
+/// Real titles, each with the words a break must not cut (written out
+/// here by hand): the unit's names, the year with its 年, and the words
+/// of 政府信息公开工作年度报告.
+#[test]
+fn titles_break_only_between_words() {
+    let common_words = ["政府", "信息", "公开", "工作", "年度", "报告"];
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "缑氏镇人民政府2020年政府信息公开工作年度报告",
+            &["缑氏镇", "人民政府", "2020年"],
+        ),
+        (
+            "伊金霍洛旗人民政府办公室2023年政府信息公开工作年度报告",
+            &["伊金霍洛旗", "人民政府", "办公室", "2023年"],
+        ),
+        (
+            "伊金霍洛旗人民政府二〇二三年政府信息公开工作年度报告",
+            &["伊金霍洛旗", "人民政府", "二〇二三年"],
+        ),
+        (
+            "北京市西城区人民政府德胜街道办事处2021年度政府信息公开工作年度报告",
+            &[
+                "北京市",
+                "西城区",
+                "人民政府",
+                "德胜",
+                "街道",
+                "办事处",
+                "2021年度",
+            ],
+        ),
+        (
+            "中国（上海）自由贸易试验区临港新片区管理委员会2023年政府信息公开工作年度报告",
+            &[
+                "自由贸易",
+                "试验区",
+                "临港",
+                "新片区",
+                "管理",
+                "委员会",
+                "2023年",
+            ],
+        ),
+        (
+            "内蒙古自治区鄂尔多斯市伊金霍洛旗札萨克镇人民政府2022年政府信息公开工作年度报告",
+            &[
+                "内蒙古",
+                "自治区",
+                "鄂尔多斯市",
+                "伊金霍洛旗",
+                "札萨克镇",
+                "人民政府",
+                "2022年",
+            ],
+        ),
+        (
+            "上海市浦东新区人民政府2022年政府信息公开工作年度报告",
+            &["上海市", "浦东新区", "人民政府", "2022年"],
+        ),
+    ];
+    let engine = engine();
+    for (title, words) in cases {
+        let lines = title_lines(&engine, title);
+        assert_eq!(lines.concat(), *title, "no character lost or added");
+        assert!(lines.len() >= 2, "{title}: wider than the measure");
+        let mut at = 0;
+        let mut cuts = Vec::new();
+        for line in &lines[..lines.len() - 1] {
+            at += line.chars().count();
+            cuts.push(at);
+        }
+        for line in &lines {
+            assert!(
+                line.chars().count() > 1,
+                "{title}: a character alone: {lines:?}"
+            );
+        }
+        let chars: Vec<char> = title.chars().collect();
+        for word in words.iter().chain(common_words.iter()) {
+            let w: Vec<char> = word.chars().collect();
+            for start in 0..chars.len().saturating_sub(w.len() - 1) {
+                if chars[start..start + w.len()] == w[..] {
+                    for &cut in &cuts {
+                        assert!(
+                            cut <= start || cut >= start + w.len(),
+                            "{title}: “{word}” cut: {lines:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A title given as lines keeps the user's lines.
+#[test]
+fn a_title_given_in_lines_keeps_them() {
+    let mut data = goushi();
+    common::set(
+        &mut data,
+        "/title",
+        serde_json::json!(["缑氏镇人民政府2020年", "政府信息公开工作年度报告"]),
+    );
+    let (doc, _) = engine()
+        .document(&data, RenderOptions::default())
+        .expect("document");
+    let Some(Block::Title { lines, .. }) = doc.blocks.first() else {
+        panic!("a title");
+    };
+    assert_eq!(lines.len(), 2);
+}
+
+/// One body line as drawn: its glyphs' characters, positions and sizes.
+struct Drawn {
+    text: Vec<char>,
+    xs: Vec<f64>,
+    advances: Vec<f64>,
+    size: f64,
+}
+
+/// The body lines (16 pt, inside the measure) of the laid pages, in order.
+fn body_lines(laid: &Laid) -> Vec<Drawn> {
+    let mut out: Vec<(usize, f64, Drawn)> = Vec::new();
+    for (p, page) in laid.pages.iter().enumerate() {
+        for item in &page.items {
+            let Item::Text(t) = item else { continue };
+            if (t.size.to_pt() - 16.0).abs() > 0.01 {
+                continue;
+            }
+            let y = t.baseline.to_pt();
+            let line = match out.last_mut() {
+                Some((lp, ly, d)) if *lp == p && (*ly - y).abs() < 0.01 => d,
+                _ => {
+                    out.push((
+                        p,
+                        y,
+                        Drawn {
+                            text: Vec::new(),
+                            xs: Vec::new(),
+                            advances: Vec::new(),
+                            size: 16.0,
+                        },
+                    ));
+                    &mut out.last_mut().expect("pushed").2
+                }
+            };
+            for g in &t.glyphs {
+                line.text.push(g.c);
+                line.xs.push(g.x.to_pt());
+                line.advances.push(g.advance.to_pt());
+            }
+        }
+    }
+    out.into_iter().map(|(_, _, d)| d).collect()
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c as u32, 0x3000..=0x303F | 0x4E00..=0x9FFF | 0xFF00..=0xFF60 | 0x2018..=0x201D)
+}
+
+/// The extra space per gap of a line, in ems: the widest gap next to a
+/// wide character beyond the grid's advance (negative gaps, compressed
+/// marks, count as none).
+fn stretch(line: &Drawn) -> f64 {
+    let mut worst: f64 = 0.0;
+    for k in 1..line.text.len() {
+        let (a, b) = (line.text[k - 1], line.text[k]);
+        if !(is_wide(a) || is_wide(b)) {
+            continue;
+        }
+        let adv = if is_wide(a) {
+            PITCH
+        } else {
+            line.advances[k - 1]
+        };
+        let extra = line.xs[k] - line.xs[k - 1] - adv;
+        worst = worst.max(extra / line.size);
+    }
+    worst
+}
+
+/// Lays out paragraphs and returns, per paragraph, its drawn lines.
+fn paragraphs(texts: &[String]) -> Vec<Vec<Drawn>> {
+    let mut data = goushi();
+    common::set(&mut data, "/overview", serde_json::json!(texts));
+    common::set(&mut data, "/problems", serde_json::json!([]));
+    common::set(&mut data, "/other_matters", serde_json::json!([]));
+    let engine = engine();
+    let (doc, _) = engine
+        .document(&data, RenderOptions::default())
+        .expect("document");
+    let laid = engine.layout(&doc).expect("layout");
+    let mut lines = body_lines(&laid).into_iter();
+    let mut out = Vec::new();
+    for text in texts {
+        let want: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        let mut got = String::new();
+        let mut mine = Vec::new();
+        for line in lines.by_ref() {
+            let t: String = line.text.iter().filter(|c| !c.is_whitespace()).collect();
+            if got.is_empty() && !want.starts_with(&t) {
+                continue; // a line of something else (a heading)
+            }
+            got.push_str(&t);
+            mine.push(line);
+            if got.len() >= want.len() {
+                break;
+            }
+        }
+        assert_eq!(got, want, "the paragraph's lines, in order");
+        out.push(mine);
+    }
+    out
+}
+
+/// Checks every line of every paragraph: 禁则, non-final lines flush
+/// right, and returns each non-final line's stretch.
+fn measure(paras: &[Vec<Drawn>]) -> Vec<f64> {
+    let mut stretches = Vec::new();
+    for lines in paras {
+        for (i, line) in lines.iter().enumerate() {
+            let first = line.text[0];
+            let last = *line.text.last().expect("a glyph");
+            assert!(!NOT_AT_LINE_START.contains(first), "starts with {first}");
+            assert!(!NOT_AT_LINE_END.contains(last), "ends with {last}");
+            let right = line.xs.last().expect("x") + line.advances.last().expect("adv");
+            assert!(right <= RIGHT + 8.5, "past the measure: {right}");
+            assert!(line.xs[0] >= LEFT - 0.01);
+            if i + 1 < lines.len() {
+                let text: String = line.text.iter().collect();
+                // A compressed closing mark may end the line half inside.
+                let ink = if "，。、；：？！）》”’".contains(last) {
+                    right - 8.0
+                } else {
+                    right - 0.5
+                };
+                assert!(
+                    ink >= RIGHT - 8.5 - 0.5,
+                    "not flush right ({right:.1}): {text}"
+                );
+                stretches.push(stretch(line));
+            }
+        }
+    }
+    stretches
+}
+
+/// URLs, e-mail addresses, 文号 and standard numbers at every position of
+/// a line: no line stretched more than 0.25 em a gap, at most five more
+/// than 0.15 em.
+#[test]
+fn no_loose_lines_around_urls_and_numbers() {
+    let tokens = [
+        "（www.shanghai.gov.cn）",
+        "https://www.gov.cn/zhengce/content/2019-04/15/content_5382991.htm",
+        "xxgk@goushi.gov.cn",
+        "国办发〔2019〕15号",
+        "GB/T 9704-2012",
+        "13800138000",
+    ];
+    let filler = "本年度报告电子版可从中国上海门户网站下载查阅如对本报告有任何疑问请与我们联系";
+    let mut texts = Vec::new();
+    for (t, token) in tokens.iter().enumerate() {
+        for k in 0..28 {
+            let head: String = filler
+                .chars()
+                .cycle()
+                .skip(t * 3 + k)
+                .take(10 + k)
+                .collect();
+            let tail: String = filler.chars().cycle().skip(k).take(40).collect();
+            texts.push(format!("{head}{token}{tail}。"));
+        }
+    }
+    let paras = paragraphs(&texts);
+    let s = measure(&paras);
+    let worst = s.iter().copied().fold(0.0, f64::max);
+    let over = s.iter().filter(|&&x| x > 0.15).count();
+    if std::env::var_os("SHOW_LOOSE").is_some() {
+        for lines in &paras {
+            for (i, l) in lines[..lines.len() - 1].iter().enumerate() {
+                let st = stretch(l);
+                if st > 0.1 {
+                    eprintln!(
+                        "{st:.3} {} // {}",
+                        l.text.iter().collect::<String>(),
+                        lines[i + 1].text.iter().collect::<String>()
+                    );
+                }
+            }
+        }
+    }
+    assert!(worst <= 0.25, "worst stretch {worst:.3} em a gap");
+    assert!(
+        over <= 5,
+        "{over} of {} lines stretched past 0.15 em",
+        s.len()
+    );
+}
+
+/// Real prose (the sample): no non-final line stretched past 0.15 em.
+#[test]
+fn no_loose_lines_in_real_prose() {
+    let data = goushi();
+    let texts: Vec<String> = data["overview"]
+        .as_array()
+        .expect("overview")
+        .iter()
+        .map(|p| match p {
+            Value::String(s) => s.clone(),
+            o => o["text"].as_str().unwrap_or("").to_string(),
+        })
+        .collect();
+    let s = measure(&paragraphs(&texts));
+    let worst = s.iter().copied().fold(0.0, f64::max);
+    assert!(worst <= 0.15, "worst stretch {worst:.3} em a gap");
+}
+
+/// In the vertical cell 三、本年度办理结果 the 、 is drawn with the font's
+/// vertical form (the glyph its cmap gives U+FE11, read here with
+/// ttf-parser from the font file; mutool reports what the PDF draws),
+/// while the text still copies out as 、.
+#[test]
+fn the_vertical_cell_uses_vertical_punctuation() {
+    if !common::tools::have("mutool", &["-v"], "mupdf-tools", "reading the drawn glyphs") {
+        return;
+    }
+    let pdf = engine()
+        .render(
+            &common::shili(),
+            nianbao::OutputFormat::Pdf,
+            RenderOptions::default(),
+        )
+        .expect("renders")
+        .bytes;
+    let path = std::env::temp_dir().join(format!("nianbao-vert-{}.pdf", std::process::id()));
+    std::fs::write(&path, &pdf).expect("write");
+    let out = std::process::Command::new("mutool")
+        .arg("trace")
+        .arg(&path)
+        .output()
+        .expect("mutool runs");
+    let _ = std::fs::remove_file(&path);
+    let trace = String::from_utf8_lossy(&out.stdout);
+    let drawn: std::collections::BTreeSet<u16> = trace
+        .lines()
+        .filter(|l| l.contains("unicode=\"、\""))
+        .filter_map(|l| l.split("glyph=\"").nth(1)?.split('"').next()?.parse().ok())
+        .collect();
+    let mut vertical = std::collections::BTreeSet::new();
+    for name in [
+        "FandolSong-Regular.otf",
+        "FandolKai-Regular.otf",
+        "FandolFang-Regular.otf",
+    ] {
+        let bytes = std::fs::read(common::root().join("fonts").join(name)).expect("font");
+        let face = ttf_parser::Face::parse(&bytes, 0).expect("face");
+        if let Some(g) = face.glyph_index('\u{FE11}') {
+            vertical.insert(g.0);
+        }
+    }
+    assert!(
+        drawn.iter().any(|g| vertical.contains(g)),
+        "a vertical 、 among the drawn glyphs {drawn:?} (vertical forms: {vertical:?})"
+    );
+}
