@@ -411,3 +411,31 @@ fn the_vertical_cell_uses_vertical_punctuation() {
         "a vertical 、 among the drawn glyphs {drawn:?} (vertical forms: {vertical:?})"
     );
 }
+
+/// A narrow cell never leaves one character alone on its last line when
+/// a balanced break exists: （三）/不予/公开, not （三）/不予公/开.
+#[test]
+fn narrow_cells_break_into_balanced_lines() {
+    let engine = engine();
+    for data in [goushi(), common::shili()] {
+        let (doc, _) = engine
+            .document(&data, RenderOptions::default())
+            .expect("document");
+        let laid = engine.layout(&doc).expect("layout");
+        let runs: Vec<String> = laid
+            .pages
+            .iter()
+            .flat_map(|p| p.items.iter())
+            .filter_map(|i| match i {
+                Item::Text(t) => Some(t.glyphs.iter().map(|g| g.c).collect()),
+                _ => None,
+            })
+            .collect();
+        let at = runs
+            .iter()
+            .position(|r| r == "不予")
+            .unwrap_or_else(|| panic!("a line 不予: {:?}", &runs[..runs.len().min(40)]));
+        assert_eq!(runs[at + 1], "公开");
+        assert!(!runs.iter().any(|r| r == "开"), "开 alone");
+    }
+}

@@ -85,7 +85,7 @@ fn content(glyphs: &[Glyph], style: &ParaStyle, vertical: bool, width: Length) -
             .map(|g| (vec![g.clone()], vec![(width - g.advance) / 2.0]))
             .collect()
     } else {
-        break_lines(glyphs, width, width)
+        balanced_lines(glyphs, width)
             .iter()
             .map(|l| {
                 let xs = place(glyphs, l, width, align(style.align));
@@ -94,6 +94,47 @@ fn content(glyphs: &[Glyph], style: &ParaStyle, vertical: bool, width: Length) -
             .collect()
     };
     Content { lines, pitch, size }
+}
+
+/// A cell's lines: as the paragraph breaker sets them, except that a last
+/// line holding one character alone (（三）/不予公/开) is avoided when the
+/// same number of lines can share the text more evenly: the narrowest
+/// measure that keeps the line count is taken (（三）/不予/公开).
+fn balanced_lines(glyphs: &[Glyph], width: Length) -> Vec<super::linebreak::Line> {
+    let lines = break_lines(glyphs, width, width);
+    let alone = |ls: &[super::linebreak::Line]| {
+        ls.len() > 1
+            && ls.last().is_some_and(|l| {
+                glyphs[l.start..l.end]
+                    .iter()
+                    .filter(|g| !g.is_space() && !g.is_hint())
+                    .count()
+                    == 1
+            })
+    };
+    if !alone(&lines) {
+        return lines;
+    }
+    let n = lines.len();
+    let step = Length::pt(0.5);
+    let mut best = lines;
+    let mut trial = width - step;
+    while trial > width * 0.4 {
+        let next = break_lines(glyphs, trial, trial);
+        let fits = next
+            .iter()
+            .all(|l| l.width - l.compress <= trial + Length::pt(0.01));
+        if next.len() != n || !fits {
+            break;
+        }
+        let done = !alone(&next);
+        best = next;
+        if done {
+            break;
+        }
+        trial = trial - step;
+    }
+    best
 }
 
 impl Measured {
