@@ -10,6 +10,10 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let dir = std::env::args().nth(1).unwrap_or_else(|| ".".into());
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        eprintln!("cannot create {dir}: {e}");
+        return ExitCode::from(2);
+    }
     // A 2021-format report of zeros, then the figures and the prose.
     let mut report = blank(Format::F2021, "示例镇人民政府", 2021);
     report.applications.new = vec![Some(3), Some(1), Some(0), Some(0), Some(0), Some(0)];

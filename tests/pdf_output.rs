@@ -473,3 +473,23 @@ fn truetype_faces_embed_as_cid_font_type_2() {
     let text = doc.extract_text(&[1]).expect("text");
     assert!(text.contains("Report 2020"), "{text:?}");
 }
+
+/// Only true metadata: no empty `/GTS_PDFXVersion` (which makes readers
+/// call the file PDF/X), no empty entries.
+#[test]
+fn the_info_dictionary_claims_nothing_false() {
+    let bytes = pdf(&goushi());
+    let doc = lopdf::Document::load_mem(&bytes).expect("lopdf reads it");
+    let info = doc
+        .trailer
+        .get(b"Info")
+        .and_then(lopdf::Object::as_reference)
+        .and_then(|r| doc.get_dictionary(r))
+        .expect("an info dictionary");
+    for key in ["GTS_PDFXVersion", "Subject", "Keywords", "Identifier"] {
+        assert!(info.get(key.as_bytes()).is_err(), "/{key} written");
+    }
+    for key in ["Title", "Author", "CreationDate"] {
+        assert!(info.get(key.as_bytes()).is_ok(), "/{key} missing");
+    }
+}

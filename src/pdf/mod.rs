@@ -73,6 +73,7 @@ pub fn write(
     let mut lo = doc.to_lopdf_document(&save, &mut warnings);
     add_fonts(&mut lo, fonts);
     add_outline(&mut lo, &laid.outline);
+    true_metadata(&mut lo);
     let id = content_id(laid, meta);
     lo.trailer.set(
         "ID",
@@ -291,6 +292,40 @@ fn text_ops(t: &TextRun, h: Length, f: &UsedFace, ops: &mut Vec<Op>) {
 
 /// Deflates every stream not yet filtered (page content, the ToUnicode
 /// maps) with zlib's matching; the font programs come already packed.
+/// Leaves in the info dictionary only what is true of the file. printpdf
+/// writes an empty `/GTS_PDFXVersion` (so `pdfinfo` reports "PDF subtype:
+/// PDF/X" on a file that is not PDF/X, and an archive's checker may refuse
+/// it), `/Trapped` as a string where the format wants a name, and empty
+/// `/Subject`, `/Keywords` and `/Identifier`: all are removed.
+fn true_metadata(doc: &mut lopdf::Document) {
+    let Ok(info) = doc.trailer.get(b"Info").and_then(Object::as_reference) else {
+        return;
+    };
+    let Ok(dict) = doc.get_object_mut(info).and_then(Object::as_dict_mut) else {
+        return;
+    };
+    let empty = |o: &Object| match o {
+        Object::String(bytes, _) => bytes.is_empty() || bytes == b"\xFE\xFF",
+        _ => false,
+    };
+    for key in [
+        b"GTS_PDFXVersion".as_slice(),
+        b"Subject",
+        b"Keywords",
+        b"Identifier",
+    ] {
+        if dict.get(key).is_ok_and(empty) {
+            dict.remove(key);
+        }
+    }
+    if dict
+        .get(b"Trapped")
+        .is_ok_and(|o| !matches!(o, Object::Name(_)))
+    {
+        dict.remove(b"Trapped");
+    }
+}
+
 fn compress(doc: &mut lopdf::Document) {
     for obj in doc.objects.values_mut() {
         let Object::Stream(stream) = obj else {
