@@ -132,7 +132,7 @@ fn balanced_lines(glyphs: &[Glyph], width: Length) -> Vec<super::linebreak::Line
         if done {
             break;
         }
-        trial = trial - step;
+        trial -= step;
     }
     best
 }
