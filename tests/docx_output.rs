@@ -501,26 +501,16 @@ fn libreoffice_converts_it_with_every_paragraph() {
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect();
-        for key in ["preamble", "overview", "problems", "other_matters"] {
-            for p in data[key].as_array().into_iter().flatten() {
-                let t = match p {
-                    Value::String(s) => s.clone(),
-                    o => o["text"]
-                        .as_str()
-                        .unwrap_or_else(|| o["heading"].as_str().unwrap_or(""))
-                        .to_string(),
-                };
-                let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
-                // Word-like layout hyphenates nothing, but a page footer may
-                // fall inside a paragraph: look for its first and last parts.
-                let n = t.chars().count().min(12);
-                let head: String = t.chars().take(n).collect();
-                let tail: String = t.chars().skip(t.chars().count() - n).collect();
-                assert!(
-                    text.contains(&head) && text.contains(&tail),
-                    "paragraph missing: {t}"
-                );
-            }
+        for t in common::paragraph_texts(&data) {
+            // Word-like layout hyphenates nothing, but a page footer may
+            // fall inside a paragraph: look for its first and last parts.
+            let n = t.chars().count().min(12);
+            let head: String = t.chars().take(n).collect();
+            let tail: String = t.chars().skip(t.chars().count() - n).collect();
+            assert!(
+                text.contains(&head) && text.contains(&tail),
+                "paragraph missing: {t}"
+            );
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
