@@ -205,14 +205,15 @@ fn is_wide(c: char) -> bool {
     matches!(c as u32, 0x3000..=0x303F | 0x4E00..=0x9FFF | 0xFF00..=0xFF60 | 0x2018..=0x201D)
 }
 
-/// The extra space per gap of a line, in ems: the widest gap next to a
-/// wide character beyond the grid's advance (negative gaps, compressed
-/// marks, count as none).
+/// The extra space per gap of a line, in ems: the widest gap between two
+/// glyphs beyond the first one's advance (the grid's for a wide one),
+/// inside URLs and numbers as well as next to wide characters; negative
+/// gaps (compressed marks) count as none, and a word space is not a gap.
 fn stretch(line: &Drawn) -> f64 {
     let mut worst: f64 = 0.0;
     for k in 1..line.text.len() {
         let (a, b) = (line.text[k - 1], line.text[k]);
-        if !(is_wide(a) || is_wide(b)) {
+        if a == ' ' || b == ' ' {
             continue;
         }
         let adv = if is_wide(a) {
@@ -318,6 +319,15 @@ fn no_loose_lines_around_urls_and_numbers() {
             let tail: String = filler.chars().cycle().skip(k).take(40).collect();
             texts.push(format!("{head}{token}{tail}。"));
         }
+    }
+    // The closing paragraph of a real report, with the portal's address
+    // and the contact details in brackets, from every starting position.
+    let real = "本年度报告电子版可从“中国上海”门户网站（www.shanghai.gov.cn）下载。\
+                如对本报告有任何疑问，请与上海市人民政府办公厅联系（地址：上海市人民大道200号，\
+                邮编：200003，电话：021-23111111，电子邮箱：xxgk@shanghai.gov.cn）。";
+    for k in 0..28 {
+        let head: String = filler.chars().cycle().skip(k).take(k).collect();
+        texts.push(format!("{head}{real}"));
     }
     let paras = paragraphs(&texts);
     let s = measure(&paras);

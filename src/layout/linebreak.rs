@@ -109,6 +109,7 @@ pub fn place(glyphs: &[Glyph], line: &Line, avail: Length, align: LineAlign) -> 
     let g = &glyphs[line.start..line.end];
     let natural = line.width - line.compress;
     let slack = avail - natural;
+    let mut tracked = false;
     let (mut x, gap) = match align {
         LineAlign::Left => (Length::ZERO, Length::ZERO),
         LineAlign::Center => (slack / 2.0, Length::ZERO),
@@ -118,10 +119,18 @@ pub fn place(glyphs: &[Glyph], line: &Line, avail: Length, align: LineAlign) -> 
             let gaps = (line.start + 1..line.start + visible_len(g))
                 .filter(|&k| gap_at(glyphs, k))
                 .count();
+            // A line all of one URL has no gap to widen: its letters are
+            // spaced evenly instead, so that it still ends flush.
+            tracked = gaps == 0;
+            let n = if tracked {
+                visible_len(g).saturating_sub(1)
+            } else {
+                gaps
+            };
             (
                 Length::ZERO,
-                if gaps > 0 {
-                    slack / gaps as f64
+                if n > 0 {
+                    slack / n as f64
                 } else {
                     Length::ZERO
                 },
@@ -142,7 +151,11 @@ pub fn place(glyphs: &[Glyph], line: &Line, avail: Length, align: LineAlign) -> 
     };
     let mut out = Vec::with_capacity(g.len());
     for (k, glyph) in g.iter().enumerate() {
-        if k > 0 && gap > Length::ZERO && k < visible_len(g) && gap_at(glyphs, line.start + k) {
+        if k > 0
+            && gap > Length::ZERO
+            && k < visible_len(g)
+            && (tracked || gap_at(glyphs, line.start + k))
+        {
             x += gap;
         }
         out.push(x);
@@ -159,45 +172,12 @@ fn visible_len(g: &[Glyph]) -> usize {
     g.iter().rposition(|x| !x.is_space()).map_or(0, |i| i + 1)
 }
 
-/// Whether the gap between two glyphs may widen: next to a wide character
-/// or a space, but not inside a Latin word or a number.
 /// Whether the gap before glyph `k` of a paragraph may widen: next to a
-/// wide character or a space, or after the punctuation of a long URL,
-/// address or standard number (`/ . - _ @ ? & =` before a letter or
-/// digit, in a run of at least [`LONG_RUN`] characters), where such a run
-/// may also break; never inside an ordinary word or number.
+/// wide character or a space, never inside a word, a number or a URL
+/// (clreq §3.2.3: the space goes between the characters of Chinese
+/// text; a Latin run keeps its letter spacing).
 pub(crate) fn gap_at(glyphs: &[Glyph], k: usize) -> bool {
-    let (a, b) = (&glyphs[k - 1], &glyphs[k]);
-    if expandable(a, b) {
-        return true;
-    }
-    url_joint(a.c, b.c) && run_len(glyphs, k) >= LONG_RUN
-}
-
-/// A Latin run this long may break, and widen, after its punctuation.
-pub const LONG_RUN: usize = 12;
-
-/// Punctuation of a URL or address followed by a letter or digit.
-pub fn url_joint(a: char, b: char) -> bool {
-    "/.-_@?&=".contains(a) && b.is_ascii_alphanumeric()
-}
-
-/// The length of the run of non-wide, non-space glyphs around glyph `k`
-/// (counted up to [`LONG_RUN`]).
-fn run_len(glyphs: &[Glyph], k: usize) -> usize {
-    let inside = |g: &Glyph| !g.wide && !g.is_space() && !g.is_newline() && !g.is_hint();
-    let back = glyphs[..k]
-        .iter()
-        .rev()
-        .take(LONG_RUN)
-        .take_while(|g| inside(g))
-        .count();
-    let ahead = glyphs[k..]
-        .iter()
-        .take(LONG_RUN)
-        .take_while(|g| inside(g))
-        .count();
-    back + ahead
+    expandable(&glyphs[k - 1], &glyphs[k])
 }
 
 pub(crate) fn expandable(a: &Glyph, b: &Glyph) -> bool {
@@ -340,6 +320,35 @@ mod tests {
         let xs = place(&g, &line, Length::pt(60.0), LineAlign::Justify);
         assert_eq!(xs[2] - xs[1], Length::pt(5.0), "2→0 stays tight");
         assert!(xs[1] - xs[0] > Length::pt(10.0), "共→2 widens");
+    }
+
+    #[test]
+    fn a_url_keeps_its_letter_spacing_and_a_line_of_url_alone_is_tracked() {
+        let g = glyphs("见www.gov.cn/a");
+        let line = Line {
+            start: 0,
+            end: g.len(),
+            width: Length::pt(70.0),
+            last: false,
+            compress: Length::ZERO,
+        };
+        let xs = place(&g, &line, Length::pt(80.0), LineAlign::Justify);
+        for k in 2..g.len() {
+            assert_eq!(xs[k] - xs[k - 1], Length::pt(5.0), "inside the URL at {k}");
+        }
+        // Nothing wide to widen next to: every letter gap takes a share.
+        let g = glyphs("gov.cn/abc");
+        let line = Line {
+            start: 0,
+            end: g.len(),
+            width: Length::pt(50.0),
+            last: false,
+            compress: Length::ZERO,
+        };
+        let xs = place(&g, &line, Length::pt(59.0), LineAlign::Justify);
+        for k in 1..g.len() {
+            assert!((xs[k] - xs[k - 1] - Length::pt(6.0)).abs() < Length::pt(1e-6));
+        }
     }
 
     #[test]

@@ -11,9 +11,11 @@
 //! - a full-width pause, stop or closing mark shrinks by up to half its
 //!   width (GB/T 15834, clreq §3.1.7 标点挤压), anywhere on the line;
 //! - the 禁则 are forbidden breaks ([`super::linebreak::opportunities`]);
-//! - a long URL, e-mail address or standard number may break after
-//!   `/ . - _ @ ? &`, and a long number between groups of four digits, at a
-//!   penalty: only where every other choice stretches a line;
+//! - a long URL or e-mail address may break where the Chicago Manual
+//!   breaks one (before a `.` or `/`, after `//`), and between letters at a
+//!   higher penalty; a standard number after its `-` or `/`; a long number
+//!   between groups of four digits: each at a penalty, taken only where
+//!   every other choice stretches a line;
 //! - inside an ordinary word or number, a break is an emergency, taken
 //!   only when a run is wider than the line.
 //!
@@ -21,7 +23,7 @@
 //! reach the current one (at most a line's worth of characters back), so
 //! its cost is linear in the paragraph's length.
 
-use super::linebreak::{opportunities, url_joint, Line};
+use super::linebreak::{opportunities, Line};
 use super::shape::Glyph;
 use crate::text::COMPRESSIBLE_AT_END;
 use crate::units::Length;
@@ -32,8 +34,16 @@ pub const TOLERABLE_STRETCH: f64 = 0.15;
 
 /// Demerits added per line, so that fewer lines are preferred.
 const LINE_PENALTY: f64 = 10.0;
-/// The penalty of a break inside a URL, address or standard number.
-const URL_PENALTY: f64 = 150.0;
+/// The penalty of a break at the punctuation of a URL, address or
+/// standard number: less than the demerits of a line stretched past
+/// [`TOLERABLE_STRETCH`], so that such a break is taken first.
+const URL_PENALTY: f64 = 100.0;
+/// The penalty of a break between two letters of a long URL or e-mail
+/// address (no hyphen is added: a URL has no syllables): taken only where
+/// a line would otherwise stretch by about a quarter em a gap.
+const URL_LETTER_PENALTY: f64 = 400.0;
+/// A URL or address at least this long may break between letters.
+const LONG_URL: usize = 12;
 /// The penalty of a break between digit groups of a long number.
 const DIGITS_PENALTY: f64 = 200.0;
 /// The penalty of an emergency break inside a word: more than any line's
@@ -44,8 +54,7 @@ const EMERGENCY_PENALTY: f64 = 1.0e7;
 /// line): the worst there is.
 const MAX_BADNESS: f64 = 1.0e6;
 /// A run at least this long (a standard number, `GB/T 9704-2012`'s
-/// `9704-2012`) may break after its punctuation; it widens there only
-/// from [`LONG_RUN`] on.
+/// `9704-2012`) may break after its punctuation.
 const BREAK_RUN: usize = 8;
 /// A number at least this long may break between digit groups.
 const LONG_NUMBER: usize = 9;
@@ -233,9 +242,15 @@ fn badness(
         if slack <= epsilon {
             return Some(0.0);
         }
-        // A line with no gap to widen is left short: as bad as putting
-        // all its slack into one gap.
-        let r = (slack / f64::from(gaps.max(1))) / (em * TOLERABLE_STRETCH);
+        // A line with no gap to widen (all of one URL) has its letters
+        // spaced instead: weighed as if a quarter of them took it all, so
+        // that such a line is taken only when nothing else will do.
+        let gaps = if gaps == 0 {
+            ((e - s).saturating_sub(1) / 4).max(1) as f64
+        } else {
+            f64::from(gaps)
+        };
+        let r = (slack / gaps) / (em * TOLERABLE_STRETCH);
         return Some((100.0 * r.powi(3)).min(MAX_BADNESS));
     }
     let shrink = sums.shrink[e] - sums.shrink[s];
@@ -312,21 +327,59 @@ fn inner_breaks(glyphs: &[Glyph]) -> Vec<Option<f64>> {
         }
         let end = i;
         let digits = glyphs[start..end].iter().all(|g| g.c.is_ascii_digit());
+        let address = end - start >= LONG_URL && is_address(&glyphs[start..end]);
         for k in start + 1..end {
+            let before = (k >= start + 2).then(|| glyphs[k - 2].c);
             let (a, b) = (glyphs[k - 1].c, glyphs[k].c);
-            let p = if end - start >= BREAK_RUN && url_joint(a, b) {
-                URL_PENALTY
+            let p = if address {
+                address_break(before, a, b)
+            } else if end - start >= BREAK_RUN && "/.-_".contains(a) && b.is_ascii_alphanumeric() {
+                // A standard number or 文号 breaks after its joint:
+                // `9704-|2012`.
+                Some(URL_PENALTY)
             } else if digits && end - start >= LONG_NUMBER && (end - k) % 4 == 0 {
-                DIGITS_PENALTY
-            } else if a.is_alphanumeric() && b.is_alphanumeric() || "/.-_@".contains(a) {
-                EMERGENCY_PENALTY
+                Some(DIGITS_PENALTY)
             } else {
-                continue;
+                None
             };
-            out[k] = Some(p);
+            let p = p.or_else(|| {
+                (a.is_alphanumeric() && b.is_alphanumeric() || "/.-_@".contains(a))
+                    .then_some(EMERGENCY_PENALTY)
+            });
+            out[k] = p;
         }
     }
     out
+}
+
+/// The penalty of a break between `a` and `b` inside a URL or e-mail
+/// address (`before` precedes `a`), after the Chicago Manual of Style
+/// (17th ed., 6.17, 7.42): after `//` or `:`, before `/ . - _ ~ # % @ ?`,
+/// before or after `= &`; less gladly after a mark; between two letters
+/// (no hyphen is added) only to save a loose line; never inside a number.
+fn address_break(before: Option<char>, a: char, b: char) -> Option<f64> {
+    let mark_after = |c: char| "/.-_~#%@?".contains(c);
+    if a == '/' && before == Some('/') && b != '/' || a == ':' && b != '/' {
+        Some(URL_PENALTY)
+    } else if a.is_ascii_alphanumeric() && mark_after(b) || "=&".contains(a) || "=&".contains(b) {
+        Some(URL_PENALTY)
+    } else if mark_after(a) && b.is_ascii_alphanumeric() && !(a == '/' && before == Some('/')) {
+        Some(URL_PENALTY * 1.5)
+    } else if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() {
+        Some(URL_LETTER_PENALTY)
+    } else {
+        None
+    }
+}
+
+/// Whether a run reads as a URL or an e-mail address: it has `://`, an
+/// `@`, a `www.` or a path's `/` between letters.
+fn is_address(run: &[Glyph]) -> bool {
+    let text: String = run.iter().map(|g| g.c).collect();
+    text.contains("://")
+        || text.contains('@')
+        || text.to_ascii_lowercase().contains("www.")
+        || text.matches('/').count() >= 2
 }
 
 #[cfg(test)]
