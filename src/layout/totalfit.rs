@@ -359,9 +359,13 @@ fn inner_breaks(glyphs: &[Glyph]) -> Vec<Option<f64>> {
 /// (no hyphen is added) only to save a loose line; never inside a number.
 fn address_break(before: Option<char>, a: char, b: char) -> Option<f64> {
     let mark_after = |c: char| "/.-_~#%@?".contains(c);
-    if a == '/' && before == Some('/') && b != '/' || a == ':' && b != '/' {
-        Some(URL_PENALTY)
-    } else if a.is_ascii_alphanumeric() && mark_after(b) || "=&".contains(a) || "=&".contains(b) {
+    let after_slashes = a == '/' && before == Some('/') && b != '/';
+    let preferred = after_slashes
+        || a == ':' && b != '/'
+        || a.is_ascii_alphanumeric() && mark_after(b)
+        || "=&".contains(a)
+        || "=&".contains(b);
+    if preferred {
         Some(URL_PENALTY)
     } else if mark_after(a) && b.is_ascii_alphanumeric() && !(a == '/' && before == Some('/')) {
         Some(URL_PENALTY * 1.5)
