@@ -10,7 +10,7 @@
 //! Lines file are slices of its text, held once. Rendering them is the
 //! caller's: the CLI runs them in parallel.
 
-use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::diag::{io_reason, tr, Code, Diagnostic, Diagnostics};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::ops::Range;
@@ -44,6 +44,15 @@ enum Source {
 }
 
 impl Unit {
+    /// An input that gives no report, with why.
+    fn failed(input: &str, d: Diagnostic) -> Unit {
+        Unit {
+            input: input.to_string(),
+            index: None,
+            source: Source::Failed(d.into()),
+        }
+    }
+
     /// `INPUT` or `INPUT[#index]`, as messages name it.
     pub fn label(&self) -> String {
         match self.index {
@@ -58,24 +67,19 @@ impl Unit {
         let name = self.input.as_str();
         let value = match &self.source {
             Source::File(path) => {
-                let bytes = std::fs::read(path)
-                    .map_err(|e| Diagnostic::input(Code::Io, format!("cannot read {name}: {e}")))?;
+                let bytes = std::fs::read(path).map_err(|e| cannot_read(name, &e))?;
                 crate::data::parse_bytes(&bytes, name)?
             }
             Source::Text { text, range, line } => {
                 let part = &text[range.clone()];
                 crate::data::check_size(part.len(), &self.label())?;
                 match line {
-                    Some(line) => serde_json::from_str(part).map_err(|e| {
-                        let message = e.to_string();
-                        let message = message.split(" at line ").next().unwrap_or("");
-                        Diagnostic::at_text(
-                            Code::JsonSyntax,
-                            name,
-                            *line,
-                            e.column().max(1),
-                            format!("invalid JSON: {message}"),
-                        )
+                    // A line's position is in the whole file.
+                    Some(line) => crate::data::parse_text(part, name).map_err(|mut d| {
+                        if let crate::diag::Location::Text { line: l, .. } = &mut d.location {
+                            *l = *line;
+                        }
+                        d
                     })?,
                     None => crate::data::parse_text(part, name)?,
                 }
@@ -93,16 +97,31 @@ impl Unit {
 /// name order; a file holding a JSON array gives one unit per item; a
 /// `.jsonl`/`.ndjson` file one per non-empty line; any other file one;
 /// `-` reads standard input (JSON Lines when it holds several values).
-/// An input that cannot be read at all is an error (a usage problem).
+/// An input that cannot be read at all is one failed unit: it is
+/// reported, and the other inputs still render.
 pub fn expand(inputs: &[String]) -> Result<Vec<Unit>, Diagnostic> {
     let mut units = Vec::new();
     for input in inputs {
         let path = Path::new(input);
         if path.is_dir() {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(path)
-                .map_err(|e| {
-                    Diagnostic::input(Code::Io, format!("cannot read directory {input}: {e}"))
-                })?
+            let listing = match std::fs::read_dir(path) {
+                Ok(l) => l,
+                Err(e) => {
+                    let why = io_reason(&e);
+                    units.push(Unit::failed(
+                        input,
+                        Diagnostic::input(
+                            Code::Io,
+                            tr(
+                                format!("无法读取目录 {input}：{}", why.zh),
+                                format!("cannot read directory {input}: {}", why.en),
+                            ),
+                        ),
+                    ));
+                    continue;
+                }
+            };
+            let mut files: Vec<PathBuf> = listing
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.extension().is_some_and(|x| x == "json") && p.is_file())
                 .collect();
@@ -117,24 +136,21 @@ pub fn expand(inputs: &[String]) -> Result<Vec<Unit>, Diagnostic> {
     Ok(units)
 }
 
+/// The most a batch reads from one input that holds many reports (an
+/// array, JSON Lines, standard input): 256 MiB, some thousands of reports.
+pub const MAX_BATCH_INPUT_BYTES: u64 = 256 << 20;
+
+/// An input's units, or none that can be read.
 fn file_units(input: &str) -> Result<Vec<Unit>, Diagnostic> {
-    let bytes = if input == "-" {
-        use std::io::Read;
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| Diagnostic::input(Code::Io, format!("cannot read standard input: {e}")))?;
-        bytes
-    } else {
-        std::fs::read(input)
-            .map_err(|e| Diagnostic::input(Code::Io, format!("cannot read {input}: {e}")))?
-    };
     let name = if input == "-" { "<stdin>" } else { input };
-    let failed = |d: Diagnostic| Unit {
-        input: name.to_string(),
-        index: None,
-        source: Source::Failed(d.into()),
+    let bytes = match read_bounded(input) {
+        Ok(b) => b,
+        Err(d) => return Ok(vec![Unit::failed(name, d)]),
     };
+    let failed = |d: Diagnostic| Unit::failed(name, d);
+    // Only a regular file can be read a second time: a pipe or FIFO
+    // (`batch <(cat r.json)`) keeps what was read.
+    let regular = input != "-" && std::fs::metadata(input).is_ok_and(|m| m.is_file());
     let text = match crate::data::decode_any_size(&bytes, name) {
         Ok(t) => t,
         Err(d) => return Ok(vec![failed(d)]),
@@ -151,7 +167,7 @@ fn file_units(input: &str) -> Result<Vec<Unit>, Diagnostic> {
             .is_some_and(|e| e == "jsonl" || e == "ndjson")
     };
     let is_array = text.trim_start().starts_with('[');
-    if !lines && !is_array && input != "-" {
+    if !lines && !is_array && regular {
         // One report: read again when rendered, so that it is not held.
         return Ok(vec![Unit {
             input: name.to_string(),
@@ -191,6 +207,52 @@ fn file_units(input: &str) -> Result<Vec<Unit>, Diagnostic> {
         });
     }
     Ok(vec![unit(None, 0..shared.len(), None)])
+}
+
+/// An input's bytes (`-`: standard input), at most
+/// [`MAX_BATCH_INPUT_BYTES`]: an endless stream (`yes |`) is refused
+/// rather than held in memory.
+fn read_bounded(input: &str) -> Result<Vec<u8>, Diagnostic> {
+    use std::io::Read;
+    let name = if input == "-" { "<stdin>" } else { input };
+    let mut bytes = Vec::new();
+    let read = if input == "-" {
+        std::io::stdin()
+            .lock()
+            .take(MAX_BATCH_INPUT_BYTES + 1)
+            .read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(input)
+            .and_then(|f| f.take(MAX_BATCH_INPUT_BYTES + 1).read_to_end(&mut bytes))
+    };
+    read.map_err(|e| cannot_read(name, &e))?;
+    if bytes.len() as u64 > MAX_BATCH_INPUT_BYTES {
+        let mib = MAX_BATCH_INPUT_BYTES >> 20;
+        return Err(Diagnostic::input(
+            Code::Limit,
+            tr(
+                format!("{name} 超过 {mib} MiB，一次批量读取不了这么多"),
+                format!("{name} is larger than {mib} MiB, more than one batch input may hold"),
+            ),
+        )
+        .with_hint(tr(
+            "把报告分成几个文件（或一个目录里的多个文件）再批量生成",
+            "split the reports into several files (or a directory of files)",
+        )));
+    }
+    Ok(bytes)
+}
+
+/// "Cannot read NAME", with the reason, in both languages.
+fn cannot_read(name: &str, e: &std::io::Error) -> Diagnostic {
+    let why = io_reason(e);
+    Diagnostic::input(
+        Code::Io,
+        tr(
+            format!("无法读取 {name}：{}", why.zh),
+            format!("cannot read {name}: {}", why.en),
+        ),
+    )
 }
 
 /// The non-blank lines of a JSON Lines text: (1-based line, byte range).
@@ -260,9 +322,15 @@ impl NamePattern {
         hb.register_template_string("name", pattern).map_err(|e| {
             Diagnostic::input(
                 Code::Template,
-                format!("--name `{pattern}`: {}", e.reason()),
+                tr(
+                    format!("--name `{pattern}` 写错了：{}", e.reason()),
+                    format!("--name `{pattern}`: {}", e.reason()),
+                ),
             )
         })?;
+        if let Some(d) = unknown_name_key(pattern) {
+            return Err(d);
+        }
         Ok(NamePattern { hb })
     }
 
@@ -270,11 +338,72 @@ impl NamePattern {
     /// made safe for every file system.
     pub fn name(&self, data: &Value) -> Result<String, Diagnostic> {
         let raw = self.hb.render("name", data).map_err(|e| {
-            Diagnostic::input(Code::Template, format!("--name: {}", e.reason()))
-                .with_hint("the pattern names a key the report does not have")
+            Diagnostic::input(
+                Code::Template,
+                tr(
+                    format!("--name：{}", e.reason()),
+                    format!("--name: {}", e.reason()),
+                ),
+            )
+            .with_hint(tr(
+                "文件名模式用到了这份报告没有的键",
+                "the pattern names a key the report does not have",
+            ))
         })?;
         Ok(safe_file_name(&raw))
     }
+}
+
+/// The first `{{key}}` of a name pattern that the data contract does not
+/// know, as one usage error with a "did you mean" (before any report is
+/// read, so that it is said once, not once per report).
+fn unknown_name_key(pattern: &str) -> Option<Diagnostic> {
+    let known = crate::data::top_level_keys();
+    let mut rest = pattern;
+    while let Some(open) = rest.find("{{") {
+        let after = &rest[open + 2..];
+        let close = after.find("}}")?;
+        let inner =
+            after[..close].trim_matches(|c: char| c == '{' || c == '~' || c.is_whitespace());
+        rest = &after[close + 2..];
+        // Helpers, blocks, comments and `this`/`@root` are not keys.
+        if inner.is_empty() || inner.starts_with(['#', '/', '!', '>', '^', '@', '.']) {
+            continue;
+        }
+        let words: Vec<&str> = inner.split_whitespace().collect();
+        // `{{helper arg}}`: the key is the argument.
+        let path = if words.len() > 1 { words[1] } else { words[0] };
+        let key = path
+            .trim_start_matches("this.")
+            .split(['.', '/', '['])
+            .next()
+            .unwrap_or("");
+        if key.is_empty() || key == "this" || key == "else" || key.starts_with(['"', '\'', '@']) {
+            continue;
+        }
+        if key.chars().all(|c| c.is_ascii_digit()) || known.contains(&key) {
+            continue;
+        }
+        let guess = crate::data::shape::did_you_mean(key, &known);
+        let d = Diagnostic::input(
+            Code::Template,
+            tr(
+                format!("--name `{pattern}`：报告里没有 `{key}` 这个键"),
+                format!("--name `{pattern}`: a report has no key `{key}`"),
+            ),
+        );
+        return Some(match guess {
+            Some(g) => d.with_hint(tr(
+                format!("是不是 `{g}`？"),
+                format!("did you mean `{g}`?"),
+            )),
+            None => d.with_hint(tr(
+                format!("可用的键：{}", known.join("、")),
+                format!("the keys are: {}", known.join(", ")),
+            )),
+        });
+    }
+    None
 }
 
 /// A string made into a file name valid on Windows, macOS and Linux:

@@ -1,13 +1,108 @@
 //! Diagnostics: every refusal and warning nianbao produces, as data.
 //!
 //! In: whatever stage found a problem. Out: a [`Diagnostic`] with a stable
-//! [`Code`], a lowercase message without a final period, a [`Location`] (a
-//! JSON pointer into the data file, or a line and column in a template or
-//! markup source) and an optional hint. The CLI prints them as text or as
-//! one JSON object per line; the library returns them, never prints them.
+//! [`Code`], a message without a final period in Chinese and in English
+//! ([`Text`]), a [`Location`] (a JSON pointer into the data file, or a line
+//! and column in a template or markup source), the place in the official
+//! form's own words when the pointer names a cell or section, and an
+//! optional hint. The CLI prints them as text or as one JSON object per
+//! line, in the language asked for ([`Lang`]); the library returns them,
+//! never prints them.
 
 use serde::Serialize;
 use std::fmt;
+
+/// The language diagnostics are shown in. Chinese is the default: the
+/// people who fill the form read Chinese; codes never change with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// 中文.
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// `zh` or `en` (also `zh-CN`, `en_US.UTF-8` and the like).
+    pub fn parse(s: &str) -> Option<Lang> {
+        let s = s.trim().to_ascii_lowercase();
+        if s.starts_with("zh") {
+            Some(Lang::Zh)
+        } else if s.starts_with("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+}
+
+/// A message in both languages. Text from elsewhere (a parser's own
+/// message) converts with the same words in both.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    /// 中文.
+    pub zh: String,
+    /// English.
+    pub en: String,
+}
+
+/// A message in Chinese and in English.
+pub fn tr(zh: impl Into<String>, en: impl Into<String>) -> Text {
+    Text {
+        zh: zh.into(),
+        en: en.into(),
+    }
+}
+
+impl Text {
+    /// The text in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+
+    /// Whether either language contains `needle`.
+    pub fn contains(&self, needle: &str) -> bool {
+        self.zh.contains(needle) || self.en.contains(needle)
+    }
+
+    /// The same text with `more` appended in each language.
+    pub fn append(mut self, more: &Text) -> Text {
+        self.zh.push_str(&more.zh);
+        self.en.push_str(&more.en);
+        self
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        Text {
+            zh: s.clone(),
+            en: s,
+        }
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Text {
+        Text::from(s.to_string())
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.zh)
+    }
+}
+
+impl Serialize for Text {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.zh)
+    }
+}
 
 /// How bad a diagnostic is. Errors stop rendering (checks can be overridden
 /// with `--force`); warnings never do.
@@ -66,6 +161,11 @@ pub enum Code {
     Output,
     /// A limit (size, depth, count) was exceeded.
     Limit,
+    /// A form not yet filled in: placeholder text, an empty required
+    /// section, no signature (a warning).
+    Incomplete,
+    /// Punctuation GB/T 15834 sets otherwise (a warning).
+    Punctuation,
 }
 
 impl Code {
@@ -93,6 +193,8 @@ impl Code {
             Code::Font => "font",
             Code::Output => "output",
             Code::Limit => "limit",
+            Code::Incomplete => "incomplete",
+            Code::Punctuation => "punctuation",
         }
     }
 
@@ -140,18 +242,25 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// The stable code.
     pub code: Code,
-    /// What is wrong, lowercase, without a final period.
-    pub message: String,
+    /// What is wrong, without a final period.
+    pub message: Text,
     /// Where.
     pub location: Location,
+    /// The place in the form's own words, when the pointer names one:
+    /// `表三「一、本年新收政府信息公开申请数量」×「自然人」`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     /// How to fix it, when there is something to say.
-    pub hint: Option<String>,
+    pub hint: Option<Text>,
+    /// The character a font diagnostic is about (one no font can draw).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub character: Option<char>,
 }
 
 impl Diagnostic {
     /// An error at a JSON pointer.
-    pub fn error(code: Code, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, pointer: impl Into<String>, message: impl Into<Text>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -159,12 +268,14 @@ impl Diagnostic {
             location: Location::Pointer {
                 pointer: pointer.into(),
             },
+            place: None,
             hint: None,
+            character: None,
         }
     }
 
     /// A warning at a JSON pointer.
-    pub fn warning(code: Code, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, pointer: impl Into<String>, message: impl Into<Text>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, pointer, message)
@@ -172,13 +283,15 @@ impl Diagnostic {
     }
 
     /// An error about the input as a whole.
-    pub fn input(code: Code, message: impl Into<String>) -> Self {
+    pub fn input(code: Code, message: impl Into<Text>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
             message: message.into(),
             location: Location::Input,
+            place: None,
             hint: None,
+            character: None,
         }
     }
 
@@ -188,7 +301,7 @@ impl Diagnostic {
         file: impl Into<String>,
         line: usize,
         column: usize,
-        message: impl Into<String>,
+        message: impl Into<Text>,
     ) -> Self {
         Diagnostic {
             severity: Severity::Error,
@@ -199,14 +312,40 @@ impl Diagnostic {
                 line,
                 column,
             },
+            place: None,
             hint: None,
+            character: None,
         }
     }
 
     /// The same diagnostic with a hint.
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    pub fn with_hint(mut self, hint: impl Into<Text>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// The same diagnostic as a warning.
+    pub fn as_warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    /// The diagnostic shown in `lang`: `LOCATION: SEVERITY[CODE]: MESSAGE`,
+    /// then the hint on its own line.
+    pub fn display(&self, lang: Lang) -> Shown<'_> {
+        Shown { d: self, lang }
+    }
+
+    /// The diagnostic as a JSON object, its message and hint in `lang`.
+    pub fn to_json(&self, lang: Lang) -> serde_json::Value {
+        let mut v = serde_json::to_value(self).unwrap_or_default();
+        if let Some(map) = v.as_object_mut() {
+            map.insert("message".into(), self.message.get(lang).into());
+            if let Some(h) = &self.hint {
+                map.insert("hint".into(), h.get(lang).into());
+            }
+        }
+        v
     }
 
     /// Whether it is an error.
@@ -226,21 +365,48 @@ impl fmt::Display for Location {
     }
 }
 
-impl fmt::Display for Diagnostic {
-    /// `LOCATION: SEVERITY[CODE]: MESSAGE`, then `  hint: …` on its own line.
+/// A diagnostic shown in one language.
+#[derive(Debug)]
+pub struct Shown<'a> {
+    d: &'a Diagnostic,
+    lang: Lang,
+}
+
+impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.location != Location::Input {
-            write!(f, "{}: ", self.location)?;
+        let (d, lang) = (self.d, self.lang);
+        if d.location != Location::Input {
+            write!(f, "{}", d.location)?;
+            if let Some(place) = &d.place {
+                write!(f, " {place}")?;
+            }
+            f.write_str(": ")?;
         }
-        let sev = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+        let sev = match (d.severity, lang) {
+            (Severity::Error, Lang::Zh) => "错误",
+            (Severity::Warning, Lang::Zh) => "警告",
+            (Severity::Error, Lang::En) => "error",
+            (Severity::Warning, Lang::En) => "warning",
         };
-        write!(f, "{sev}[{}]: {}", self.code.as_str(), self.message)?;
-        if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+        let colon = if lang == Lang::Zh { "：" } else { ": " };
+        write!(
+            f,
+            "{sev}[{}]{colon}{}",
+            d.code.as_str(),
+            d.message.get(lang)
+        )?;
+        if let Some(hint) = &d.hint {
+            let word = if lang == Lang::Zh { "提示" } else { "hint" };
+            write!(f, "\n  {word}{colon}{}", hint.get(lang))?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// In Chinese; see [`Diagnostic::display`] for English.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.display(Lang::Zh).fmt(f)
     }
 }
 
@@ -333,4 +499,33 @@ impl<'a> IntoIterator for &'a Diagnostics {
 pub fn pointer_push(base: &str, key: &str) -> String {
     let escaped = key.replace('~', "~0").replace('/', "~1");
     format!("{base}/{escaped}")
+}
+
+/// An I/O error's reason in both languages: the common kinds in the words
+/// a clerk knows, else the system's words (without "(os error N)").
+pub fn io_reason(e: &std::io::Error) -> Text {
+    use std::io::ErrorKind as K;
+    let system = {
+        let s = e.to_string();
+        let s = s.split(" (os error").next().unwrap_or(&s).to_string();
+        let mut chars = s.chars();
+        match chars.next() {
+            Some(c) => c.to_lowercase().chain(chars).collect(),
+            None => s,
+        }
+    };
+    let zh = match e.kind() {
+        K::NotFound => "文件或目录不存在",
+        K::PermissionDenied => "没有权限",
+        K::AlreadyExists => "已经存在",
+        K::IsADirectory => "这是一个目录，不是文件",
+        K::NotADirectory => "路径中有一段不是目录",
+        K::StorageFull => "磁盘已满",
+        K::InvalidFilename => "文件名太长或不合法",
+        K::BrokenPipe => "读取方已关闭管道",
+        K::ReadOnlyFilesystem => "文件系统只读",
+        K::DirectoryNotEmpty => "目录不是空的",
+        _ => return Text::from(system),
+    };
+    tr(format!("{zh}（{system}）"), system)
 }

@@ -6,7 +6,7 @@
 //! `Send + Sync`, so one engine serves every thread of a batch.
 
 use crate::data;
-use crate::diag::{pointer_push, Code, Diagnostic, Diagnostics, Location};
+use crate::diag::{pointer_push, tr, Code, Diagnostic, Diagnostics, Location, Text};
 use crate::doc::Document;
 use crate::fonts::{self, Chains, FontBook, FontOptions};
 use crate::template::{self, Bundle, DataKind, Template};
@@ -25,6 +25,9 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
+    /// Every format nianbao writes, in the order help texts list them.
+    pub const ALL: [OutputFormat; 3] = [OutputFormat::Pdf, OutputFormat::Docx, OutputFormat::Html];
+
     /// The usual file extension.
     pub fn extension(self) -> &'static str {
         match self {
@@ -233,9 +236,9 @@ impl Engine {
 }
 
 /// A missing-character error pointed at the data: the JSON path of the
-/// first string holding the character (the message names it as U+XXXX).
+/// first string holding the character the diagnostic carries.
 fn locate_char(d: Diagnostic, data: &Value) -> Diagnostic {
-    let Some(c) = crate::layout::shape::missing_char(&d) else {
+    let Some(c) = d.character else {
         return d;
     };
     let mut paths = Vec::new();
@@ -252,8 +255,11 @@ fn locate_char(d: Diagnostic, data: &Value) -> Diagnostic {
             .cloned()
             .collect::<Vec<_>>()
             .join(", ");
-        let hint = located.hint.take().unwrap_or_default();
-        located.hint = Some(format!("{hint}; it occurs also at {more}"));
+        let hint = located.hint.take().unwrap_or_else(|| Text::from(""));
+        located.hint = Some(hint.append(&tr(
+            format!("；它还出现在 {more}"),
+            format!("; it occurs also at {more}"),
+        )));
     }
     located
 }

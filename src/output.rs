@@ -3,12 +3,18 @@
 //! In: the bytes of a finished document and a destination path. Out: the
 //! file, written to a temporary file in the same directory, flushed to disk
 //! and renamed over the destination in one step. A failure leaves the old
-//! file (if any) untouched and removes the temporary one.
+//! file (if any) untouched and removes the temporary one. A file being
+//! replaced keeps its permissions.
 
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The prefix of every temporary file nianbao writes: `.nianbao-PID-N.tmp`.
+pub const TEMP_PREFIX: &str = ".nianbao-";
+/// The suffix of every temporary file.
+pub const TEMP_SUFFIX: &str = ".tmp";
 
 /// Writes `bytes` to `path` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -18,6 +24,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         f.write_all(bytes)?;
         f.sync_all()?;
         drop(f);
+        // A file being replaced keeps its mode (a 600 report stays 600).
+        if let Ok(meta) = std::fs::metadata(path) {
+            std::fs::set_permissions(&tmp, meta.permissions())?;
+        }
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {
@@ -26,27 +36,98 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// Whether `a` and `b` are one file (same device and inode), both existing.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => false,
+        }
+    }
+}
+
 /// A temporary name beside `path`, unique within this process and across
-/// processes: `.NAME.PID.N.tmp`. The leading dot hides it from listings; the
-/// `.tmp` suffix marks what an interrupted run may leave.
+/// processes, and short whatever the destination's name (a long Chinese
+/// file name plus a suffix would pass the file system's 255-byte limit):
+/// `.nianbao-PID-N.tmp`. The leading dot hides it from listings; the
+/// pattern lets a later run find what an interrupted one left
+/// ([`is_temp_name`]).
 fn temp_path(path: &Path) -> PathBuf {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let name = path
-        .file_name()
-        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = format!(".{name}.{}.{n}.tmp", std::process::id());
+    let tmp = format!("{TEMP_PREFIX}{}-{n}{TEMP_SUFFIX}", std::process::id());
     path.with_file_name(tmp)
+}
+
+/// Whether a file name is one of nianbao's temporary files, and the id of
+/// the process that wrote it.
+pub fn is_temp_name(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix(TEMP_PREFIX)?.strip_suffix(TEMP_SUFFIX)?;
+    let (pid, n) = rest.split_once('-')?;
+    n.parse::<u64>().ok()?;
+    pid.parse().ok()
+}
+
+/// Removes the temporary files an interrupted run (killed, out of power)
+/// left in `dir`: nianbao's names only, written by a process that is no
+/// longer running, and older than `before`. Returns how many went.
+pub fn remove_stale_temps(dir: &Path, before: std::time::SystemTime) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(is_temp_name) else {
+            continue;
+        };
+        if pid == std::process::id() || process_alive(pid) {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t < before);
+        if old && entry.file_type().is_ok_and(|t| t.is_file()) {
+            removed += usize::from(std::fs::remove_file(entry.path()).is_ok());
+        }
+    }
+    removed
+}
+
+/// Whether a process with this id is running (Linux: `/proc/PID`; where
+/// that cannot be known, assume it is, and leave its files alone).
+fn process_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    if proc.join("self").exists() {
+        proc.join(pid.to_string()).exists()
+    } else {
+        true
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("nianbao-out-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        dir
+    }
+
     #[test]
     fn replaces_and_leaves_no_temp_file() {
-        let dir = std::env::temp_dir().join(format!("nianbao-out-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("dir");
+        let dir = dir("replace");
         let path = dir.join("a.txt");
         write_atomic(&path, b"one").expect("write");
         write_atomic(&path, b"two").expect("rewrite");
@@ -63,5 +144,45 @@ mod tests {
     fn a_missing_directory_fails_cleanly() {
         let path = std::env::temp_dir().join("nianbao-no-such-dir/x/a.txt");
         assert!(write_atomic(&path, b"x").is_err());
+    }
+
+    #[test]
+    fn a_long_name_is_written() {
+        let dir = dir("long");
+        // 80 CJK characters: 240 bytes, + ".pdf" = 244, under 255.
+        let name = format!("{}.pdf", "缑".repeat(80));
+        let path = dir.join(name);
+        write_atomic(&path, b"x").expect("a long valid name");
+        std::fs::remove_dir_all(&dir).expect("clean");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_replaced_file_keeps_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = dir("mode");
+        let path = dir.join("a.pdf");
+        write_atomic(&path, b"one").expect("write");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        write_atomic(&path, b"two").expect("rewrite");
+        let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        std::fs::remove_dir_all(&dir).expect("clean");
+    }
+
+    #[test]
+    fn stale_temps_of_dead_runs_go_and_others_stay() {
+        let dir = dir("stale");
+        // PID 0 is never a user process.
+        let dead = dir.join(format!("{TEMP_PREFIX}0-3{TEMP_SUFFIX}"));
+        let mine = temp_path(&dir.join("x.pdf"));
+        let other = dir.join(".report.pdf.tmp");
+        for p in [&dead, &mine, &other] {
+            std::fs::write(p, b"x").expect("write");
+        }
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+        assert_eq!(remove_stale_temps(&dir, later), 1);
+        assert!(!dead.exists() && mine.exists() && other.exists());
+        std::fs::remove_dir_all(&dir).expect("clean");
     }
 }

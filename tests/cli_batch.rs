@@ -11,6 +11,8 @@ use std::process::{Command, Output};
 
 fn nianbao(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        // These tests read the English messages; the Chinese ones have their own.
+        .env("NIANBAO_LANG", "en")
         .args(args)
         .current_dir(root())
         .output()
@@ -100,7 +102,7 @@ fn a_directory_an_array_and_json_lines_with_broken_reports() {
     let err = text(&o.stderr);
     assert!(
         err.contains(&format!(
-            "{}[#1]: /applications/total/0: error[check-result-total]",
+            "{}[#1]: /applications/total/0 表三「（七）总计」×「自然人」: error[check-result-total]",
             s(&array)
         )),
         "{err}"
@@ -283,6 +285,8 @@ fn json_lines_on_stdin_and_json_errors() {
     let input = format!("{}\n{}\n", unit(&shili(), "好镇"), bad);
     let out = dir.join("out");
     let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        // These tests read the English messages; the Chinese ones have their own.
+        .env("NIANBAO_LANG", "en")
         .args([
             "batch",
             "-",

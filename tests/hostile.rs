@@ -113,7 +113,7 @@ fn control_characters_are_refused_with_the_path() {
         "bell",
         v.to_string().as_bytes(),
         1,
-        "/problems/0: error[shape]: control character U+0007",
+        "/problems/0 「五、存在的主要问题及改进情况」: error[shape]: control character U+0007",
     );
 }
 
@@ -383,6 +383,8 @@ fn unwritable_outputs_fail_cleanly() {
     // A full disk: standard output on /dev/full.
     if let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") {
         let o = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+            // These tests read the English messages; the Chinese ones have their own.
+            .env("NIANBAO_LANG", "en")
             .args(["render", "samples/goushi-2020.json", "-f", "pdf", "-o", "-"])
             .current_dir(root())
             .stdout(full)

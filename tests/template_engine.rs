@@ -173,6 +173,7 @@ fn a_bundle_for_any_json_renders_and_validates() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[allow(clippy::result_large_err)] // the library's own error type, as returned
 fn compile_error(main: &str) -> nianbao::Diagnostic {
     let dir = temp_dir(&format!("err{}", main.len()));
     any_bundle(&dir, main);
@@ -236,6 +237,7 @@ fn a_table_with_a_hole_or_overlap_names_row_and_column() {
     let d = compile_error("<document><table><col/><col/>\n<tr><td>a</td><td>b</td></tr>\n<tr><td>c</td></tr></table></document>");
     assert!(
         d.message
+            .en
             .starts_with("row 2, column 2 is covered by no cell"),
         "{d}"
     );

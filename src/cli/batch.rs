@@ -9,11 +9,11 @@
 //! stops the others, and Ctrl-C lets the reports in flight finish their
 //! writes and starts no new ones, so no partial file is left.
 
-use super::report::Reporter;
+use super::report::{io_reason, stdout_line, Reporter};
 use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nianbao::batch::{self, NamePattern, Unit};
-use nianbao::{Code, Diagnostic, Diagnostics, Engine, OutputFormat, RenderOptions};
+use nianbao::{tr, Code, Diagnostic, Diagnostics, Engine, OutputFormat, RenderOptions};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -43,6 +43,9 @@ struct Outcome {
     #[serde(skip_serializing_if = "Option::is_none")]
     index: Option<usize>,
     status: &'static str,
+    /// Whether writing a file failed (exit 2, not 1: the data was good).
+    #[serde(skip)]
+    write_failed: bool,
     outputs: Vec<String>,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
@@ -66,13 +69,13 @@ fn usage(out: &Reporter, what: &str, d: &Diagnostic) -> u8 {
 
 pub fn run(args: &Args, out: &Reporter) -> u8 {
     let started = Instant::now();
-    if let Err(e) = std::fs::create_dir_all(args.outdir) {
-        let d = Diagnostic::input(
-            Code::Output,
-            format!("cannot create {}: {e}", args.outdir.display()),
-        );
+    let began = std::time::SystemTime::now();
+    if let Some(d) = bad_outdir(args.outdir) {
         return usage(out, "batch", &d);
     }
+    // What a killed run left here (`.nianbao-PID-N.tmp` of a process that
+    // is gone) is removed before this one writes.
+    nianbao::output::remove_stale_temps(args.outdir, began);
     let defaults = match args.defaults.map(read_defaults).transpose() {
         Ok(d) => d,
         Err(d) => return usage(out, "--defaults", &d),
@@ -98,7 +101,13 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
             return usage(
                 out,
                 "-j",
-                &Diagnostic::input(Code::Io, format!("cannot start threads: {e}")),
+                &Diagnostic::input(
+                    Code::Io,
+                    tr(
+                        format!("无法启动线程：{e}"),
+                        format!("cannot start threads: {e}"),
+                    ),
+                ),
             )
         }
     };
@@ -146,16 +155,56 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
     )
 }
 
+/// Why OUTDIR cannot take the outputs: it is a file, or cannot be made.
+fn bad_outdir(dir: &Path) -> Option<Diagnostic> {
+    let shown = dir.display();
+    if dir.exists() && !dir.is_dir() {
+        return Some(
+            Diagnostic::input(
+                Code::Output,
+                tr(
+                    format!("-o {shown} 是一个文件；batch 需要一个输出目录"),
+                    format!("-o {shown} is a file; batch needs an output directory"),
+                ),
+            )
+            .with_hint(tr(
+                "给 -o 一个目录（不存在时会自动建立）",
+                "give -o a directory (it is created if missing)",
+            )),
+        );
+    }
+    let e = std::fs::create_dir_all(dir).err()?;
+    let why = io_reason(&e);
+    Some(Diagnostic::input(
+        Code::Output,
+        tr(
+            format!("无法建立输出目录 {shown}：{}", why.zh),
+            format!("cannot create the output directory {shown}: {}", why.en),
+        ),
+    ))
+}
+
 fn read_defaults(path: &Path) -> Result<serde_json::Value, Diagnostic> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::input(Code::Io, format!("cannot read {}: {e}", path.display())))?;
     let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        let why = io_reason(&e);
+        Diagnostic::input(
+            Code::Io,
+            tr(
+                format!("无法读取 {name}：{}", why.zh),
+                format!("cannot read {name}: {}", why.en),
+            ),
+        )
+    })?;
     let text = nianbao::data::decode(&bytes, &name)?;
     let v = nianbao::data::parse_text(text, &name)?;
     if !v.is_object() {
         return Err(Diagnostic::input(
             Code::Shape,
-            format!("{name}: defaults must be a JSON object"),
+            tr(
+                format!("{name}：默认值文件必须是一个 JSON 对象 {{…}}"),
+                format!("{name}: defaults must be a JSON object"),
+            ),
         ));
     }
     Ok(v)
@@ -176,7 +225,7 @@ fn assign_names(
         .map(|u| {
             let data = u
                 .data(defaults)
-                .map_err(|_| Diagnostic::input(Code::Output, "no data"))?;
+                .map_err(|_| Diagnostic::input(Code::Output, tr("没有数据", "no data")))?;
             pattern.name(&data)
         })
         .collect();
@@ -190,9 +239,15 @@ fn assign_names(
             if let Some(first) = taken.get(&key) {
                 return Err(Diagnostic::input(
                     Code::Output,
-                    format!("output name `{name}` is already taken by {first}; nothing written"),
+                    tr(
+                        format!("输出文件名 `{name}` 已被 {first} 占用；这份没有写出"),
+                        format!("output name `{name}` is already taken by {first}; nothing written"),
+                    ),
                 )
-                .with_hint("give --name a pattern that tells them apart, e.g. \"{{unit}}-{{year}}-{{format}}\""));
+                .with_hint(tr(
+                    "两份报告的单位和年份相同：若是重复的，删去一份；否则用 --name 加上区分它们的内容，如 \"{{unit}}-{{year}}-{{signature.date}}\"",
+                    "two reports share unit and year: if one is a duplicate, remove it; else give --name something that tells them apart, e.g. \"{{unit}}-{{year}}-{{signature.date}}\"",
+                )));
             }
             taken.insert(key, u.label());
             Ok(name)
@@ -214,6 +269,7 @@ fn process(
         input: unit.input.clone(),
         index: unit.index,
         status: "failed",
+        write_failed: false,
         outputs: Vec::new(),
         errors: Vec::new(),
         warnings: Vec::new(),
@@ -252,10 +308,15 @@ fn process(
     }
     for (path, bytes) in rendered {
         if let Err(e) = nianbao::output::write_atomic(&path, &bytes) {
+            let (shown, why) = (path.display(), io_reason(&e));
             outcome.errors.push(Diagnostic::input(
                 Code::Output,
-                format!("cannot write {}: {e}", path.display()),
+                tr(
+                    format!("无法写入 {shown}：{}", why.zh),
+                    format!("cannot write {shown}: {}", why.en),
+                ),
             ));
+            outcome.write_failed = true;
             return outcome;
         }
         outcome.outputs.push(path.display().to_string());
@@ -274,6 +335,7 @@ fn skipped(unit: &Unit) -> Outcome {
         input: unit.input.clone(),
         index: unit.index,
         status: "skipped",
+        write_failed: false,
         outputs: Vec::new(),
         errors: Vec::new(),
         warnings: Vec::new(),
@@ -312,7 +374,12 @@ fn report(out: &Reporter, unit: &Unit, o: &Outcome, bar: Option<&ProgressBar>) {
                 } else {
                     format!(" → {}", o.outputs.join(", "))
                 };
-                println!("{label}: {}{outputs}", o.status);
+                let status = match o.status {
+                    "ok" => tr("完成", "ok"),
+                    "skipped" => tr("跳过", "skipped"),
+                    _ => tr("失败", "failed"),
+                };
+                stdout_line(&format!("{label}: {}{outputs}", out.say(&status)));
             }
         }
     }
@@ -334,9 +401,10 @@ fn finish(
     } else {
         0.0
     };
-    if !out.quiet {
-        println!("batch: {ok} ok, {failed} failed, {warnings} warnings, {skipped} skipped, {seconds:.2} s, {rate:.1} reports/s");
-    }
+    out.status(out.say(&tr(
+        format!("batch：完成 {ok}，失败 {failed}，警告 {warnings}，跳过 {skipped}，{seconds:.2} 秒，每秒 {rate:.1} 份"),
+        format!("batch: {ok} ok, {failed} failed, {warnings} warnings, {skipped} skipped, {seconds:.2} s, {rate:.1} reports/s"),
+    )));
     if let Some(path) = summary {
         let s = Summary {
             ok,
@@ -349,24 +417,36 @@ fn finish(
         };
         let text = serde_json::to_string_pretty(&s).unwrap_or_default();
         if let Err(e) = nianbao::output::write_atomic(path, text.as_bytes()) {
+            let (shown, why) = (path.display(), io_reason(&e));
             out.diagnostic(
                 "--summary",
                 &Diagnostic::input(
                     Code::Output,
-                    format!("cannot write {}: {e}", path.display()),
+                    tr(
+                        format!("无法写入 {shown}：{}", why.zh),
+                        format!("cannot write {shown}: {}", why.en),
+                    ),
                 ),
             );
             return EXIT_USAGE;
         }
     }
     if interrupted {
-        eprintln!(
-            "batch: interrupted; reports not started were skipped, every file written is complete"
-        );
+        out.note(&tr(
+            "batch：已中断；未开始的报告已跳过，写出的每个文件都是完整的",
+            "batch: interrupted; reports not started were skipped, every file written is complete",
+        ));
         130
+    } else if outcomes
+        .iter()
+        .any(|o| o.write_failed || o.errors.iter().any(|e| e.code == Code::Io))
+    {
+        // An input that cannot be read, or a file that cannot be written:
+        // an I/O failure (README: exit 2), the other reports written.
+        out.exit(EXIT_USAGE)
     } else if failed > 0 {
-        EXIT_INVALID
+        out.exit(EXIT_INVALID)
     } else {
-        EXIT_OK
+        out.exit(EXIT_OK)
     }
 }

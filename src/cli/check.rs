@@ -6,7 +6,7 @@
 
 use super::report::{read_input, Reporter};
 use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
-use nianbao::Diagnostics;
+use nianbao::{tr, Diagnostics, Text};
 
 pub fn run(paths: &[String], out: &Reporter) -> u8 {
     let mut code = EXIT_OK;
@@ -24,26 +24,31 @@ pub fn run(paths: &[String], out: &Reporter) -> u8 {
             Err(diags) => diags,
         };
         out.diagnostics(&name, &diags);
-        out.status(&status_line(&name, &diags));
+        out.status(&format!("{name}: {}", out.say(&status_line(&diags))));
         if diags.has_errors() {
             code = code.max(EXIT_INVALID);
         }
     }
-    code
+    out.exit(code)
 }
 
-fn status_line(name: &str, diags: &Diagnostics) -> String {
+fn status_line(diags: &Diagnostics) -> Text {
     let errors = diags.errors().count();
     let warnings = diags.warnings().count();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     match (errors, warnings) {
-        (0, 0) => format!("{name}: ok"),
-        (0, w) => format!("{name}: ok, {}", plural(w, "warning")),
-        (e, 0) => format!("{name}: invalid, {}", plural(e, "error")),
-        (e, w) => format!(
-            "{name}: invalid, {}, {}",
-            plural(e, "error"),
-            plural(w, "warning")
+        (0, 0) => tr("通过", "ok"),
+        (0, w) => tr(
+            format!("通过，{w} 条警告"),
+            format!("ok, {}", plural(w, "warning")),
+        ),
+        (e, 0) => tr(
+            format!("未通过，{e} 个错误"),
+            format!("invalid, {}", plural(e, "error")),
+        ),
+        (e, w) => tr(
+            format!("未通过，{e} 个错误，{w} 条警告"),
+            format!("invalid, {}, {}", plural(e, "error"), plural(w, "warning")),
         ),
     }
 }

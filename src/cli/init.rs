@@ -4,13 +4,25 @@
 //! stdout. The year defaults to last year (reports are written in January
 //! for the year before); the format to the one that year follows.
 
+use super::report::{stdout_line, Reporter};
 use super::EXIT_OK;
 use nianbao::data::{blank, Format};
 
-pub fn run(format: Option<&str>, unit: &str, year: Option<i64>) -> Result<u8, String> {
+pub fn run(
+    format: Option<&str>,
+    unit: &str,
+    year: Option<i64>,
+    out: &Reporter,
+) -> Result<u8, String> {
     let year = year.unwrap_or_else(|| nianbao::clock::this_year() - 1);
     if !(2008..=2100).contains(&year) {
-        return Err(format!("--year {year}: expected a year from 2008 to 2100"));
+        return Err(format!(
+            "--year {year}: {}",
+            out.say(&nianbao::tr(
+                "年份应在 2008 到 2100 之间",
+                "expected a year from 2008 to 2100"
+            ))
+        ));
     }
     let format = match format {
         Some("2019") => Format::F2019,
@@ -20,6 +32,6 @@ pub fn run(format: Option<&str>, unit: &str, year: Option<i64>) -> Result<u8, St
     let report = blank(format, unit, year);
     let value = serde_json::to_value(&report).map_err(|e| e.to_string())?;
     let text = nianbao::data::to_pretty_json(&value);
-    println!("{text}");
-    Ok(EXIT_OK)
+    stdout_line(&text);
+    Ok(out.exit(EXIT_OK))
 }

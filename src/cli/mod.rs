@@ -12,7 +12,7 @@ mod templates;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use nianbao::fonts::FontOptions;
-use nianbao::{Diagnostic, Engine, OutputFormat};
+use nianbao::{Diagnostic, Engine, Lang, OutputFormat};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -37,6 +37,11 @@ struct Cli {
     /// Print nothing but errors (and the document, when it goes to stdout).
     #[arg(long, short, global = true)]
     quiet: bool,
+
+    /// The language of messages: zh (中文) or en [default: NIANBAO_LANG,
+    /// else an English LC_ALL/LC_MESSAGES/LANG, else zh].
+    #[arg(long, global = true, value_name = "LANG", value_parser = ["zh", "en"])]
+    lang: Option<String>,
 
     #[command(subcommand)]
     command: Command,
@@ -205,17 +210,37 @@ fn engine(template: Option<&Path>, fonts: &FontOptions) -> Result<Engine, Diagno
     Engine::with_font_options(&bundle, fonts)
 }
 
+/// The language of messages: `--lang`, else `NIANBAO_LANG`, else the
+/// locale when it asks for English (`LANG=en_US.UTF-8`), else Chinese:
+/// a server's `C` locale says nothing about who reads the messages.
+fn language(flag: Option<&str>) -> Lang {
+    if let Some(lang) = flag.and_then(Lang::parse) {
+        return lang;
+    }
+    if let Some(lang) = std::env::var("NIANBAO_LANG")
+        .ok()
+        .as_deref()
+        .and_then(Lang::parse)
+    {
+        return lang;
+    }
+    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
+    locale.as_deref().and_then(Lang::parse).unwrap_or_default()
+}
+
 /// Parses the command line and runs the subcommand.
 pub fn run() -> Result<ExitCode, String> {
     let cli = Cli::parse();
-    let out = report::Reporter::new(cli.error_format, cli.quiet);
+    let out = report::Reporter::new(cli.error_format, cli.quiet, language(cli.lang.as_deref()));
     let code = match cli.command {
         Command::Check { data } => check::run(&data, &out),
         Command::Schema => {
-            println!("{}", nianbao::data::json_schema());
-            EXIT_OK
+            report::stdout_line(&nianbao::data::json_schema().to_string());
+            out.exit(EXIT_OK)
         }
-        Command::Init { format, unit, year } => init::run(format.as_deref(), &unit, year)?,
+        Command::Init { format, unit, year } => init::run(format.as_deref(), &unit, year, &out)?,
         Command::Render {
             data,
             output,
@@ -268,7 +293,7 @@ pub fn run() -> Result<ExitCode, String> {
             };
             batch::run(&args, &out)
         }
-        Command::Templates(TemplatesCommand::List) => templates::list(),
+        Command::Templates(TemplatesCommand::List) => templates::list(&out),
         Command::Templates(TemplatesCommand::Export { name, dir }) => {
             templates::export(&name, &dir, &out)
         }

@@ -5,10 +5,9 @@
 //! exit 0 when written, 1 when the data or template was refused, 2 for
 //! usage and I/O errors. Nothing is written when anything fails.
 
-use super::report::{io_reason, read_input, Reporter};
+use super::report::{io_reason, read_input, stdout_bytes, Reporter};
 use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
-use nianbao::{Code, Diagnostic, Engine, OutputFormat, RenderOptions};
-use std::io::Write;
+use nianbao::{tr, Code, Diagnostic, Engine, OutputFormat, RenderOptions};
 use std::path::{Path, PathBuf};
 
 pub struct Args<'a> {
@@ -23,12 +22,16 @@ pub struct Args<'a> {
 pub fn run(args: &Args, out: &Reporter) -> u8 {
     let format = match resolve_format(args) {
         Ok(f) => f,
-        Err(message) => {
-            out.diagnostic(args.data, &Diagnostic::input(Code::Output, message));
+        Err(d) => {
+            out.diagnostic(args.data, &d);
             return EXIT_USAGE;
         }
     };
     let target = target_path(args, format);
+    if let Some(d) = target.as_deref().and_then(|t| unwritable(t, args.data)) {
+        out.diagnostic(args.data, &d);
+        return EXIT_USAGE;
+    }
     let engine = match super::engine(args.template, args.fonts) {
         Ok(e) => e,
         Err(d) => {
@@ -61,9 +64,15 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
                     &name,
                     &Diagnostic::input(
                         Code::Output,
-                        "nothing written: the figures fail the checks above",
+                        tr(
+                            "没有写出文件：数字未通过上面的核对",
+                            "nothing written: the figures fail the checks above",
+                        ),
                     )
-                    .with_hint("correct the data, or pass --force to render it as it is"),
+                    .with_hint(tr(
+                        "改正数据，或加 --force 照原样排出",
+                        "correct the data, or pass --force to render it as it is",
+                    )),
                 );
             }
             EXIT_INVALID
@@ -93,7 +102,10 @@ pub fn source_date_epoch() -> Result<Option<i64>, nianbao::Diagnostics> {
         Ok(v) => v.trim().parse().map(Some).map_err(|_| {
             Diagnostic::input(
                 Code::Output,
-                format!("SOURCE_DATE_EPOCH=`{v}` is not a whole number of seconds"),
+                tr(
+                    format!("SOURCE_DATE_EPOCH=`{v}` 不是整数秒"),
+                    format!("SOURCE_DATE_EPOCH=`{v}` is not a whole number of seconds"),
+                ),
             )
             .into()
         }),
@@ -101,7 +113,7 @@ pub fn source_date_epoch() -> Result<Option<i64>, nianbao::Diagnostics> {
 }
 
 /// `-f`, else the output's extension, else PDF.
-fn resolve_format(args: &Args) -> Result<OutputFormat, String> {
+fn resolve_format(args: &Args) -> Result<OutputFormat, Diagnostic> {
     if let Some(f) = args.format {
         return Ok(f);
     }
@@ -113,7 +125,27 @@ fn resolve_format(args: &Args) -> Result<OutputFormat, String> {
         Some(ext) => {
             let ext = ext.to_string_lossy();
             OutputFormat::from_extension(&ext).ok_or_else(|| {
-                format!("cannot tell the format from `.{ext}`; pass -f pdf or -f html")
+                let known = OutputFormat::ALL
+                    .iter()
+                    .map(|f| format!(".{}", f.extension()))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let flags = OutputFormat::ALL
+                    .iter()
+                    .map(|f| format!("-f {}", f.extension()))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                Diagnostic::input(
+                    Code::Output,
+                    tr(
+                        format!("无法从扩展名 `.{ext}` 判断输出格式（可用：{known}）"),
+                        format!("cannot tell the format from `.{ext}` (known: {known})"),
+                    ),
+                )
+                .with_hint(tr(
+                    format!("把输出文件名改成这些扩展名之一，或指定格式：{flags}"),
+                    format!("name the output with one of these extensions, or pass {flags}"),
+                ))
             })
         }
         None => Ok(OutputFormat::Pdf),
@@ -139,13 +171,18 @@ fn target_path(args: &Args, format: OutputFormat) -> Option<PathBuf> {
 fn write_output(target: &Option<PathBuf>, bytes: &[u8], name: &str, out: &Reporter) -> u8 {
     match target {
         None => {
-            let mut stdout = std::io::stdout().lock();
-            if let Err(e) = stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+            // A reader that closes the pipe early (`| head -c 8`) has all
+            // it wanted: that ends quietly.
+            if let Err(e) = stdout_bytes(bytes) {
+                let why = io_reason(&e);
                 out.diagnostic(
                     name,
                     &Diagnostic::input(
                         Code::Output,
-                        format!("cannot write to standard output: {}", io_reason(&e)),
+                        tr(
+                            format!("无法写入标准输出：{}", why.zh),
+                            format!("cannot write to standard output: {}", why.en),
+                        ),
                     ),
                 );
                 return EXIT_USAGE;
@@ -154,16 +191,90 @@ fn write_output(target: &Option<PathBuf>, bytes: &[u8], name: &str, out: &Report
         }
         Some(path) => match nianbao::output::write_atomic(path, bytes) {
             Ok(()) => {
-                if !out.quiet {
-                    eprintln!("{name}: wrote {}", path.display());
-                }
+                let shown = path.display();
+                out.note(&tr(
+                    format!("{name}: 已写出 {shown}"),
+                    format!("{name}: wrote {shown}"),
+                ));
                 EXIT_OK
             }
             Err(e) => {
-                let message = format!("cannot write {}: {}", path.display(), io_reason(&e));
-                out.diagnostic(name, &Diagnostic::input(Code::Output, message));
+                let why = io_reason(&e);
+                let shown = path.display();
+                let d = Diagnostic::input(
+                    Code::Output,
+                    tr(
+                        format!("无法写入 {shown}：{}", why.zh),
+                        format!("cannot write {shown}: {}", why.en),
+                    ),
+                );
+                out.diagnostic(name, &d);
                 EXIT_USAGE
             }
         },
     }
+}
+
+/// Why the document cannot go to `target`, found before any work is done:
+/// its directory is missing (say so, and how to make it), it names a
+/// directory, or it is the data file itself (the data would be lost).
+fn unwritable(target: &Path, data: &str) -> Option<Diagnostic> {
+    let shown = target.display();
+    let parent = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if target.is_dir() || target.as_os_str().to_string_lossy().ends_with('/') {
+        return Some(
+            Diagnostic::input(
+                Code::Output,
+                tr(
+                    format!("输出 `{shown}` 是一个目录，需要一个文件名"),
+                    format!("the output `{shown}` is a directory; it needs a file name"),
+                ),
+            )
+            .with_hint(tr(
+                format!(
+                    "例如 -o {}",
+                    Path::new(&*shown.to_string()).join("报告.pdf").display()
+                ),
+                format!(
+                    "e.g. -o {}",
+                    Path::new(&*shown.to_string()).join("report.pdf").display()
+                ),
+            )),
+        );
+    }
+    if !parent.is_dir() {
+        let dir = parent.display();
+        return Some(
+            Diagnostic::input(
+                Code::Output,
+                tr(
+                    format!("输出目录 `{dir}` 不存在"),
+                    format!("the output directory `{dir}` does not exist"),
+                ),
+            )
+            .with_hint(tr(
+                format!("先建立它：mkdir -p {dir}"),
+                format!("create it first: mkdir -p {dir}"),
+            )),
+        );
+    }
+    if data != "-" && nianbao::output::same_file(Path::new(data), target) {
+        return Some(
+            Diagnostic::input(
+                Code::Output,
+                tr(
+                    format!("输出 `{shown}` 就是数据文件本身，写出会覆盖数据"),
+                    format!("the output `{shown}` is the data file itself; writing would destroy the data"),
+                ),
+            )
+            .with_hint(tr(
+                "用 -o 指定另一个文件名",
+                "give another file name with -o",
+            )),
+        );
+    }
+    None
 }

@@ -1,48 +1,81 @@
-//! Printing diagnostics for people (text) or programs (JSON lines).
+//! Printing for people (text) or programs (JSON lines), in the language
+//! asked for.
 //!
-//! In: diagnostics and the input they belong to. Out: lines on stderr. Text
-//! is `INPUT: LOCATION: error[code]: message` with an indented hint; JSON is
+//! In: diagnostics and the input they belong to; status lines; a
+//! document for stdout. Out: lines on stderr and stdout. Text is
+//! `INPUT: LOCATION: 错误[code]：message` with an indented hint; JSON is
 //! one object per diagnostic, `{"input", "severity", "code", "message",
-//! "location", "hint"}`, so that a pipeline can parse each line alone.
+//! "location", "place", "hint"}`, so that a pipeline can parse each line
+//! alone.
+//!
+//! Nothing here panics on a closed or full stream (`println!` would): a
+//! reader that closes stdout early (`| head`) ends the output quietly, as
+//! ripgrep does, and a full disk is an I/O failure that the command's
+//! exit code reports (2).
 
 use super::ErrorFormat;
-use nianbao::{Diagnostic, Diagnostics};
-use std::io::Write;
+use nianbao::{Diagnostic, Diagnostics, Lang, Text};
+use std::io::{ErrorKind, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set once stdout is closed by its reader: nothing more is printed there.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+/// Set once a write to stdout failed otherwise (a full disk).
+static STDOUT_FAILED: AtomicBool = AtomicBool::new(false);
 
 #[derive(Debug, Clone, Copy)]
 pub struct Reporter {
     format: ErrorFormat,
     pub quiet: bool,
+    pub lang: Lang,
 }
 
 impl Reporter {
-    pub fn new(format: ErrorFormat, quiet: bool) -> Self {
-        Reporter { format, quiet }
+    pub fn new(format: ErrorFormat, quiet: bool, lang: Lang) -> Self {
+        Reporter {
+            format,
+            quiet,
+            lang,
+        }
+    }
+
+    /// The words of `text` in the reporter's language.
+    pub fn say<'t>(&self, text: &'t Text) -> &'t str {
+        text.get(self.lang)
     }
 
     /// Prints every diagnostic of `input` on stderr.
     pub fn diagnostics(&self, input: &str, diags: &Diagnostics) {
-        let stderr = std::io::stderr();
-        let mut err = stderr.lock();
-        for d in diags {
-            // A closed stderr is not worth failing over.
+        let mut err = std::io::stderr().lock();
+        // Quiet: nothing but errors.
+        for d in diags.iter().filter(|d| d.is_error() || !self.quiet) {
+            // A closed or full stderr leaves nowhere to say so.
             let _ = writeln!(err, "{}", self.line(input, d));
         }
     }
 
     pub fn diagnostic(&self, input: &str, d: &Diagnostic) {
-        eprintln!("{}", self.line(input, d));
+        let _ = writeln!(std::io::stderr().lock(), "{}", self.line(input, d));
+    }
+
+    /// A note for people on stderr (`wrote FILE`), unless quiet.
+    pub fn note(&self, text: &Text) {
+        if !self.quiet {
+            let _ = writeln!(std::io::stderr().lock(), "{}", self.say(text));
+        }
     }
 
     fn line(&self, input: &str, d: &Diagnostic) -> String {
         match self.format {
             ErrorFormat::Text => match &d.location {
                 // The position is in the input itself: say the name once.
-                nianbao::Location::Text { file, .. } if file == input => d.to_string(),
-                _ => format!("{input}: {d}"),
+                nianbao::Location::Text { file, .. } if file == input => {
+                    d.display(self.lang).to_string()
+                }
+                _ => format!("{input}: {}", d.display(self.lang)),
             },
             ErrorFormat::Json => {
-                let mut v = serde_json::to_value(d).unwrap_or_default();
+                let mut v = d.to_json(self.lang);
                 if let Some(map) = v.as_object_mut() {
                     map.insert("input".into(), input.into());
                 }
@@ -54,7 +87,55 @@ impl Reporter {
     /// A status line for people, on stdout, unless quiet.
     pub fn status(&self, line: &str) {
         if !self.quiet {
-            println!("{line}");
+            stdout_line(line);
+        }
+    }
+
+    /// The exit code, raised to 2 when a write to stdout failed.
+    pub fn exit(&self, code: u8) -> u8 {
+        if STDOUT_FAILED.load(Ordering::SeqCst) {
+            code.max(super::EXIT_USAGE)
+        } else {
+            code
+        }
+    }
+}
+
+/// Writes `bytes` to stdout. A reader that closed the pipe is not an
+/// error (`Ok`, and nothing more is written); any other failure is
+/// returned, once.
+pub fn stdout_bytes(bytes: &[u8]) -> std::io::Result<()> {
+    if STDOUT_CLOSED.load(Ordering::SeqCst) {
+        return Ok(());
+    }
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == ErrorKind::BrokenPipe => {
+            STDOUT_CLOSED.store(true, Ordering::SeqCst);
+            Ok(())
+        }
+        Err(e) => {
+            STDOUT_FAILED.store(true, Ordering::SeqCst);
+            Err(e)
+        }
+    }
+}
+
+/// Writes one line to stdout as [`stdout_bytes`] does; a failure other
+/// than a closed pipe is said on stderr once and makes the exit code 2.
+pub fn stdout_line(line: &str) {
+    let already = STDOUT_FAILED.load(Ordering::SeqCst);
+    let mut bytes = Vec::with_capacity(line.len() + 1);
+    bytes.extend_from_slice(line.as_bytes());
+    bytes.push(b'\n');
+    if let Err(e) = stdout_bytes(&bytes) {
+        if !already {
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "nianbao: cannot write to standard output / 无法写入标准输出: {}",
+                io_reason(&e).en
+            );
         }
     }
 }
@@ -83,13 +164,7 @@ pub fn read_input(path: &str) -> Result<(Vec<u8>, String), Diagnostic> {
     Ok((bytes, path.to_string()))
 }
 
-/// An I/O error's reason in lowercase, without the "(os error N)" noise.
-pub fn io_reason(e: &std::io::Error) -> String {
-    let s = e.to_string();
-    let s = s.split(" (os error").next().unwrap_or(&s).to_string();
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_lowercase().chain(chars).collect(),
-        None => s,
-    }
+/// An I/O error's reason in both languages.
+pub fn io_reason(e: &std::io::Error) -> Text {
+    nianbao::diag::io_reason(e)
 }

@@ -8,7 +8,7 @@
 
 use super::model::{ApplicantRow, Count, Paragraph, Report, ReviewRow};
 use super::resolve::{result_rows, sum, Resolved};
-use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::diag::{tr, Code, Diagnostic, Diagnostics};
 
 /// The applicant columns of section 三, in printed order.
 pub const APPLICANT_COLUMNS: [&str; 7] = [
@@ -56,21 +56,28 @@ fn balance(r: &Resolved, out: &mut Diagnostics) {
         };
         if left != right {
             let total = if a.total_given {
-                "/applications/total"
+                "（七）总计"
             } else {
                 "（七）总计（计算值）"
             };
+            let (n, o, t, f) = (
+                show(a.new[col]),
+                show(a.carried_over[col]),
+                show(a.total[col]),
+                show(a.carried_forward[col]),
+            );
             out.push(
                 Diagnostic::error(
                     Code::CheckBalance,
                     format!("/applications/carried_forward/{col}"),
-                    format!(
-                        "{name}：第一项加第二项之和为 {left}，第三项加第四项之和为 {right}，不相等（一 {} + 二 {} ≠ （七）总计 {} + 四 {}）",
-                        show(a.new[col]), show(a.carried_over[col]), show(a.total[col]), show(a.carried_forward[col])
+                    tr(
+                        format!("{name}：第一项加第二项之和为 {left}，第三项加第四项之和为 {right}，不相等（一 {n} + 二 {o} ≠ （七）总计 {t} + 四 {f}）"),
+                        format!("{name}: 一 + 二 is {left} but （七）总计 + 四 is {right} (一 {n} + 二 {o} ≠ （七）总计 {t} + 四 {f})"),
                     ),
                 )
-                .with_hint(format!(
-                    "the cells are /applications/new/{col}, /applications/carried_over/{col}, {total}/{col} and /applications/carried_forward/{col}"
+                .with_hint(tr(
+                    format!("涉及表三「{name}」列的四格：一、本年新收政府信息公开申请数量；二、上年结转政府信息公开申请数量；{total}；四、结转下年度继续办理（/applications/new/{col}、carried_over/{col}、total/{col}、carried_forward/{col}）"),
+                    format!("the four cells of column 「{name}」 of 表三: 一、本年新收…, 二、上年结转…, {total} and 四、结转下年度继续办理 (/applications/new/{col}, carried_over/{col}, total/{col}, carried_forward/{col})"),
                 )),
             );
         }
@@ -94,7 +101,10 @@ fn result_total(r: &Resolved, out: &mut Diagnostics) {
             out.push(Diagnostic::error(
                 Code::CheckResultTotal,
                 format!("/applications/total/{col}"),
-                format!("（七）总计（{name}）为 {total}，但各项办理结果之和为 {items}"),
+                tr(
+                    format!("（七）总计（{name}）为 {total}，但各项办理结果之和为 {items}"),
+                    format!("（七）总计 ({name}) is {total}, but the results （一）–（六） add up to {items}"),
+                ),
             ));
         }
     }
@@ -141,7 +151,10 @@ fn row_totals(report: &Report, out: &mut Diagnostics) {
                 out.push(Diagnostic::error(
                     Code::CheckRowTotal,
                     format!("{path}/6"),
-                    format!("{label}：总计为 {total}，但六类申请人之和为 {parts}"),
+                    tr(
+                        format!("{label}：总计为 {total}，但六类申请人之和为 {parts}"),
+                        format!("{label}: 总计 is {total}, but the six applicant columns add up to {parts}"),
+                    ),
                 ));
             }
         }
@@ -174,7 +187,10 @@ fn review_totals(report: &Report, out: &mut Diagnostics) {
                 out.push(Diagnostic::error(
                     Code::CheckReviewTotal,
                     format!("/review_litigation/{key}/4"),
-                    format!("{label}：总计为 {total}，但结果维持、结果纠正、其他结果、尚未审结之和为 {parts}"),
+                    tr(
+                        format!("{label}：总计为 {total}，但结果维持、结果纠正、其他结果、尚未审结之和为 {parts}"),
+                        format!("{label}: 总计 is {total}, but 结果维持 + 结果纠正 + 其他结果 + 尚未审结 is {parts}"),
+                    ),
                 ));
             }
         }
@@ -230,16 +246,19 @@ fn prose(report: &Report, r: &Resolved, out: &mut Diagnostics) {
                 Paragraph::Headed { .. } => continue,
             };
             for clause in text.split(['，', '。', '；', ',', ';', '！', '？']) {
-                for q in &quoted {
-                    let (Some(table), Some(n)) = (q.table, count_in(clause)) else {
-                        continue;
-                    };
-                    if q.words.iter().all(|w| clause.contains(w)) && n != table {
-                        out.push(Diagnostic::warning(
-                            Code::ProseMismatch,
-                            path.clone(),
-                            format!("正文写“{clause}”（{n}件），但表中{}为 {table}", q.what),
-                        ));
+                for (noun, n) in figures(clause) {
+                    for q in &quoted {
+                        let Some(table) = q.table else { continue };
+                        if q.words.iter().all(|w| noun.contains(w)) && n != table {
+                            out.push(Diagnostic::warning(
+                                Code::ProseMismatch,
+                                path.clone(),
+                                tr(
+                                    format!("正文写“{clause}”（{n}件），但表中{}为 {table}", q.what),
+                                    format!("the text says “{clause}” ({n}), but the table's {} is {table}", q.what),
+                                ),
+                            ));
+                        }
                     }
                 }
             }
@@ -247,24 +266,32 @@ fn prose(report: &Report, r: &Resolved, out: &mut Diagnostics) {
     }
 }
 
-/// The first "N件" or "N起" in a clause, N in Arabic digits.
-fn count_in(clause: &str) -> Option<u64> {
+/// Each "N件" or "N起" of a clause (N in Arabic digits) with the words
+/// that name it: the text since the figure before, so that in
+/// `共有行政诉讼案件1件、行政复议案件2件` the 1 belongs to 行政诉讼 and the 2
+/// to 行政复议, in either order.
+fn figures(clause: &str) -> Vec<(String, u64)> {
     let chars: Vec<char> = clause.chars().collect();
-    let mut i = 0;
+    let mut out = Vec::new();
+    let (mut i, mut noun_start) = (0, 0);
     while i < chars.len() {
-        if chars[i].is_ascii_digit() {
-            let start = i;
-            while i < chars.len() && chars[i].is_ascii_digit() {
-                i += 1;
-            }
-            if matches!(chars.get(i), Some('件' | '起')) {
-                return chars[start..i].iter().collect::<String>().parse().ok();
-            }
-        } else {
+        if !chars[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars[i].is_ascii_digit() {
             i += 1;
         }
+        if matches!(chars.get(i), Some('件' | '起')) {
+            let noun: String = chars[noun_start..start].iter().collect();
+            if let Ok(n) = chars[start..i].iter().collect::<String>().parse() {
+                out.push((noun, n));
+            }
+            noun_start = i + 1;
+        }
     }
-    None
+    out
 }
 
 #[cfg(test)]
@@ -273,9 +300,22 @@ mod tests {
 
     #[test]
     fn counts_are_found_before_jian() {
-        assert_eq!(count_in("2020年我镇收到依申请公开申请事项1件"), Some(1));
-        assert_eq!(count_in("共受理行政复议12起"), Some(12));
-        assert_eq!(count_in("2020年信息公开目录信息更新69条"), None);
+        let f = |s| figures(s).into_iter().map(|(_, n)| n).collect::<Vec<_>>();
+        assert_eq!(f("2020年我镇收到依申请公开申请事项1件"), [1]);
+        assert_eq!(f("共受理行政复议12起"), [12]);
+        assert!(f("2020年信息公开目录信息更新69条").is_empty());
+    }
+
+    #[test]
+    fn each_figure_goes_with_the_noun_before_it() {
+        let got = figures("共有行政诉讼案件1件、行政复议案件2件");
+        assert!(got[0].0.contains("行政诉讼") && !got[0].0.contains("行政复议"));
+        assert_eq!(got[0].1, 1);
+        assert!(got[1].0.contains("行政复议") && !got[1].0.contains("行政诉讼"));
+        assert_eq!(got[1].1, 2);
+        let got = figures("收到政府信息公开申请5件、上年结转2件");
+        assert!(got[0].0.contains("收到") && got[0].0.contains("申请"));
+        assert!(!got[1].0.contains("申请"), "结转 is not 收到");
     }
 
     #[test]

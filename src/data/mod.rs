@@ -10,11 +10,14 @@ mod blank;
 mod checks;
 mod json_text;
 pub mod labels;
+mod lint;
 mod model;
+pub mod place;
 mod resolve;
 pub mod shape;
 mod source;
 mod spec;
+mod strict;
 
 pub use blank::{blank, json_schema};
 pub use checks::{APPLICANT_COLUMNS, REVIEW_COLUMNS};
@@ -28,6 +31,11 @@ pub use source::{check_size, decode, decode_any_size, parse_bytes, parse_text, M
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use serde_json::Value;
+
+/// The top-level keys of a report, both formats (for `--name` patterns).
+pub fn top_level_keys() -> Vec<&'static str> {
+    spec::TOP.iter().map(|f| f.key).collect()
+}
 
 /// A report that passed the shape checks, with what the other checks said.
 #[derive(Debug, Clone)]
@@ -56,7 +64,8 @@ pub fn check_bytes(bytes: &[u8], name: &str) -> Result<Checked, Diagnostics> {
 
 /// Checks a parsed JSON value against the contract and the 勾稽关系.
 pub fn check_value(value: &Value) -> Result<Checked, Diagnostics> {
-    let (_, shape) = shape::check(value);
+    let (format, mut shape) = shape::check(value);
+    name_places(&mut shape, format);
     if shape.has_errors() {
         return Err(shape);
     }
@@ -69,11 +78,26 @@ pub fn check_value(value: &Value) -> Result<Checked, Diagnostics> {
     })?;
     let (resolved, mut diagnostics) = resolve::resolve(&report);
     diagnostics.extend(checks::check(&report, &resolved));
+    diagnostics.extend(lint::lint(&report));
+    diagnostics.extend(shape);
+    name_places(&mut diagnostics, format);
     Ok(Checked {
         report,
         resolved,
         diagnostics,
     })
+}
+
+/// Gives each diagnostic at a pointer the place it names in the form's
+/// own words ([`place::describe`]).
+pub fn name_places(diags: &mut Diagnostics, format: Format) {
+    for d in &mut diags.0 {
+        if let crate::diag::Location::Pointer { pointer } = &d.location {
+            if d.place.is_none() {
+                d.place = place::describe(pointer, format);
+            }
+        }
+    }
 }
 
 /// Checks a report built in Rust. Its shape is checked through its JSON

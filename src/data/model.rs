@@ -52,6 +52,14 @@ impl Format {
             Format::F2021 => "the 2021 format",
         }
     }
+
+    /// The format's name in Chinese: `2019–2020 年格式`.
+    pub fn describe_zh(self) -> &'static str {
+        match self {
+            Format::F2019 => "2019–2020 年格式",
+            Format::F2021 => "2021 年起的格式",
+        }
+    }
 }
 
 /// A money cell: a number, or a string printed verbatim (`"0.0000"`,

@@ -8,7 +8,7 @@
 //! only blank cells stays blank (`formats/data-model.md`, "Cell values").
 
 use super::model::*;
-use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::diag::{tr, Code, Diagnostic, Diagnostics};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -399,9 +399,15 @@ fn paragraphs(items: &[Paragraph], key: &str, warnings: &mut Diagnostics) -> Vec
                         Diagnostic::warning(
                             Code::HeadingLevel,
                             format!("/{key}/{i}/heading"),
-                            format!("heading `{heading}` has no numbering 一、（一）1. or （1）; set as a （一） heading"),
+                            tr(
+                                format!("标题“{heading}”没有一、（一）1. 或（1）这样的序号；按（一）级标题排"),
+                                format!("heading `{heading}` has no numbering 一、（一）1. or （1）; set as a （一） heading"),
+                            ),
                         )
-                        .with_hint("start it with its number, e.g. （一）主动公开。"),
+                        .with_hint(tr(
+                            "在标题前写上序号，如“（一）主动公开。”",
+                            "start it with its number, e.g. （一）主动公开。",
+                        )),
                     );
                     2
                 });
@@ -449,12 +455,21 @@ fn signature(s: &Signature, warnings: &mut Diagnostics) -> ResolvedSignature {
             Diagnostic::warning(
                 Code::Date,
                 "/signature/date",
-                format!(
-                    "date `{}` is neither 2021-01-20 nor 2021年1月20日; printed as written",
-                    s.date
+                tr(
+                    format!(
+                        "日期“{}”既不是 2021-01-20 也不是 2021年1月20日 的写法；照原样印出",
+                        s.date
+                    ),
+                    format!(
+                        "date `{}` is neither 2021-01-20 nor 2021年1月20日; printed as written",
+                        s.date
+                    ),
                 ),
             )
-            .with_hint("GB/T 9704 7.3.5 wants Arabic numerals and the full year: 2021年1月20日"),
+            .with_hint(tr(
+                "GB/T 9704 7.3.5：成文日期用阿拉伯数字，年份写全，如 2021年1月20日",
+                "GB/T 9704 7.3.5 wants Arabic numerals and the full year: 2021年1月20日",
+            )),
         );
         s.date.clone()
     });

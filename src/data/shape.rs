@@ -10,7 +10,7 @@
 use super::labels;
 use super::model::Format;
 use super::spec::{self, Cell, Field, Kind};
-use crate::diag::{pointer_push, Code, Diagnostic, Diagnostics};
+use crate::diag::{pointer_push, tr, Code, Diagnostic, Diagnostics, Text};
 use serde_json::{Map, Value};
 
 /// The longest text accepted in one string: a long paragraph is a few
@@ -68,7 +68,7 @@ struct Walker {
 }
 
 impl Walker {
-    fn error(&mut self, code: Code, path: &str, message: String) {
+    fn error(&mut self, code: Code, path: &str, message: Text) {
         self.out.push(Diagnostic::error(code, path, message));
     }
 
@@ -93,7 +93,10 @@ impl Walker {
                 None if f.required && !meant.contains(&f.key) => self.error(
                     Code::MissingKey,
                     path,
-                    format!("missing key `{}` ({})", f.key, f.what),
+                    tr(
+                        format!("缺少键 `{}`（{}）", f.key, f.what),
+                        format!("missing key `{}` ({})", f.key, f.what),
+                    ),
                 ),
                 None => {}
             }
@@ -112,25 +115,52 @@ impl Walker {
             let d = Diagnostic::error(
                 Code::WrongFormatKey,
                 at,
-                format!(
-                    "`{key}` belongs to {}, but this report follows {}",
-                    that.describe(),
-                    this.describe()
+                tr(
+                    format!(
+                        "`{key}` 属于{}，而这份报告用的是{}",
+                        that.describe_zh(),
+                        this.describe_zh()
+                    ),
+                    format!(
+                        "`{key}` belongs to {}, but this report follows {}",
+                        that.describe(),
+                        this.describe()
+                    ),
                 ),
             )
-            .with_hint(format!(
-                "remove it, or set \"format\": \"{}\" if the report follows {}",
-                that.as_str(),
-                that.describe()
+            .with_hint(tr(
+                format!(
+                    "删去它；如果报告用的是{}，就写 \"format\": \"{}\"",
+                    that.describe_zh(),
+                    that.as_str()
+                ),
+                format!(
+                    "remove it, or set \"format\": \"{}\" if the report follows {}",
+                    that.as_str(),
+                    that.describe()
+                ),
             ));
             self.out.push(d);
             return;
         }
         let names: Vec<&str> = fields.iter().map(|f| f.key).collect();
-        let mut d = Diagnostic::error(Code::UnknownKey, at, format!("unknown key `{key}`"));
+        let mut d = Diagnostic::error(
+            Code::UnknownKey,
+            at,
+            tr(
+                format!("不认识的键 `{key}`"),
+                format!("unknown key `{key}`"),
+            ),
+        );
         d = match did_you_mean(key, &names) {
-            Some(best) => d.with_hint(format!("did you mean `{best}`?")),
-            None => d.with_hint(format!("expected one of: {}", names.join(", "))),
+            Some(best) => d.with_hint(tr(
+                format!("是不是 `{best}`？"),
+                format!("did you mean `{best}`?"),
+            )),
+            None => d.with_hint(tr(
+                format!("这里可用的键：{}", names.join("、")),
+                format!("expected one of: {}", names.join(", ")),
+            )),
         };
         self.out.push(d);
     }
@@ -141,7 +171,7 @@ impl Walker {
             self.error(
                 Code::Shape,
                 path,
-                format!("expected an object, found {}", found(v)),
+                expected(tr("一个对象 {…}", "an object"), v),
             );
         }
         map
@@ -177,7 +207,7 @@ impl Walker {
             self.error(
                 Code::Shape,
                 path,
-                format!("expected a string, found {}", found(v)),
+                expected(tr("一段文字（字符串）", "a string"), v),
             );
             return;
         };
@@ -186,7 +216,10 @@ impl Walker {
             self.error(
                 Code::Limit,
                 path,
-                format!("the text is {chars} characters; the limit is {MAX_TEXT_CHARS}"),
+                tr(
+                    format!("这段文字有 {chars} 个字符，上限是 {MAX_TEXT_CHARS}"),
+                    format!("the text is {chars} characters; the limit is {MAX_TEXT_CHARS}"),
+                ),
             );
             return;
         }
@@ -194,22 +227,29 @@ impl Walker {
             self.error(
                 Code::Shape,
                 path,
-                "expected a non-empty string, found an empty one".into(),
+                tr(
+                    "这里不能为空",
+                    "expected a non-empty string, found an empty one",
+                ),
             );
         }
         if let Some((i, c)) = s.chars().enumerate().find(|(_, c)| c.is_control()) {
             let d = Diagnostic::error(
                 Code::Shape,
                 path,
-                format!(
-                    "control character U+{:04X} at character {} of the text",
-                    c as u32,
-                    i + 1
+                tr(
+                    format!("文字的第 {} 个字符是控制字符 U+{:04X}", i + 1, c as u32),
+                    format!(
+                        "control character U+{:04X} at character {} of the text",
+                        c as u32,
+                        i + 1
+                    ),
                 ),
             )
-            .with_hint(
+            .with_hint(tr(
+                "删去它；段落里的换行表示两段：把它分成两个字符串",
                 "remove it; a line break inside a paragraph means two paragraphs: split the string",
-            );
+            ));
             self.out.push(d);
         }
     }
@@ -220,7 +260,7 @@ impl Walker {
             _ => self.error(
                 Code::Shape,
                 path,
-                format!("expected a year from 2008 to 2100, found {}", found(v)),
+                expected(tr("2008 到 2100 之间的年份", "a year from 2008 to 2100"), v),
             ),
         }
     }
@@ -230,9 +270,12 @@ impl Walker {
             let d = Diagnostic::error(
                 Code::Shape,
                 path,
-                format!("expected \"2019\" or \"2021\", found {}", found(v)),
+                expected(tr("\"2019\" 或 \"2021\"", "\"2019\" or \"2021\""), v),
             )
-            .with_hint("\"2019\" is the 2019–2020 format, \"2021\" the format for 2021 reports on");
+            .with_hint(tr(
+                "\"2019\" 是 2019–2020 年格式，\"2021\" 是 2021 年起的格式",
+                "\"2019\" is the 2019–2020 format, \"2021\" the format for 2021 reports on",
+            ));
             self.out.push(d);
         }
     }
@@ -248,9 +291,12 @@ impl Walker {
             _ => self.error(
                 Code::Shape,
                 path,
-                format!(
-                    "expected a string or a non-empty array of lines, found {}",
-                    found(v)
+                expected(
+                    tr(
+                        "一段文字，或按行写的非空数组",
+                        "a string or a non-empty array of lines",
+                    ),
+                    v,
                 ),
             ),
         }
@@ -262,7 +308,7 @@ impl Walker {
             self.error(
                 Code::Shape,
                 path,
-                format!("expected an array of paragraphs, found {}", found(v)),
+                expected(tr("段落的数组 […]", "an array of paragraphs"), v),
             );
             return;
         };
@@ -270,9 +316,12 @@ impl Walker {
             self.error(
                 Code::Limit,
                 path,
-                format!(
-                    "{} paragraphs; the limit is {MAX_PARAGRAPHS} a section",
-                    items.len()
+                tr(
+                    format!("{} 段，每部分最多 {MAX_PARAGRAPHS} 段", items.len()),
+                    format!(
+                        "{} paragraphs; the limit is {MAX_PARAGRAPHS} a section",
+                        items.len()
+                    ),
                 ),
             );
             return;
@@ -285,9 +334,12 @@ impl Walker {
                 _ => self.error(
                     Code::Shape,
                     &at,
-                    format!(
-                        "expected a paragraph (a string or {{\"heading\": …, \"text\": …}}), found {}",
-                        found(item)
+                    expected(
+                        tr(
+                            "一个段落（字符串，或 {\"heading\": …, \"text\": …}）",
+                            "a paragraph (a string or {\"heading\": …, \"text\": …})",
+                        ),
+                        item,
                     ),
                 ),
             }
@@ -309,17 +361,24 @@ impl Walker {
             let mut d = Diagnostic::error(
                 Code::UnknownKey,
                 &at,
-                format!(
-                    "`{key}` is not an official label of {}",
-                    self.format.describe()
+                tr(
+                    format!("`{key}` 不是{}的标准标签", self.format.describe_zh()),
+                    format!(
+                        "`{key}` is not an official label of {}",
+                        self.format.describe()
+                    ),
                 ),
             );
+            let that = other_format(self.format);
             if let Some(best) = did_you_mean(key, official) {
-                d = d.with_hint(format!("did you mean `{best}`?"));
-            } else if labels::is_official(other_format(self.format), key) {
-                d = d.with_hint(format!(
-                    "it is a label of {}",
-                    other_format(self.format).describe()
+                d = d.with_hint(tr(
+                    format!("是不是 `{best}`？"),
+                    format!("did you mean `{best}`?"),
+                ));
+            } else if labels::is_official(that, key) {
+                d = d.with_hint(tr(
+                    format!("这是{}的标签", that.describe_zh()),
+                    format!("it is a label of {}", that.describe()),
                 ));
             }
             self.out.push(d);
@@ -332,10 +391,12 @@ impl Walker {
             self.error(
                 Code::Shape,
                 path,
-                format!(
-                    "expected an array of {} cells, found {}",
-                    cells.len(),
-                    found(v)
+                expected(
+                    tr(
+                        format!("{} 个格子的数组", cells.len()),
+                        format!("an array of {} cells", cells.len()),
+                    ),
+                    v,
                 ),
             );
             return;
@@ -344,7 +405,10 @@ impl Walker {
             self.error(
                 Code::Shape,
                 path,
-                format!("expected {} cells, found {}", cells.len(), items.len()),
+                tr(
+                    format!("应有 {} 格，实有 {} 格", cells.len(), items.len()),
+                    format!("expected {} cells, found {}", cells.len(), items.len()),
+                ),
             );
             return;
         }
@@ -359,9 +423,12 @@ impl Walker {
             self.error(
                 Code::Shape,
                 path,
-                format!(
-                    "expected an array of {min} or {max} counts, found {}",
-                    found(v)
+                expected(
+                    tr(
+                        format!("{min} 或 {max} 个数的数组"),
+                        format!("an array of {min} or {max} counts"),
+                    ),
+                    v,
                 ),
             );
             return;
@@ -370,10 +437,14 @@ impl Walker {
             let d = Diagnostic::error(
                 Code::Shape,
                 path,
-                format!("expected {min} or {max} counts, found {}", items.len()),
+                tr(
+                    format!("这一行应有 {min} 或 {max} 个数，实有 {} 个", items.len()),
+                    format!("expected {min} or {max} counts, found {}", items.len()),
+                ),
             )
-            .with_hint(format!(
-                "{min} values leave 总计 to be computed; {max} give it, and it is checked"
+            .with_hint(tr(
+                format!("写 {min} 个数，总计由程序算出；写 {max} 个数，最后一个是总计，会被核对"),
+                format!("{min} values leave 总计 to be computed; {max} give it, and it is checked"),
             ));
             self.out.push(d);
             return;
@@ -396,20 +467,37 @@ impl Walker {
             _ => false,
         };
         if !ok {
-            let d = Diagnostic::error(
-                Code::Shape,
-                path,
-                format!("expected {}, found {}", cell.describe(), found(v)),
-            );
+            let d = Diagnostic::error(Code::Shape, path, expected(cell.describe(), v));
             let d = match (cell, v) {
                 (Cell::Count | Cell::Signed, Value::String(s))
                     if s.trim().parse::<i64>().is_ok() =>
                 {
-                    d.with_hint(format!("write the number without quotes: {}", s.trim()))
+                    d.with_hint(tr(
+                        format!("数字不要加引号：{}", s.trim()),
+                        format!("write the number without quotes: {}", s.trim()),
+                    ))
                 }
-                _ => d.with_hint("use null for a blank cell"),
+                _ => d.with_hint(tr("空白格写 null", "use null for a blank cell")),
             };
             self.out.push(d);
+            return;
+        }
+        // A count beyond any real report cannot be summed exactly.
+        let too_big = match v {
+            Value::Number(n) => n
+                .as_i64()
+                .map_or_else(|| n.as_u64().is_some(), |x| x.unsigned_abs() > MAX_COUNT),
+            _ => false,
+        };
+        if too_big && cell != Cell::Money {
+            self.error(
+                Code::Limit,
+                path,
+                tr(
+                    format!("{v} 太大了：一格最多 {MAX_COUNT}"),
+                    format!("{v} is too large: a cell holds at most {MAX_COUNT}"),
+                ),
+            );
         }
     }
 
@@ -417,21 +505,34 @@ impl Walker {
     fn other_processing(&mut self, v: &Value, path: &str) {
         match (self.format, v) {
             (Format::F2019, Value::Object(_)) | (Format::F2021, Value::Array(_)) => {
-                let want = match self.format {
-                    Format::F2019 => "one row of 6 or 7 counts",
-                    Format::F2021 => "an object with no_correction, unpaid_fee and other",
+                let (want_zh, want) = match self.format {
+                    Format::F2019 => ("一行 6 或 7 个数", "one row of 6 or 7 counts"),
+                    Format::F2021 => (
+                        "含 no_correction、unpaid_fee、other 的对象",
+                        "an object with no_correction, unpaid_fee and other",
+                    ),
                 };
                 let that = other_format(self.format);
                 let d = Diagnostic::error(
                     Code::WrongFormatKey,
                     path,
-                    format!(
-                        "（六）其他处理 has the shape of {}, but this report follows {}, which wants {want}",
-                        that.describe(),
-                        self.format.describe()
+                    tr(
+                        format!(
+                            "（六）其他处理是{}的写法，而这份报告用的是{}，应写{want_zh}",
+                            that.describe_zh(),
+                            self.format.describe_zh()
+                        ),
+                        format!(
+                            "（六）其他处理 has the shape of {}, but this report follows {}, which wants {want}",
+                            that.describe(),
+                            self.format.describe()
+                        ),
                     ),
                 )
-                .with_hint(format!("or set \"format\": \"{}\"", that.as_str()));
+                .with_hint(tr(
+                    format!("或者写 \"format\": \"{}\"", that.as_str()),
+                    format!("or set \"format\": \"{}\"", that.as_str()),
+                ));
                 self.out.push(d);
             }
             (Format::F2019, _) => self.row(v, path, 6, 7),
@@ -447,19 +548,38 @@ fn other_format(f: Format) -> Format {
     }
 }
 
+/// The largest count a cell holds: far beyond any real report, and small
+/// enough that every sum of a table is exact.
+pub const MAX_COUNT: u64 = 1_000_000_000_000;
+
+/// "expected WANT, found WHAT", in both languages.
+fn expected(want: Text, v: &Value) -> Text {
+    let what = found(v);
+    tr(
+        format!("这里应是{}，实际是{}", want.zh, what.zh),
+        format!("expected {}, found {}", want.en, what.en),
+    )
+}
+
 /// What a value is, for "found …": its type and a short rendering.
-pub(crate) fn found(v: &Value) -> String {
+pub(crate) fn found(v: &Value) -> Text {
     match v {
         Value::Null => "null".into(),
-        Value::Bool(b) => format!("the boolean {b}"),
-        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => tr(format!("布尔值 {b}"), format!("the boolean {b}")),
+        Value::Number(n) => n.to_string().into(),
         Value::String(s) => {
             let short: String = s.chars().take(20).collect();
             let ell = if s.chars().count() > 20 { "…" } else { "" };
-            format!("the string \"{short}{ell}\"")
+            tr(
+                format!("文字 \"{short}{ell}\""),
+                format!("the string \"{short}{ell}\""),
+            )
         }
-        Value::Array(a) => format!("an array of {}", a.len()),
-        Value::Object(_) => "an object".into(),
+        Value::Array(a) => tr(
+            format!("{} 项的数组", a.len()),
+            format!("an array of {}", a.len()),
+        ),
+        Value::Object(_) => tr("一个对象", "an object"),
     }
 }
 

@@ -6,7 +6,8 @@
 //! Windows editors often save GBK/GB18030; such a file is refused with a
 //! message saying so, never decoded into mojibake or guessed at.
 
-use crate::diag::{Code, Diagnostic};
+use super::strict::StrictError;
+use crate::diag::{tr, Code, Diagnostic};
 use serde_json::Value;
 
 /// The largest data file accepted. A real report is a few kilobytes; this
@@ -28,10 +29,14 @@ pub fn decode<'b>(bytes: &'b [u8], name: &str) -> Result<&'b str, Diagnostic> {
 /// Refuses a report's data longer than [`MAX_DATA_BYTES`].
 pub fn check_size(len: usize, name: &str) -> Result<(), Diagnostic> {
     if len > MAX_DATA_BYTES {
+        let mib = MAX_DATA_BYTES >> 20;
         return Err(Diagnostic::input(
             Code::Limit,
-            format!(
-                "{name} is {len} bytes; the largest data file accepted is {MAX_DATA_BYTES} bytes"
+            tr(
+                format!("{name} 太大（{len} 字节）；一份数据文件最多 {mib} MiB"),
+                format!(
+                    "{name} is {len} bytes; the largest data file accepted is {MAX_DATA_BYTES} bytes"
+                ),
             ),
         ));
     }
@@ -43,10 +48,17 @@ pub fn check_size(len: usize, name: &str) -> Result<(), Diagnostic> {
 pub fn decode_any_size<'b>(bytes: &'b [u8], name: &str) -> Result<&'b str, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        return Err(
-            Diagnostic::input(Code::Encoding, format!("{name} is UTF-16, not UTF-8"))
-                .with_hint("save the file as UTF-8 (in Notepad: 另存为 → 编码 UTF-8)"),
-        );
+        return Err(Diagnostic::input(
+            Code::Encoding,
+            tr(
+                format!("{name} 是 UTF-16 编码，不是 UTF-8"),
+                format!("{name} is UTF-16, not UTF-8"),
+            ),
+        )
+        .with_hint(tr(
+            "把文件另存为 UTF-8（记事本：另存为 → 编码 UTF-8）",
+            "save the file as UTF-8 (in Notepad: 另存为 → 编码 UTF-8)",
+        )));
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text),
@@ -59,22 +71,32 @@ pub fn decode_any_size<'b>(bytes: &'b [u8], name: &str) -> Result<&'b str, Diagn
 fn not_utf8(bytes: &[u8], valid_up_to: usize, name: &str) -> Diagnostic {
     let (line, column) = line_column(&bytes[..valid_up_to]);
     let (_, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-    let looks = if had_errors {
-        "it is not UTF-8 and not GBK either".to_string()
+    let (looks_zh, looks) = if had_errors {
+        (
+            "它既不是 UTF-8，也不是 GBK",
+            "it is not UTF-8 and not GBK either",
+        )
     } else {
-        "it looks like GBK/GB18030 (as Chinese Windows editors save it)".to_string()
+        (
+            "看起来是 GBK/GB18030 编码（中文 Windows 编辑器常这样保存）",
+            "it looks like GBK/GB18030 (as Chinese Windows editors save it)",
+        )
     };
+    let byte = bytes[valid_up_to];
     Diagnostic::at_text(
         Code::Encoding,
         name,
         line,
         column,
-        format!(
-            "the file is not UTF-8 (byte 0x{:02X}): {looks}",
-            bytes[valid_up_to]
+        tr(
+            format!("文件不是 UTF-8 编码（字节 0x{byte:02X}）：{looks_zh}"),
+            format!("the file is not UTF-8 (byte 0x{byte:02X}): {looks}"),
         ),
     )
-    .with_hint("save the file as UTF-8 (in Notepad: 另存为 → 编码 UTF-8; in WPS/Excel: UTF-8 文本)")
+    .with_hint(tr(
+        "把文件另存为 UTF-8（记事本：另存为 → 编码 UTF-8；WPS/Excel：UTF-8 文本）",
+        "save the file as UTF-8 (in Notepad: 另存为 → 编码 UTF-8; in WPS/Excel: UTF-8 文本)",
+    ))
 }
 
 /// 1-based line and column (in characters) just after `prefix`.
@@ -85,36 +107,152 @@ fn line_column(prefix: &[u8]) -> (usize, usize) {
     (line, column)
 }
 
-/// Parses JSON text; a syntax error names its line and column.
+/// Parses JSON text; a syntax error names its line and column (in
+/// characters, as editors count them), and says so when the cause is
+/// punctuation typed on a Chinese keyboard (“ ” ： ， ［ ］ ｛ ｝). A key
+/// given twice in one object is refused at its path.
 pub fn parse_text(text: &str, name: &str) -> Result<Value, Diagnostic> {
     if text.trim().is_empty() {
-        return Err(
-            Diagnostic::input(Code::JsonSyntax, format!("{name} is empty"))
-                .with_hint("`nianbao init` prints a blank data file to start from"),
-        );
+        return Err(Diagnostic::input(
+            Code::JsonSyntax,
+            tr(format!("{name} 是空的"), format!("{name} is empty")),
+        )
+        .with_hint(tr(
+            "`nianbao init` 会打印一份空白数据文件，可以从它开始填写",
+            "`nianbao init` prints a blank data file to start from",
+        )));
     }
-    serde_json::from_str(text).map_err(|e| {
-        let message = syntax_message(&e);
-        // serde_json reports column 0 at the start of a line; columns count from 1.
-        let d = Diagnostic::at_text(Code::JsonSyntax, name, e.line(), e.column().max(1), message);
-        match e.classify() {
-            serde_json::error::Category::Eof => {
-                d.with_hint("the file ends too early: is it cut off, or is a } or ] missing?")
-            }
-            _ => d,
+    super::strict::from_str(text).map_err(|e| match e {
+        StrictError::Syntax(e) => syntax_error(text, name, &e),
+        StrictError::Duplicate { pointer, error } => {
+            let key = pointer.rsplit('/').next().unwrap_or("").to_string();
+            let (line, column) = char_position(text, error.line(), error.column());
+            Diagnostic::error(
+                Code::Shape,
+                pointer,
+                tr(
+                    format!("键 `{key}` 在同一处写了两次（第二次在第{line}行第{column}列）"),
+                    format!(
+                        "the key `{key}` is given twice (again at line {line}, column {column})"
+                    ),
+                ),
+            )
+            .with_hint(tr(
+                "删去其中一个：只有最后一个会被读到，前一个会被悄悄丢掉",
+                "remove one of them: only the last would be read, the other silently lost",
+            ))
         }
     })
+}
+
+/// A syntax error at its line and character column.
+pub(crate) fn syntax_error(text: &str, name: &str, e: &serde_json::Error) -> Diagnostic {
+    let (line, column) = char_position(text, e.line(), e.column());
+    if let Some(d) = chinese_punctuation(text, name, line, column) {
+        return d;
+    }
+    let raw = syntax_message(e);
+    let d = Diagnostic::at_text(
+        Code::JsonSyntax,
+        name,
+        line,
+        column,
+        tr(
+            format!("第{line}行第{column}列：JSON 格式错误（{raw}）"),
+            format!("invalid JSON: {raw}"),
+        ),
+    );
+    match e.classify() {
+        serde_json::error::Category::Eof => d.with_hint(tr(
+            "文件提前结束了：是不是没保存完整，或少了 } 或 ]？",
+            "the file ends too early: is it cut off, or is a } or ] missing?",
+        )),
+        _ => d,
+    }
+}
+
+/// serde_json's position (1-based line, column in bytes, 0 at a line's
+/// start) as a 1-based line and a column in characters.
+fn char_position(text: &str, line: usize, byte_column: usize) -> (usize, usize) {
+    let Some(l) = text.split('\n').nth(line.saturating_sub(1)) else {
+        return (line.max(1), byte_column.max(1));
+    };
+    let mut end = byte_column.min(l.len());
+    while !l.is_char_boundary(end) {
+        end += 1;
+    }
+    (line.max(1), l[..end].chars().count().max(1))
+}
+
+/// Full-width marks a Chinese keyboard types where JSON wants ASCII, and
+/// what JSON wants instead.
+const FULL_WIDTH: &[(char, &str, &str)] = &[
+    ('“', "中文引号", "\""),
+    ('”', "中文引号", "\""),
+    ('‘', "中文单引号", "\""),
+    ('’', "中文单引号", "\""),
+    ('：', "中文冒号", ":"),
+    ('，', "中文逗号", ","),
+    ('｛', "全角大括号", "{"),
+    ('｝', "全角大括号", "}"),
+    ('［', "全角方括号", "["),
+    ('］', "全角方括号", "]"),
+    ('【', "中文方括号", "["),
+    ('】', "中文方括号", "]"),
+];
+
+/// When the character at (or just before) the error is a full-width mark
+/// outside any string, the error says which and what JSON needs there.
+fn chinese_punctuation(text: &str, name: &str, line: usize, column: usize) -> Option<Diagnostic> {
+    let l = text.split('\n').nth(line - 1)?;
+    let chars: Vec<char> = l.chars().collect();
+    // serde_json stops on the bad character or just after it.
+    let candidates = [column.checked_sub(1), Some(column), column.checked_sub(2)];
+    let (at, c, what, ascii) = candidates.into_iter().flatten().find_map(|k| {
+        let c = *chars.get(k)?;
+        FULL_WIDTH
+            .iter()
+            .find(|(f, _, _)| *f == c)
+            .map(|&(_, what, ascii)| (k + 1, c, what, ascii))
+    })?;
+    Some(
+        Diagnostic::at_text(
+            Code::JsonSyntax,
+            name,
+            line,
+            at,
+            tr(
+                format!("第{line}行第{at}列：这里是{what}{c}，JSON 需要英文{}", english(ascii)),
+                format!("line {line}, column {at}: a full-width {c} where JSON needs the ASCII {ascii}"),
+            ),
+        )
+        .with_hint(tr(
+            format!("切换到英文输入法，把 {c} 改成 {ascii}（键名和文字两边的引号、冒号、逗号、括号都要用英文标点）"),
+            format!("switch the keyboard to English and type {ascii} instead of {c} (the quotes, colons, commas and brackets of JSON are ASCII)"),
+        )),
+    )
+}
+
+/// The ASCII mark's name in Chinese, with the mark.
+fn english(ascii: &str) -> String {
+    let name = match ascii {
+        "\"" => "引号",
+        ":" => "冒号",
+        "," => "逗号",
+        "{" | "}" => "大括号",
+        _ => "方括号",
+    };
+    format!("{name} {ascii}")
 }
 
 /// serde_json's message without its trailing " at line L column C", which
 /// the location already carries.
 fn syntax_message(e: &serde_json::Error) -> String {
     let full = e.to_string();
-    let message = match full.rfind(" at line ") {
+    match full.rfind(" at line ") {
         Some(i) => full[..i].to_string(),
         None => full,
-    };
-    format!("invalid JSON: {message}")
+    }
 }
 
 #[cfg(test)]
@@ -164,7 +302,62 @@ mod tests {
         let d = parse_bytes(b"{\"a\": [1, 2", "x.json").expect_err("refused");
         assert!(d
             .hint
-            .as_deref()
-            .is_some_and(|h| h.contains("ends too early")));
+            .as_ref()
+            .is_some_and(|h| h.en.contains("ends too early")));
+    }
+
+    #[test]
+    fn columns_count_characters() {
+        // 500 Chinese characters, then the error: column 510, not byte 1510.
+        let text = format!("{{\"unit\": \"{}\" \"year\": 2020}}", "镇".repeat(500));
+        let d = parse_text(&text, "x.json").expect_err("refused");
+        let Location::Text { column, .. } = d.location else {
+            panic!("{d}")
+        };
+        // On the quote that opens "year", the 513th character.
+        let byte = text.find("\"year").expect("year");
+        assert_eq!(column, text[..byte].chars().count() + 1);
+        assert_eq!(column, 513);
+    }
+
+    #[test]
+    fn chinese_keyboard_punctuation_is_named() {
+        let cases = [
+            ("{“unit”: \"x\"}", '“', "引号"),
+            ("{\n  \"year\"：2020}", '：', "冒号"),
+            ("{\"year\": 2020，\"unit\": \"x\"}", '，', "逗号"),
+            ("［1, 2]", '［', "方括号"),
+        ];
+        for (text, c, word) in cases {
+            let d = parse_text(text, "x.json").expect_err("refused");
+            assert_eq!(d.code, Code::JsonSyntax);
+            assert!(
+                d.message.zh.contains(c) && d.message.zh.contains(word),
+                "{d}"
+            );
+            let Location::Text { line, column, .. } = d.location else {
+                panic!("{d}")
+            };
+            let at = text
+                .split('\n')
+                .nth(line - 1)
+                .expect("line")
+                .chars()
+                .nth(column - 1);
+            assert_eq!(at, Some(c), "{text}: the column points at the mark");
+        }
+    }
+
+    #[test]
+    fn a_duplicate_key_is_refused() {
+        let d = parse_text("{\"unit\": \"甲镇\",\n \"unit\": \"乙镇\"}", "x.json")
+            .expect_err("refused");
+        assert_eq!(d.code, Code::Shape);
+        assert_eq!(
+            d.location,
+            Location::Pointer {
+                pointer: "/unit".into()
+            }
+        );
     }
 }

@@ -4,6 +4,8 @@
 //! In: nothing. Out: static field tables that [`super::shape`] walks. Kept
 //! apart from the walker so that the contract reads as one table.
 
+use crate::diag::{tr, Text};
+
 /// One cell of a table row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cell {
@@ -16,11 +18,21 @@ pub enum Cell {
 }
 
 impl Cell {
-    pub fn describe(self) -> &'static str {
+    /// What the cell takes, in both languages.
+    pub fn describe(self) -> Text {
         match self {
-            Cell::Count => "a non-negative whole number or null",
-            Cell::Signed => "a whole number (may be negative) or null",
-            Cell::Money => "an amount (a non-negative number or a string) or null",
+            Cell::Count => tr(
+                "不小于 0 的整数或 null",
+                "a non-negative whole number or null",
+            ),
+            Cell::Signed => tr(
+                "整数（可以是负数）或 null",
+                "a whole number (may be negative) or null",
+            ),
+            Cell::Money => tr(
+                "金额（不小于 0 的数，或一段文字）或 null",
+                "an amount (a non-negative number or a string) or null",
+            ),
         }
     }
 }

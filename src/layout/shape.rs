@@ -7,7 +7,7 @@
 //! character no face of the chain has is an error naming it and its code
 //! point, never a blank box.
 
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{tr, Code, Diagnostic};
 use crate::doc::Span;
 use crate::fonts::{Chains, FaceIdx, FontBook};
 use crate::text::is_wide;
@@ -70,7 +70,10 @@ pub fn shape(
         let chain = chains.roles.get(&span.style.role).ok_or_else(|| {
             Diagnostic::input(
                 Code::Font,
-                format!("no font role `{}` in the stylesheet", span.style.role),
+                tr(
+                    format!("样式表里没有字体角色 `{}`", span.style.role),
+                    format!("no font role `{}` in the stylesheet", span.style.role),
+                ),
             )
         })?;
         let size = span.style.size;
@@ -115,35 +118,31 @@ pub fn shape(
     Ok(out)
 }
 
-/// The error for a character no face of the chain has.
+/// The error for a character no face of the chain has; it carries the
+/// character, so that the engine, which knows the data, can point the
+/// error at the string holding it.
 fn missing(c: char, role: &str, chain: &[FaceIdx], book: &FontBook) -> Diagnostic {
-    let names: Vec<&str> = chain.iter().map(|&i| book.name(i)).collect();
-    Diagnostic::input(
+    let names = chain
+        .iter()
+        .map(|&i| book.name(i))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let code = c as u32;
+    let mut d = Diagnostic::input(
         Code::Font,
-        format!(
-            "no font has the character “{c}” (U+{:04X}); font role `{role}` tried {}",
-            c as u32,
-            names.join(", ")
+        tr(
+            format!("没有字体含有字符“{c}”（U+{code:04X}）；字体角色 `{role}` 试过 {names}"),
+            format!(
+                "no font has the character “{c}” (U+{code:04X}); font role `{role}` tried {names}"
+            ),
         ),
     )
-    .with_hint("add a font that has it with --font-dir, or check the text for a stray character")
-}
-
-/// The character a [`missing`] error is about, read back from its message
-/// (the one place that writes it), so that the engine, which knows the
-/// data, can point the error at the string holding it.
-pub fn missing_char(d: &Diagnostic) -> Option<char> {
-    if d.code != Code::Font || !d.message.starts_with("no font has the character") {
-        return None;
-    }
-    let hex: String = d
-        .message
-        .split("(U+")
-        .nth(1)?
-        .chars()
-        .take_while(char::is_ascii_hexdigit)
-        .collect();
-    u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32)
+    .with_hint(tr(
+        "用 --font-dir 加入含有它的字体，或检查文字里是否有误输入的字符",
+        "add a font that has it with --font-dir, or check the text for a stray character",
+    ));
+    d.character = Some(c);
+    d
 }
 
 /// The width of glyphs, as laid on a line.

@@ -95,8 +95,12 @@ pub fn assert_pdf(bytes: &[u8]) -> usize {
     let doc = lopdf::Document::load_mem(bytes).expect("lopdf reads the PDF");
     let pages = doc.get_pages().len();
     assert!(pages > 0, "a PDF with pages");
+    // One name per call: tests run in parallel, and two of them may check
+    // PDFs of the same length at once.
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let path = std::env::temp_dir().join(format!(
-        "nianbao-qpdf-{}-{}.pdf",
+        "nianbao-qpdf-{}-{n}-{}.pdf",
         std::process::id(),
         bytes.len()
     ));
@@ -141,6 +145,8 @@ pub fn cli(args: &[&str], stdin: &[u8]) -> std::process::Output {
     use std::io::Write;
     use std::process::{Command, Stdio};
     let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        // These tests read the English messages; the Chinese ones have their own.
+        .env("NIANBAO_LANG", "en")
         .args(args)
         .current_dir(root())
         .stdin(Stdio::piped())
