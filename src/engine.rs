@@ -217,7 +217,6 @@ impl Engine {
         crate::pdf::write(
             &laid,
             &self.fonts,
-            &doc.meta,
             crate::pdf::PdfOptions {
                 created: opts.created,
             },

@@ -11,6 +11,7 @@
 use crate::diag::{Code, Diagnostic};
 use crate::style::FontRole;
 use fontdb::{Database, Source, ID};
+use std::any::{Any, TypeId};
 use std::collections::BTreeMap;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -73,9 +74,10 @@ pub struct Face {
     pub name: String,
     /// Metrics for the PDF's font descriptor, in font units.
     pub metrics: Metrics,
-    /// Facts the PDF writer derives from the font once and reuses for
-    /// every report (its CFF table's structure, for subsetting).
-    pub embedding: OnceLock<Option<crate::pdf::cff::Cff>>,
+    /// Facts a writer derives from the font once and reuses for every
+    /// report (the PDF writer keeps its CFF table's structure here), one
+    /// per type; this module never looks inside ([`Face::derived`]).
+    derived: RwLock<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
 }
 
 /// The bytes of a font file: compiled in, or read once from disk.
@@ -106,6 +108,26 @@ pub struct Metrics {
 }
 
 impl Face {
+    /// A writer's fact about this face, derived on first use by `init` and
+    /// shared afterwards: the writer owns its type, the face only holds it.
+    pub fn derived<T: Any + Send + Sync>(&self, init: impl FnOnce() -> T) -> Arc<T> {
+        let key = TypeId::of::<T>();
+        let found = self.derived.read().ok().and_then(|m| m.get(&key).cloned());
+        let any = found.unwrap_or_else(|| {
+            let made: Arc<dyn Any + Send + Sync> = Arc::new(init());
+            match self.derived.write() {
+                Ok(mut m) => m.entry(key).or_insert(made).clone(),
+                Err(_) => made,
+            }
+        });
+        match any.downcast::<T>() {
+            Ok(t) => t,
+            // The map is keyed by the type: a value of another type cannot
+            // be there.
+            Err(_) => unreachable!("Face::derived is keyed by TypeId"),
+        }
+    }
+
     fn load(data: FontData, index: u32, name: &str) -> Result<Face, String> {
         let parsed = ttf_parser::Face::parse(data.bytes(), index)
             .map_err(|e| format!("cannot parse the font {name}: {e}"))?;
@@ -126,7 +148,7 @@ impl Face {
             units_per_em,
             name: name.to_string(),
             metrics,
-            embedding: OnceLock::new(),
+            derived: RwLock::new(HashMap::new()),
         })
     }
 
@@ -156,8 +178,6 @@ struct Slot {
     id: ID,
     families: Vec<String>,
     ps_name: String,
-    /// The file stem, for faces from files (and the bundled names).
-    stem: String,
     /// Regular upright faces are preferred when a family has several.
     regular: bool,
     /// The bytes of a bundled face, so they need no copy.
@@ -222,13 +242,14 @@ impl FontBook {
         }
         let slots = order
             .into_iter()
-            .filter_map(|(id, stem, bundled)| {
+            // The stem only orders the system's faces; a face is found by
+            // the names it carries.
+            .filter_map(|(id, _stem, bundled)| {
                 let info = db.face(id)?;
                 Some(Slot {
                     id,
                     families: info.families.iter().map(|(n, _)| n.clone()).collect(),
                     ps_name: info.post_script_name.clone(),
-                    stem,
                     regular: info.style == fontdb::Style::Normal
                         && !info.post_script_name.to_ascii_lowercase().contains("bold"),
                     bundled,
@@ -241,8 +262,9 @@ impl FontBook {
     }
 
     /// The faces of each role, by the names in the stylesheet. A name
-    /// matches a PostScript name, a family name (any language) or a font
-    /// file's stem; names found nowhere are skipped. A role none of whose
+    /// matches a PostScript name or a family name (any language), what the
+    /// font says it is, never a file's name (a file called `SimSun.otf`
+    /// may hold any face); names found nowhere are skipped. A role none of whose
     /// names is found is an error.
     pub fn chains(&self, roles: &BTreeMap<String, FontRole>) -> Result<Chains, Diagnostic> {
         let mut out = Chains::default();
@@ -268,10 +290,7 @@ impl FontBook {
     }
 
     fn find(&self, name: &str) -> Option<FaceIdx> {
-        let by_ps = self
-            .slots
-            .iter()
-            .position(|s| s.ps_name == name || s.stem == name);
+        let by_ps = self.slots.iter().position(|s| s.ps_name == name);
         by_ps.or_else(|| {
             let family = |s: &Slot| s.families.iter().any(|f| f.eq_ignore_ascii_case(name));
             let regular = self.slots.iter().position(|s| family(s) && s.regular);

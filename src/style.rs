@@ -124,40 +124,54 @@ pub fn parse(text: &str, file: &str) -> Result<Stylesheet, Diagnostic> {
         let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
         Diagnostic::at_text(Code::Style, file, line, column, e.message().to_string())
     })?;
-    let err = |m: String| Diagnostic::at_text(Code::Style, file, 1, 1, m);
+    // A value that parses as TOML but means nothing is reported where
+    // the key is written, not at 1:1.
+    let err = |path: &str, m: String| {
+        let (line, column) = key_position(text, path);
+        Diagnostic::at_text(Code::Style, file, line, column, m)
+    };
     let len = |key: &str, v: &str| {
         Length::parse(v).ok_or_else(|| {
-            err(format!(
-                "{key}: `{v}` is not a length (e.g. 16pt, 37mm, 三号)"
-            ))
+            err(
+                key,
+                format!("{key}: `{v}` is not a length (e.g. 16pt, 37mm, 三号)"),
+            )
         })
     };
     let body = raw
         .styles
         .get("body")
         .cloned()
-        .ok_or_else(|| err("styles.body is missing".into()))?;
+        .ok_or_else(|| err("styles", "styles.body is missing".into()))?;
     let mut styles = BTreeMap::new();
     for (name, s) in &raw.styles {
-        let style = resolve_style(name, s, &body, &raw.fonts).map_err(&err)?;
+        let style = resolve_style(name, s, &body, &raw.fonts).map_err(|(path, m)| err(&path, m))?;
         styles.insert(name.clone(), style);
     }
     let p = &raw.page;
     let page_number = match &raw.page_number {
         None => None,
         Some(n) => {
-            let style = styles
-                .get(&n.style)
-                .ok_or_else(|| err(format!("page-number.style: no style `{}`", n.style)))?;
-            let inset = Measure::parse(&n.inset)
-                .ok_or_else(|| err(format!("page-number.inset: `{}` is not a length", n.inset)))?;
+            let style = styles.get(&n.style).ok_or_else(|| {
+                err(
+                    "page-number.style",
+                    format!("page-number.style: no style `{}`", n.style),
+                )
+            })?;
+            let inset = Measure::parse(&n.inset).ok_or_else(|| {
+                err(
+                    "page-number.inset",
+                    format!("page-number.inset: `{}` is not a length", n.inset),
+                )
+            })?;
             let outside = match n.position.as_str() {
                 "outside" => true,
                 "center" => false,
                 other => {
-                    return Err(err(format!(
-                        "page-number.position: `{other}`; expected outside or center"
-                    )))
+                    return Err(err(
+                        "page-number.position",
+                        format!("page-number.position: `{other}`; expected outside or center"),
+                    ))
                 }
             };
             Some(PageNumber {
@@ -183,7 +197,10 @@ pub fn parse(text: &str, file: &str) -> Result<Stylesheet, Diagnostic> {
     if page.margin_left + page.text_width > page.width
         || page.margin_top + page.text_height > page.height
     {
-        return Err(err("page: the text block does not fit on the paper".into()));
+        return Err(err(
+            "page",
+            "page: the text block does not fit on the paper".into(),
+        ));
     }
     let t = &raw.table;
     let table = TableStyle {
@@ -206,30 +223,41 @@ fn resolve_style(
     s: &RawStyle,
     body: &RawStyle,
     fonts: &BTreeMap<String, FontRole>,
-) -> Result<ParaStyle, String> {
+) -> Result<ParaStyle, (String, String)> {
     let pick = |a: &Option<String>, b: &Option<String>, key: &str| {
-        a.clone()
-            .or_else(|| b.clone())
-            .ok_or_else(|| format!("styles.{name}: no {key}, and body gives none"))
+        a.clone().or_else(|| b.clone()).ok_or_else(|| {
+            (
+                format!("styles.{name}"),
+                format!("styles.{name}: no {key}, and body gives none"),
+            )
+        })
     };
     let role = pick(&s.font, &body.font, "font")?;
     if !fonts.contains_key(&role) {
-        return Err(format!(
-            "styles.{name}.font: no font role `{role}` in [fonts]"
+        return Err((
+            format!("styles.{name}.font"),
+            format!("styles.{name}.font: no font role `{role}` in [fonts]"),
         ));
     }
     let size_text = pick(&s.size, &body.size, "size")?;
     let size = Length::parse(&size_text).ok_or_else(|| {
-        format!("styles.{name}.size: `{size_text}` is not a size (e.g. 16pt, 三号)")
+        (
+            format!("styles.{name}.size"),
+            format!("styles.{name}.size: `{size_text}` is not a size (e.g. 16pt, 三号)"),
+        )
     })?;
-    let measure = |a: &Option<String>, b: &Option<String>, key: &str| -> Result<Length, String> {
-        match a.clone().or_else(|| b.clone()) {
-            None => Ok(Length::ZERO),
-            Some(v) => Measure::parse(&v).map(|m| m.resolve(size)).ok_or_else(|| {
-                format!("styles.{name}.{key}: `{v}` is not a length (e.g. 2em, 28.95pt)")
-            }),
-        }
-    };
+    let measure =
+        |a: &Option<String>, b: &Option<String>, key: &str| -> Result<Length, (String, String)> {
+            match a.clone().or_else(|| b.clone()) {
+                None => Ok(Length::ZERO),
+                Some(v) => Measure::parse(&v).map(|m| m.resolve(size)).ok_or_else(|| {
+                    (
+                        format!("styles.{name}.{key}"),
+                        format!("styles.{name}.{key}: `{v}` is not a length (e.g. 2em, 28.95pt)"),
+                    )
+                }),
+            }
+        };
     let align_text = pick(&s.align, &body.align, "align")?;
     let align = match align_text.as_str() {
         "left" => Align::Left,
@@ -237,8 +265,9 @@ fn resolve_style(
         "right" => Align::Right,
         "justify" => Align::Justify,
         other => {
-            return Err(format!(
-                "styles.{name}.align: `{other}`; expected left, center, right or justify"
+            return Err((
+                format!("styles.{name}.align"),
+                format!("styles.{name}.align: `{other}`; expected left, center, right or justify"),
             ))
         }
     };
@@ -264,10 +293,91 @@ fn resolve_style(
     })
 }
 
+/// Where `path` (`styles.heading.size`, `page.width`) is written in a
+/// stylesheet's text: the line of its key within its table (`[styles.heading]`,
+/// or `[styles]` with `heading.size =`), at the value; the table's header
+/// when the key is not written (a value inherited from `body`); else 1:1.
+fn key_position(text: &str, path: &str) -> (usize, usize) {
+    let parts: Vec<&str> = path.split('.').collect();
+    let lines: Vec<&str> = text.lines().collect();
+    // The longest table header that is a prefix of the path.
+    for split in (0..=parts.len()).rev() {
+        let (table, key) = parts.split_at(split);
+        let header = format!("[{}]", table.join("."));
+        let start = if table.is_empty() {
+            Some(0)
+        } else {
+            lines
+                .iter()
+                .position(|l| l.split('#').next().unwrap_or("").trim() == header)
+        };
+        let Some(start) = start else { continue };
+        let dotted = key.join(".");
+        if dotted.is_empty() {
+            return (start + 1, 1);
+        }
+        for (i, l) in lines
+            .iter()
+            .enumerate()
+            .skip(start + usize::from(!table.is_empty()))
+        {
+            let t = l.trim_start();
+            if i > start && t.starts_with('[') {
+                break;
+            }
+            if let Some(rest) = t.strip_prefix(&dotted) {
+                if rest.trim_start().starts_with('=') {
+                    let col = l.find('=').map_or(1, |b| l[..b].chars().count() + 2);
+                    return (i + 1, col);
+                }
+            }
+        }
+        if !table.is_empty() {
+            return (start + 1, 1);
+        }
+    }
+    (1, 1)
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Location;
+
+    const BUILTIN: &str = include_str!("../templates/annual-report/style.toml");
+
+    fn error_line(text: &str) -> usize {
+        match parse(text, "style.toml").expect_err("refused").location {
+            Location::Text { line, .. } => line,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn line_of(text: &str, needle: &str) -> usize {
+        text.lines()
+            .position(|l| l.contains(needle))
+            .expect("needle")
+            + 1
+    }
+
+    #[test]
+    fn a_bad_value_is_reported_where_it_is_written() {
+        assert!(parse(BUILTIN, "style.toml").is_ok());
+        let bad = BUILTIN.replacen("size = \"二号\"", "size = \"huge\"", 1);
+        assert_eq!(error_line(&bad), line_of(&bad, "\"huge\""));
+        let page = BUILTIN.replacen("width = \"210mm\"", "width = \"wide\"", 1);
+        if page != BUILTIN {
+            assert_eq!(error_line(&page), line_of(&page, "\"wide\""));
+        }
+        let align = BUILTIN.replacen("align = \"center\"", "align = \"middle\"", 1);
+        assert_eq!(error_line(&align), line_of(&align, "\"middle\""));
+    }
 }

@@ -7,7 +7,7 @@
 mod common;
 
 use common::{goushi, root, shili};
-use nianbao::{Engine, OutputFormat, RenderOptions};
+use nianbao::{OutputFormat, RenderOptions};
 use roxmltree::{Document, Node};
 use serde_json::Value;
 use std::io::Read;
@@ -15,10 +15,7 @@ use std::io::Read;
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
 fn docx(data: &Value) -> Vec<u8> {
-    match Engine::new()
-        .expect("engine")
-        .render(data, OutputFormat::Docx, RenderOptions::default())
-    {
+    match common::engine().render(data, OutputFormat::Docx, RenderOptions::default()) {
         Ok(r) => {
             common::assert_docx(&r.bytes);
             r.bytes
@@ -427,7 +424,7 @@ fn footers_carry_a_page_field_outside() {
 
 #[test]
 fn identical_input_gives_identical_bytes_and_parts_are_deflated() {
-    let engine = Engine::new().expect("engine");
+    let engine = common::engine();
     let a = engine
         .render(&shili(), OutputFormat::Docx, RenderOptions::default())
         .expect("renders")
@@ -444,8 +441,7 @@ fn identical_input_gives_identical_bytes_and_parts_are_deflated() {
         "the Nth document of a process is the same as the first"
     );
     let other_thread = std::thread::spawn(move || {
-        Engine::new()
-            .expect("engine")
+        common::engine()
             .render(&shili(), OutputFormat::Docx, RenderOptions::default())
             .expect("renders")
             .bytes

@@ -42,7 +42,7 @@ fn val(n: Node, name: &str) -> Option<String> {
 /// valid for both validators (`assert_docx` runs them).
 #[test]
 fn every_docx_passes_both_validators() {
-    let engine = Engine::new().expect("engine");
+    let engine = common::engine();
     let mut long = goushi();
     common::set(
         &mut long,
@@ -97,11 +97,7 @@ fn a_custom_bundle_gives_a_valid_docx() {
 /// with a table cell without a paragraph by openxml-audit.
 #[test]
 fn the_validators_refuse_a_broken_docx() {
-    let good = render(
-        &Engine::new().expect("engine"),
-        &goushi(),
-        OutputFormat::Docx,
-    );
+    let good = render(&common::engine(), &goushi(), OutputFormat::Docx);
     let xml = part(&good, "word/document.xml");
     let layout = r#"<w:tblLayout w:type="fixed"/>"#;
     assert!(xml.contains(layout), "the table layout element");
@@ -142,11 +138,7 @@ fn repack(docx: &[u8], name: &str, bytes: &[u8]) -> Vec<u8> {
 #[test]
 fn no_automatic_space_between_chinese_and_digits() {
     let styles = part(
-        &render(
-            &Engine::new().expect("engine"),
-            &goushi(),
-            OutputFormat::Docx,
-        ),
+        &render(&common::engine(), &goushi(), OutputFormat::Docx),
         "word/styles.xml",
     );
     let doc = Document::parse(&styles).expect("styles");
@@ -231,7 +223,7 @@ fn the_title_breaks_where_the_pdf_breaks_it() {
     if !common::pdfread::have_poppler() {
         return;
     }
-    let engine = Engine::new().expect("engine");
+    let engine = common::engine();
     let mut long = goushi();
     common::set(
         &mut long,
@@ -251,11 +243,7 @@ fn the_title_breaks_where_the_pdf_breaks_it() {
 #[test]
 fn the_font_table_names_substitutes() {
     let xml = part(
-        &render(
-            &Engine::new().expect("engine"),
-            &shili(),
-            OutputFormat::Docx,
-        ),
+        &render(&common::engine(), &shili(), OutputFormat::Docx),
         "word/fontTable.xml",
     );
     let doc = Document::parse(&xml).expect("fontTable");
@@ -313,7 +301,7 @@ fn dxpdf_lays_out_every_page() {
     {
         return;
     }
-    let engine = Engine::new().expect("engine");
+    let engine = common::engine();
     let dir = std::env::temp_dir().join(format!("nianbao-dxpdf-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     for (name, data) in [("goushi", goushi()), ("shili", shili())] {

@@ -195,7 +195,7 @@ fn a_table_of_ten_thousand_rows_paginates() {
 
 #[test]
 fn unbreakable_runs_are_force_broken_inside_the_margins_and_cells() {
-    let engine = nianbao::Engine::new().expect("engine");
+    let engine = common::engine();
     let mut v = goushi();
     let long = "x".repeat(300);
     set(&mut v, "/overview/0", json!(long));
@@ -232,7 +232,7 @@ fn hostile_text_prints_literally_in_every_format() {
     let hostile = "<w:p>&amp;</w:p><script>x</script>]]>{{unit}}";
     let mut v = shili();
     set(&mut v, "/other_matters/0", json!(hostile));
-    let engine = nianbao::Engine::new().expect("engine");
+    let engine = common::engine();
     let opts = nianbao::RenderOptions::default();
     let html = engine
         .render(&v, nianbao::OutputFormat::Html, opts)

@@ -17,7 +17,7 @@ use nianbao::{Engine, RenderOptions};
 use serde_json::Value;
 
 fn laid(data: &Value) -> (Laid, Engine) {
-    let engine = Engine::new().expect("engine");
+    let engine = common::engine();
     let (doc, _) = engine
         .document(data, RenderOptions::default())
         .expect("document");
@@ -255,7 +255,7 @@ fn a_character_no_font_has_is_an_error_with_its_path() {
         "/overview/1/text",
         serde_json::json!("私用区字符\u{E000}不应出现"),
     );
-    let engine = Engine::new().expect("engine");
+    let engine = common::engine();
     let d = engine
         .render(&v, nianbao::OutputFormat::Pdf, RenderOptions::default())
         .expect_err("refused");

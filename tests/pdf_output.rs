@@ -8,15 +8,12 @@ mod common;
 
 use common::pdfread;
 use common::{goushi, root, shili};
-use nianbao::{Engine, OutputFormat, RenderOptions};
+use nianbao::{OutputFormat, RenderOptions};
 use serde_json::Value;
 use std::path::PathBuf;
 
 fn pdf(data: &Value) -> Vec<u8> {
-    match Engine::new()
-        .expect("engine")
-        .render(data, OutputFormat::Pdf, RenderOptions::default())
-    {
+    match common::engine().render(data, OutputFormat::Pdf, RenderOptions::default()) {
         Ok(r) => {
             common::assert_pdf(&r.bytes);
             r.bytes
@@ -133,7 +130,7 @@ fn metadata_and_outline() {
 
 #[test]
 fn identical_input_gives_identical_bytes() {
-    let engine = Engine::new().expect("engine");
+    let engine = common::engine();
     let a = engine
         .render(&shili(), OutputFormat::Pdf, RenderOptions::default())
         .expect("renders")
@@ -454,12 +451,12 @@ fn truetype_faces_embed_as_cid_font_type_2() {
             })],
         }],
         outline: Vec::new(),
+        meta: Meta {
+            title: "t".into(),
+            author: "a".into(),
+        },
     };
-    let meta = Meta {
-        title: "t".into(),
-        author: "a".into(),
-    };
-    let bytes = nianbao::pdf::write(&laid, &book, &meta, Default::default()).expect("writes");
+    let bytes = nianbao::pdf::write(&laid, &book, Default::default()).expect("writes");
     common::assert_pdf(&bytes);
     let doc = lopdf::Document::load_mem(&bytes).expect("reads");
     let (cid, program) = cid_font(&doc, "CIDFontType2", "+DejaVuSerif");

@@ -6,7 +6,7 @@
 mod common;
 
 use common::{goushi, root, shili};
-use nianbao::{Engine, OutputFormat, RenderOptions};
+use nianbao::{OutputFormat, RenderOptions};
 use std::path::Path;
 use std::process::Command;
 
@@ -34,7 +34,7 @@ fn sample_pages_match_their_reference_images() {
     ) {
         return;
     }
-    let engine = Engine::new().expect("engine");
+    let engine = common::engine();
     let dir = std::env::temp_dir().join(format!("nianbao-ref-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();

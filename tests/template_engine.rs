@@ -11,8 +11,7 @@ use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
 fn tree(data: &Value) -> String {
-    let (doc, _) = Engine::new()
-        .expect("engine")
+    let (doc, _) = common::engine()
         .document(data, RenderOptions::default())
         .expect("renders");
     dump(&doc)
@@ -48,7 +47,7 @@ fn hostile_data_text_is_printed_literally() {
     let mut v = goushi();
     set(&mut v, "/overview/0", json!(hostile));
     set(&mut v, "/unit", json!("缑氏镇<人民政府>&"));
-    let engine = Engine::new().expect("engine");
+    let engine = common::engine();
     let (doc, _) = engine
         .document(&v, RenderOptions::default())
         .expect("renders");
@@ -307,8 +306,7 @@ fn html_tables_read_back_as_the_official_grids() {
     )
     .expect("JSON");
     for (data, format) in [(goushi(), "2019"), (shili(), "2021")] {
-        let html = Engine::new()
-            .expect("engine")
+        let html = common::engine()
             .render(&data, OutputFormat::Html, RenderOptions::default())
             .expect("html")
             .bytes;

@@ -7,7 +7,7 @@ mod common;
 
 use common::{goushi, set, shili};
 use nianbao::doc::{Block, Document, Table};
-use nianbao::{Engine, RenderOptions};
+use nianbao::RenderOptions;
 use serde_json::{json, Value};
 
 fn fixture() -> Value {
@@ -17,7 +17,7 @@ fn fixture() -> Value {
 }
 
 fn document(data: &Value) -> Document {
-    let engine = Engine::new().expect("built-in template compiles");
+    let engine = common::engine();
     match engine.document(data, RenderOptions::default()) {
         Ok((doc, _)) => doc,
         Err(d) => panic!("{d}"),

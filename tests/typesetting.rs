@@ -27,7 +27,7 @@ const RIGHT: f64 = (28.0 + 156.0) * MM;
 const PITCH: f64 = 156.0 * MM / 28.0;
 
 fn engine() -> Engine {
-    Engine::new().expect("engine")
+    common::engine()
 }
 
 fn title_lines(engine: &Engine, title: &str) -> Vec<String> {

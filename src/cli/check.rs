@@ -8,9 +8,37 @@ use super::report::{read_input, Reporter};
 use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 use nianbao::{tr, Diagnostics, Text};
 
+/// The files to check: each path, a directory's `*.json` files in name
+/// order (as `batch` reads a directory).
+fn expand(paths: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for path in paths {
+        let dir = std::path::Path::new(path);
+        if path != "-" && dir.is_dir() {
+            let mut files: Vec<String> = std::fs::read_dir(dir)
+                .map(|l| {
+                    l.filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|p| p.extension().is_some_and(|x| x == "json") && p.is_file())
+                        .map(|p| p.display().to_string())
+                        .collect()
+                })
+                .unwrap_or_default();
+            files.sort();
+            if files.is_empty() {
+                // Reading it says why (not a data file, or unreadable).
+                out.push(path.clone());
+            }
+            out.extend(files);
+        } else {
+            out.push(path.clone());
+        }
+    }
+    out
+}
+
 pub fn run(paths: &[String], out: &Reporter) -> u8 {
     let mut code = EXIT_OK;
-    for path in paths {
+    for path in &expand(paths) {
         let (bytes, name) = match read_input(path) {
             Ok(read) => read,
             Err(d) => {

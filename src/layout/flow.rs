@@ -119,6 +119,7 @@ impl<'a> Flow<'a> {
             height: self.page.height,
             pages: self.pages,
             outline: self.outline,
+            meta: self.doc.meta.clone(),
         })
     }
 

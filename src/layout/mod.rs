@@ -32,6 +32,8 @@ pub struct Laid {
     pub pages: Vec<LaidPage>,
     /// Bookmarks: (title, page index).
     pub outline: Vec<(String, usize)>,
+    /// The document's title and author, for every fixed-layout writer.
+    pub meta: crate::doc::Meta,
 }
 
 /// One page's content, in drawing order.

@@ -37,10 +37,8 @@ pub struct Subset {
 pub fn subset(face: &Face, used: &Used) -> Result<Subset, Diagnostic> {
     let gids: Vec<u16> = used.keys().copied().collect();
     if face.metrics.cff {
-        let fast = face
-            .embedding
-            .get_or_init(|| Cff::parse(face.data(), face.index));
-        if let Some(cff) = fast {
+        let fast = face.derived(|| Cff::parse(face.data(), face.index));
+        if let Some(cff) = fast.as_ref() {
             let codes = gids.iter().map(|&g| (g, cff.cid(g).unwrap_or(0))).collect();
             return Ok(Subset {
                 codes,

@@ -38,12 +38,8 @@ pub struct PdfOptions {
 }
 
 /// Writes the PDF.
-pub fn write(
-    laid: &Laid,
-    book: &FontBook,
-    meta: &Meta,
-    opts: PdfOptions,
-) -> Result<Vec<u8>, Diagnostic> {
+pub fn write(laid: &Laid, book: &FontBook, opts: PdfOptions) -> Result<Vec<u8>, Diagnostic> {
+    let meta = &laid.meta;
     let mut doc = PdfDocument::new(&meta.title);
     doc.metadata.info.author = meta.author.clone();
     doc.metadata.info.creator = "nianbao".into();

@@ -102,7 +102,14 @@ fn label(h: &Helper, root: &Value, opts: &Options) -> Result<Value, RenderError>
             _ => Format::F2021,
         };
         if !labels::is_official(format, key) {
-            let message = format!("`{key}` is not an official label of {}", format.describe());
+            let message = format!(
+                "`{key}` is not an official label of {} (「{key}」不是{}的标准标签); \
+                 to print other text, write it in the template without `label`, \
+                 or keep the official label and set its wording in the data's \
+                 \"labels\" (\"labels\": {{\"官方标签\": \"印出的文字\"}})",
+                format.describe(),
+                format.describe_zh()
+            );
             return Err(fail("label", message));
         }
     }

@@ -207,3 +207,15 @@ pub fn paragraph_texts(data: &Value) -> Vec<String> {
     }
     out
 }
+
+/// An engine with the built-in template and only the bundled fonts: the
+/// same faces on every machine, whatever `~/.fonts` holds (tests about
+/// system fonts build their own).
+pub fn engine() -> nianbao::Engine {
+    let bundle = nianbao::template::builtin("annual-report").expect("built-in template");
+    let fonts = nianbao::fonts::FontOptions {
+        dirs: Vec::new(),
+        system: false,
+    };
+    nianbao::Engine::with_font_options(&bundle, &fonts).expect("engine")
+}

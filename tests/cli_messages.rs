@@ -1,0 +1,321 @@
+//! The command line as a clerk and a pipeline meet it: messages in Chinese
+//! by default (English on request), the place named in the form's words,
+//! usage errors with exit 2, and streams that close or fill up — each with
+//! real pipes, `/dev/full` and FIFOs.
+
+mod common;
+
+use common::{goushi, root, set};
+use serde_json::json;
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+/// Runs nianbao with no language set anywhere (a server's C locale).
+fn run(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("NIANBAO_LANG")
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut pipe = child.stdin.take().expect("stdin");
+    let _ = pipe.write_all(stdin);
+    drop(pipe);
+    child.wait_with_output().expect("finishes")
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("nianbao-msg-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    dir
+}
+
+fn bad_total() -> Vec<u8> {
+    let mut v = goushi();
+    set(&mut v, "/applications/total/0", json!(20));
+    v.to_string().into_bytes()
+}
+
+#[test]
+fn chinese_by_default_english_on_request_codes_unchanged() {
+    let o = run(&["check", "-"], &bad_total());
+    assert_eq!(o.status.code(), Some(1));
+    let e = err(&o);
+    assert!(e.contains("错误[check-result-total]："), "{e}");
+    assert!(e.contains("表三「（七）总计」×「自然人」"), "{e}");
+    assert!(String::from_utf8_lossy(&o.stdout).contains("未通过"));
+    let o = run(&["check", "--lang", "en", "-"], &bad_total());
+    let e = err(&o);
+    assert!(e.contains("error[check-result-total]: "), "{e}");
+    assert!(!e.contains("错误["), "{e}");
+    // An English locale asks for English too.
+    let o = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(["check", "samples/shili-2021.json"])
+        .current_dir(root())
+        .env_remove("NIANBAO_LANG")
+        .env("LANG", "en_US.UTF-8")
+        .output()
+        .expect("runs");
+    assert!(String::from_utf8_lossy(&o.stdout).contains(": ok"));
+    // JSON lines: the same code and pointer, the place as a field.
+    let o = run(&["check", "--error-format", "json", "-"], &bad_total());
+    let line = err(&o)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON"))
+        .find(|v| v["code"] == "check-result-total")
+        .expect("the error");
+    assert_eq!(line["location"]["pointer"], "/applications/total/0");
+    assert_eq!(line["place"], "表三「（七）总计」×「自然人」");
+}
+
+#[test]
+fn json_typed_on_a_chinese_keyboard_is_named() {
+    let o = run(&["check", "-"], "{\n  \"unit\"：\"甲镇\"}".as_bytes());
+    assert_eq!(o.status.code(), Some(1));
+    let e = err(&o);
+    assert!(e.contains("<stdin>:2:9"), "{e}");
+    assert!(e.contains("中文冒号："), "{e}");
+}
+
+#[test]
+fn a_misspelt_name_pattern_is_one_usage_error() {
+    let dir = temp("name");
+    let out = dir.join("out");
+    let o = run(
+        &[
+            "batch",
+            "samples/goushi-2020.json",
+            "samples/shili-2021.json",
+            "-o",
+            out.to_str().expect("utf-8"),
+            "--name",
+            "{{unti}}-{{year}}",
+        ],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    let e = err(&o);
+    assert_eq!(e.matches("错误[").count(), 1, "said once: {e}");
+    assert!(e.contains("`unit`"), "did you mean: {e}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn usage_errors_say_what_to_do_and_exit_2() {
+    let dir = temp("usage");
+    let doc = dir.join("x.doc");
+    let o = run(
+        &[
+            "render",
+            "samples/goushi-2020.json",
+            "-o",
+            doc.to_str().expect("p"),
+        ],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains(".docx") && err(&o).contains(".html"),
+        "{}",
+        err(&o)
+    );
+    let o = run(
+        &[
+            "templates",
+            "export",
+            "no-such-bundle",
+            dir.join("t").to_str().expect("p"),
+        ],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    // The output is the input: refused, the data intact.
+    let data = dir.join("rep.pdf");
+    std::fs::copy(root().join("samples/goushi-2020.json"), &data).expect("copy");
+    let o = run(&["render", data.to_str().expect("p")], b"");
+    let o2 = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(["render", "rep.pdf", "-f", "pdf"])
+        .current_dir(&dir)
+        .output()
+        .expect("runs");
+    assert_eq!(o2.status.code(), Some(2), "{}", err(&o2));
+    assert!(err(&o2).contains("数据文件本身"), "{}", err(&o2));
+    let kept = std::fs::read(&data).expect("read");
+    assert!(kept.starts_with(b"{"), "the data survives ({:?})", o.status);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn check_reads_a_directory_as_batch_does() {
+    let dir = temp("checkdir");
+    std::fs::copy(root().join("samples/shili-2021.json"), dir.join("a.json")).expect("copy");
+    std::fs::write(dir.join("b.json"), bad_total()).expect("write");
+    std::fs::write(dir.join("notes.txt"), b"not a report").expect("write");
+    let o = run(&["check", dir.to_str().expect("p")], b"");
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("a.json: 通过") && out.contains("b.json: 未通过"),
+        "{out}"
+    );
+    assert!(!out.contains("notes.txt"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Spawns nianbao with stdout a pipe that is closed after `keep` bytes.
+fn closed_early(args: &[&str], keep: usize) -> (Option<i32>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut buf = vec![0; keep];
+    let _ = stdout.read_exact(&mut buf);
+    drop(stdout);
+    let o = child.wait_with_output().expect("finishes");
+    (o.status.code(), err(&o))
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let dir = temp("pipe");
+    let out = dir.join("out");
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["schema"],
+        vec!["init"],
+        vec!["templates", "list"],
+        vec![
+            "check",
+            "samples/goushi-2020.json",
+            "samples/shili-2021.json",
+        ],
+        vec!["render", "samples/goushi-2020.json", "-o", "-"],
+        vec![
+            "batch",
+            "samples/goushi-2020.json",
+            "samples/shili-2021.json",
+            "-o",
+            out.to_str().expect("p"),
+        ],
+    ];
+    for args in cases {
+        let (code, e) = closed_early(&args, 1);
+        assert!(!e.contains("panicked"), "{args:?}: {e}");
+        assert!(!e.to_lowercase().contains("broken pipe"), "{args:?}: {e}");
+        assert!(
+            matches!(code, Some(0) | Some(1) | Some(141)),
+            "{args:?}: {code:?} {e}"
+        );
+    }
+    // The batch still wrote both reports.
+    assert_eq!(std::fs::read_dir(&out).expect("out").count(), 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_full_disk_is_an_io_error_and_never_a_panic() {
+    if !std::path::Path::new("/dev/full").exists() {
+        assert!(std::env::var_os("CI").is_none(), "/dev/full is missing");
+        return;
+    }
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full")
+    };
+    for args in [
+        vec!["schema"],
+        vec!["render", "samples/goushi-2020.json", "-o", "-"],
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+            .args(&args)
+            .current_dir(root())
+            .stdout(full())
+            .output()
+            .expect("runs");
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", err(&o));
+        assert!(!err(&o).contains("panicked"), "{args:?}: {}", err(&o));
+    }
+    // stderr full: the document is still written, nothing panics.
+    let dir = temp("full");
+    let pdf = dir.join("x.pdf");
+    let o = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args([
+            "render",
+            "samples/goushi-2020.json",
+            "-o",
+            pdf.to_str().expect("p"),
+        ])
+        .current_dir(root())
+        .stderr(full())
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(0));
+    assert!(pdf.exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn batch_reads_a_fifo_once_and_goes_on_past_a_missing_input() {
+    let dir = temp("fifo");
+    let fifo = dir.join("r.json");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        assert!(std::env::var_os("CI").is_none(), "mkfifo failed");
+        return;
+    }
+    let data = std::fs::read(root().join("samples/shili-2021.json")).expect("sample");
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&fifo)
+                .expect("open fifo");
+            f.write_all(&data).expect("write fifo");
+        })
+    };
+    let out = dir.join("out");
+    let o = run(
+        &[
+            "batch",
+            fifo.to_str().expect("p"),
+            "no-such-report.json",
+            "samples/goushi-2020.json",
+            "-o",
+            out.to_str().expect("p"),
+        ],
+        b"",
+    );
+    writer.join().expect("writer");
+    // The missing input is an I/O failure (2), named; the others written.
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("no-such-report.json"), "{}", err(&o));
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .expect("out")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["示例镇人民政府-2021.pdf", "缑氏镇人民政府-2020.pdf"]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
