@@ -82,20 +82,37 @@ fn class(name: &str) -> String {
     format!("s-{name}")
 }
 
+/// A role's `font-family` list: its Latin face, the name Word gets, then
+/// the role's `html` families, which end in a generic family of the
+/// role's own kind (黑体 falls back to `sans-serif`, 楷体 to a Kai face),
+/// so that without the office fonts a heading still looks like one; a role
+/// without them lists its PDF faces, then `serif`.
 fn font_list(role: &str, fonts: &BTreeMap<String, FontRole>) -> String {
     let mut names: Vec<String> = Vec::new();
     if let Some(r) = fonts.get(role) {
         names.push(r.latin.clone());
         names.push(r.docx.clone());
-        names.extend(r.pdf.iter().cloned());
+        if r.html.is_empty() {
+            names.extend(r.pdf.iter().cloned());
+            names.push("serif".into());
+        } else {
+            names.extend(r.html.iter().cloned());
+        }
+    } else {
+        names.push("serif".into());
     }
-    names.dedup();
-    let mut list: Vec<String> = names
+    let mut seen = std::collections::BTreeSet::new();
+    names.retain(|n| !n.is_empty() && seen.insert(n.clone()));
+    let generic = |n: &str| matches!(n, "serif" | "sans-serif" | "monospace" | "cursive");
+    names
         .iter()
-        .map(|n| format!("\"{}\"", n.replace('"', "")))
-        .collect();
-    list.push("serif".into());
-    list.join(", ")
+        .map(|n| if generic(n) { n.clone() } else { quoted(n) })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace(['"', '\\', '<', '>'], ""))
 }
 
 fn css(
@@ -214,7 +231,13 @@ fn write_block(out: &mut String, block: &Block) {
 fn table(out: &mut String, t: &Table) {
     // The border attributes keep the grid visible where a site's editor
     // strips the style sheet.
-    out.push_str("<table border=\"1\" cellspacing=\"0\">\n<colgroup>");
+    // A fixed layout honours the columns only when the table's own width
+    // is given: their sum, the grid the PDF draws.
+    let total: f64 = t.columns.iter().map(|w| w.to_mm()).sum();
+    let _ = write!(
+        out,
+        "<table border=\"1\" cellspacing=\"0\" style=\"width: {total:.2}mm\">\n<colgroup>"
+    );
     for w in &t.columns {
         let _ = write!(out, "<col style=\"width: {:.2}mm\">", w.to_mm());
     }
@@ -278,4 +301,29 @@ fn table(out: &mut String, t: &Table) {
 /// Escapes text for HTML content and attribute values.
 pub fn esc(s: &str) -> String {
     crate::text::escape_xml(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_role_falls_back_to_its_own_kind_of_face() {
+        let sheet = crate::style::parse(
+            include_str!("../templates/annual-report/style.toml"),
+            "style.toml",
+        )
+        .expect("the built-in stylesheet");
+        let last = |role: &str| {
+            let list = font_list(role, &sheet.fonts);
+            list.rsplit(", ").next().unwrap_or("").to_string()
+        };
+        assert_eq!(last("hei"), "sans-serif", "黑体 headings");
+        assert_eq!(last("fangsong"), "serif", "仿宋 body");
+        let kai = font_list("kai", &sheet.fonts);
+        let kai_face = kai.find("Kaiti SC").expect("a Kai face");
+        assert!(kai_face < kai.find("serif").expect("serif last"), "{kai}");
+        // No serif CJK face stands before a sans heading's fallback.
+        assert!(!font_list("hei", &sheet.fonts).contains("Serif"));
+    }
 }

@@ -16,14 +16,19 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct FontRole {
-    /// Family names (or file stems of `fonts/`) tried in order for each
-    /// character; the first that has the glyph draws it.
+    /// Family or PostScript names tried in order for each character; the
+    /// first that has the glyph draws it.
     pub pdf: Vec<String>,
     /// The East Asian font name written into DOCX runs (`w:eastAsia`).
     pub docx: String,
     /// The font for digits and Latin letters in DOCX (`w:ascii`).
     #[serde(default = "default_latin")]
     pub latin: String,
+    /// The families a browser tries after `latin` and `docx`, ending in a
+    /// generic one (`sans-serif` for 黑体; Kai faces, then `serif`, for
+    /// 楷体) [default: the `pdf` names, then `serif`].
+    #[serde(default)]
+    pub html: Vec<String>,
 }
 
 fn default_latin() -> String {

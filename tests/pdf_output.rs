@@ -425,6 +425,7 @@ fn truetype_faces_embed_as_cid_font_type_2() {
         pdf: vec!["DejaVuSerif".into()],
         docx: String::new(),
         latin: String::new(),
+        html: Vec::new(),
     };
     let chains = book
         .chains(&[("latin".to_string(), role)].into_iter().collect())

@@ -6,6 +6,8 @@
 //! stopped it: an encoding or syntax error, or shape errors (contract check
 //! 5), which no `--force` can override.
 
+#[cfg(test)]
+mod agreement;
 mod blank;
 mod checks;
 mod json_text;

@@ -150,13 +150,19 @@ pub struct ActiveDisclosure2021 {
     pub rules: [Count; 3],
     /// 行政规范性文件: same columns as `rules`.
     pub normative_documents: [Count; 3],
+    // Required keys that may hold null (a blank cell): the shape check
+    // wants them written, and the schema says so.
     /// 行政许可: 本年处理决定数量.
+    #[schemars(required)]
     pub licensing: Count,
     /// 行政处罚: 本年处理决定数量.
+    #[schemars(required)]
     pub punishment: Count,
     /// 行政强制: 本年处理决定数量.
+    #[schemars(required)]
     pub coercion: Count,
     /// 行政事业性收费: 本年收费金额（单位：万元）.
+    #[schemars(required)]
     pub fees: Option<Money>,
 }
 
@@ -261,7 +267,7 @@ pub struct OtherItems<R = ApplicantRow> {
 #[serde(untagged)]
 pub enum OtherProcessing<R = ApplicantRow> {
     /// The 2019–2020 format: one row.
-    Row(R),
+    Row(#[schemars(length(min = 6, max = 7))] R),
     /// The 2021 format: items 1–3.
     Items(OtherItems<R>),
 }
