@@ -308,6 +308,7 @@ pub fn merge(defaults: &Value, report: &Value) -> Value {
 #[derive(Debug)]
 pub struct NamePattern {
     hb: handlebars::Handlebars<'static>,
+    pattern: String,
 }
 
 /// The default pattern for output names.
@@ -328,10 +329,17 @@ impl NamePattern {
                 ),
             )
         })?;
-        if let Some(d) = unknown_name_key(pattern) {
-            return Err(d);
-        }
-        Ok(NamePattern { hb })
+        Ok(NamePattern {
+            hb,
+            pattern: pattern.to_string(),
+        })
+    }
+
+    /// Refuses a `{{key}}` that no report of the contract has (a misspelt
+    /// `{{unti}}`), once, before any report is read. Only for bundles of
+    /// the annual-report contract: `any` data has keys of its own.
+    pub fn check_keys(&self) -> Result<(), Diagnostic> {
+        unknown_name_key(&self.pattern).map_or(Ok(()), Err)
     }
 
     /// The file name (without extension) for a report: the pattern's text

@@ -88,6 +88,11 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
         Ok(e) => e,
         Err(d) => return usage(out, "batch", &d),
     };
+    if engine.template().manifest.data == nianbao::template::DataKind::AnnualReport {
+        if let Err(d) = pattern.check_keys() {
+            return usage(out, "--name", &d);
+        }
+    }
     let units = match batch::expand(args.inputs) {
         Ok(u) => u,
         Err(d) => return usage(out, "batch", &d),

@@ -21,6 +21,20 @@ use roxmltree::Node;
 /// that keep a runaway template from exhausting memory.
 pub const MAX_MARKUP_BYTES: usize = 64 * 1024 * 1024;
 
+/// The deepest nesting of elements (`<em>` in `<span>` in `<p>` …): our
+/// walk of inline runs recurses once a level. Real documents need 5.
+pub const MAX_MARKUP_DEPTH: usize = 64;
+
+/// The most cells one table, and one document, may have: a report has a
+/// few hundred, and every cell costs its text's layout in memory.
+pub const MAX_TABLE_CELLS: usize = 50_000;
+/// See [`MAX_TABLE_CELLS`].
+pub const MAX_DOCUMENT_CELLS: usize = 100_000;
+
+/// The largest `<col width>` weight; weights are shares, and a sum of
+/// huge ones loses the small.
+const MAX_COL_WEIGHT: f64 = 1.0e6;
+
 /// Parses markup into a document tree; `name` names the source in errors.
 pub fn parse(markup: &str, sheet: &Stylesheet, name: &str) -> Result<Document> {
     if markup.len() > MAX_MARKUP_BYTES {
@@ -53,12 +67,50 @@ pub fn parse(markup: &str, sheet: &Stylesheet, name: &str) -> Result<Document> {
         )
         .with_hint(format!("the markup line reads: {excerpt}"))
     })?;
+    if let Some((node, depth)) = too_deep(&doc) {
+        let p = doc.text_pos_at(node.range().start);
+        return Err(Diagnostic::at_text(
+            Code::Limit,
+            name,
+            p.row as usize,
+            p.col as usize,
+            crate::diag::tr(
+                format!("标记的元素嵌套深达 {depth} 层，上限 {MAX_MARKUP_DEPTH}"),
+                format!("elements nest {depth} deep; the limit is {MAX_MARKUP_DEPTH}"),
+            ),
+        ));
+    }
     let p = Parser {
         sheet,
         name,
         doc: &doc,
+        cells: std::cell::Cell::new(0),
     };
     p.document(doc.root_element())
+}
+
+/// The first element nested deeper than [`MAX_MARKUP_DEPTH`], found by an
+/// iterative walk (a recursive one would overflow on the very input it
+/// guards against).
+fn too_deep<'a, 'i>(doc: &'a roxmltree::Document<'i>) -> Option<(Node<'a, 'i>, usize)> {
+    // Nodes come in document order, a parent before its children: each
+    // element's depth is its parent's plus one.
+    let mut depth: Vec<u32> = Vec::new();
+    for node in doc.descendants() {
+        let i = node.id().get_usize();
+        if depth.len() <= i {
+            depth.resize(i + 1, 0);
+        }
+        let up = node
+            .parent()
+            .map_or(0, |p| depth.get(p.id().get_usize()).copied().unwrap_or(0));
+        let d = up + u32::from(node.is_element());
+        depth[i] = d;
+        if d as usize > MAX_MARKUP_DEPTH {
+            return Some((node, d as usize));
+        }
+    }
+    None
 }
 
 fn lowercase(s: &str) -> String {
@@ -72,6 +124,8 @@ struct Parser<'a, 'i> {
     sheet: &'a Stylesheet,
     name: &'a str,
     doc: &'a roxmltree::Document<'i>,
+    /// Table cells so far, against [`MAX_DOCUMENT_CELLS`].
+    cells: std::cell::Cell<usize>,
 }
 
 type Result<T> = std::result::Result<T, Diagnostic>;
@@ -384,6 +438,7 @@ impl Parser<'_, '_> {
                     }
                     for tr in child.children().filter(Node::is_element) {
                         let (row, keep) = self.row(tr)?;
+                        self.count_cells(tr, &rows, row.len())?;
                         rows.push(row);
                         keep_with_next.push(keep);
                         if is_head {
@@ -393,6 +448,7 @@ impl Parser<'_, '_> {
                 }
                 "tr" => {
                     let (row, keep) = self.row(child)?;
+                    self.count_cells(child, &rows, row.len())?;
                     rows.push(row);
                     keep_with_next.push(keep);
                 }
@@ -434,19 +490,47 @@ impl Parser<'_, '_> {
         })
     }
 
+    /// Refuses a row that takes its table past [`MAX_TABLE_CELLS`] or the
+    /// document past [`MAX_DOCUMENT_CELLS`].
+    fn count_cells(&self, tr: Node, rows: &[Vec<Placed>], new: usize) -> Result<()> {
+        let in_table = rows.iter().map(Vec::len).sum::<usize>() + new;
+        let in_doc = self.cells.get() + new;
+        self.cells.set(in_doc);
+        if in_table > MAX_TABLE_CELLS || in_doc > MAX_DOCUMENT_CELLS {
+            let (zh, en, limit) = if in_table > MAX_TABLE_CELLS {
+                ("一张表", "a table", MAX_TABLE_CELLS)
+            } else {
+                ("一份文件", "a document", MAX_DOCUMENT_CELLS)
+            };
+            let (line, col) = self.pos(tr);
+            return Err(Diagnostic::at_text(
+                Code::Limit,
+                self.name,
+                line,
+                col,
+                crate::diag::tr(
+                    format!("{zh}最多 {limit} 个单元格；这一行超出了"),
+                    format!("{en} has at most {limit} cells; this row goes past"),
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     fn col_width(&self, node: Node) -> Result<ColWidth> {
         let w = node.attribute("width").unwrap_or("1");
         if let Ok(v) = w.parse::<f64>() {
-            if v.is_finite() && v > 0.0 {
+            if v.is_finite() && v > 0.0 && v <= MAX_COL_WEIGHT {
                 return Ok(ColWidth::Weight(v));
             }
         }
         match Length::parse(w) {
-            Some(l) if l > Length::ZERO => Ok(ColWidth::Abs(l)),
+            // No column is wider than a sheet of A0.
+            Some(l) if l > Length::ZERO && l <= Length::mm(1189.0) => Ok(ColWidth::Abs(l)),
             _ => Err(self.err(
                 node,
                 format!(
-                    "width=\"{w}\": expected a positive weight (e.g. 685) or length (e.g. 20mm)"
+                    "width=\"{w}\": expected a weight from 0 to {MAX_COL_WEIGHT} (e.g. 685) or a length up to 1189mm (e.g. 20mm)"
                 ),
             )),
         }

@@ -6,7 +6,7 @@
 //! built-in bundle can be written out (`templates export`) as a starting
 //! point for a custom one.
 
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{tr, Code, Diagnostic};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -214,6 +214,12 @@ impl Bundle {
 }
 
 /// Reads the text files of a bundle directory (at most two levels deep).
+/// A bundle is untrusted input (it comes from a colleague or a county IT
+/// office): a symbolic link is refused (it could make the bundle read a
+/// file outside itself into the document), as is anything that is not a
+/// regular file or a directory (a FIFO would hang the read, `/dev/zero`
+/// never ends), and a file is read to at most [`MAX_FILE_BYTES`] + 1
+/// bytes whatever its size claims.
 fn read_dir_into(
     root: &Path,
     dir: &Path,
@@ -221,17 +227,26 @@ fn read_dir_into(
     depth: usize,
 ) -> Result<(), Diagnostic> {
     let io = |p: &Path, e: std::io::Error| {
+        let why = crate::diag::io_reason(&e);
         Diagnostic::input(
             Code::Io,
-            format!("cannot read template {}: {e}", p.display()),
+            tr(
+                format!("无法读取模板 {}：{}", p.display(), why.zh),
+                format!("cannot read template {}: {}", p.display(), why.en),
+            ),
         )
     };
     let entries = std::fs::read_dir(dir).map_err(|e| io(dir, e))?;
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for path in paths {
-        let meta = std::fs::metadata(&path).map_err(|e| io(&path, e))?;
-        if meta.is_dir() {
+        // The entry itself, not what a link points to.
+        let meta = std::fs::symlink_metadata(&path).map_err(|e| io(&path, e))?;
+        let kind = meta.file_type();
+        if kind.is_symlink() {
+            return Err(refused(&path, "是一个符号链接", "is a symbolic link"));
+        }
+        if kind.is_dir() {
             if depth < 2 {
                 read_dir_into(root, &path, files, depth + 1)?;
             }
@@ -244,16 +259,10 @@ fn read_dir_into(
         if !is_bundle_file {
             continue;
         }
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(Diagnostic::input(
-                Code::Limit,
-                format!(
-                    "template file {} is larger than {MAX_FILE_BYTES} bytes",
-                    path.display()
-                ),
-            ));
+        if !kind.is_file() {
+            return Err(refused(&path, "不是普通文件", "is not a regular file"));
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
+        let text = read_capped(&path).map_err(|e| io(&path, e))??;
         let rel = path.strip_prefix(root).unwrap_or(&path);
         let rel = rel
             .components()
@@ -263,4 +272,49 @@ fn read_dir_into(
         files.insert(rel, text);
     }
     Ok(())
+}
+
+/// A bundle file that may not be read, and why.
+fn refused(path: &Path, zh: &str, en: &str) -> Diagnostic {
+    let shown = path.display();
+    Diagnostic::input(
+        Code::Template,
+        tr(
+            format!("模板文件 {shown} {zh}，不予读取"),
+            format!("template file {shown} {en}; it is not read"),
+        ),
+    )
+    .with_hint(tr(
+        "模板目录只能包含普通文件：把链接换成文件本身的副本",
+        "a template bundle holds regular files only: replace the link with a copy of the file",
+    ))
+}
+
+/// A file's text, read to at most [`MAX_FILE_BYTES`] + 1 bytes: a larger
+/// one is a `limit` error with its size.
+fn read_capped(path: &Path) -> std::io::Result<Result<String, Diagnostic>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        let mib = MAX_FILE_BYTES >> 20;
+        return Ok(Err(Diagnostic::input(
+            Code::Limit,
+            tr(
+                format!("模板文件 {} 超过 {mib} MiB", path.display()),
+                format!("template file {} is larger than {mib} MiB", path.display()),
+            ),
+        )));
+    }
+    Ok(String::from_utf8(bytes).map_err(|_| {
+        Diagnostic::input(
+            Code::Encoding,
+            tr(
+                format!("模板文件 {} 不是 UTF-8 编码", path.display()),
+                format!("template file {} is not UTF-8", path.display()),
+            ),
+        )
+    }))
 }

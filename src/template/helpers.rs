@@ -210,12 +210,42 @@ fn join(h: &Helper, _: &Value, _: &Options) -> Result<Value, RenderError> {
     Ok(Value::String(parts.join(sep)))
 }
 
+/// The most items all `range` calls of one report may make together:
+/// nested ranges multiply (`range 10000` inside `range 10000` is 10^8
+/// repetitions), and a report needs a few hundred.
+pub const MAX_RANGE_ITEMS: u64 = 1_000_000;
+
+thread_local! {
+    /// Items `range` has made in the report being rendered on this thread.
+    static RANGE_ITEMS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Starts a report's budget of `range` items (rendering runs on one
+/// thread, start to end).
+pub fn start_render() {
+    RANGE_ITEMS.with(|c| c.set(0));
+}
+
 /// `range`: `[0, 1, …, n-1]`, for repeating markup n times.
 fn range(h: &Helper, _: &Value, _: &Options) -> Result<Value, RenderError> {
     let n = param(h, 0, "range")?
         .as_u64()
         .filter(|n| *n <= 10_000)
         .ok_or_else(|| fail("range", "expected a whole number from 0 to 10000".into()))?;
+    let total = RANGE_ITEMS.with(|c| {
+        let t = c.get().saturating_add(n);
+        c.set(t);
+        t
+    });
+    if total > MAX_RANGE_ITEMS {
+        return Err(fail(
+            "range",
+            format!(
+                "the template repeats more than {MAX_RANGE_ITEMS} times in one report \
+                 (nested ranges multiply; 模板的 range 重复次数超过上限)"
+            ),
+        ));
+    }
     Ok(Value::Array((0..n).map(Value::from).collect()))
 }
 

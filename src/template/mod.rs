@@ -8,16 +8,17 @@
 
 mod bundle;
 pub mod helpers;
+pub mod limits;
 
 pub use bundle::{builtin, builtin_list, Bundle, DataKind, Manifest};
 
-use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::diag::{tr, Code, Diagnostic, Diagnostics};
 use crate::doc::Document;
 use crate::style::{self, Stylesheet};
 use crate::text::escape_xml;
 use handlebars::Handlebars;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// A compiled bundle: templates registered, stylesheet resolved, schema
 /// (if any) compiled. Build it once and render many reports with it.
@@ -40,6 +41,18 @@ impl Template {
         let origin = &bundle.origin;
         let style_text = bundle.files.get("style.toml").map_or("", String::as_str);
         let stylesheet = style::parse(style_text, &format!("{origin}/style.toml"))?;
+        // Before handlebars parses anything: its parser recurses too.
+        // Named as handlebars will know them: the entry by its path.
+        let entry = &bundle.manifest.entry;
+        let named = bundle.templates().map(|(path, stem, text)| {
+            let name = if path == entry {
+                path.to_string()
+            } else {
+                stem
+            };
+            (path, name, text)
+        });
+        limits::check(named, origin)?;
         let mut hb = Handlebars::new();
         hb.set_strict_mode(true);
         hb.register_escape_fn(escape_xml);
@@ -70,7 +83,6 @@ impl Template {
                 )
             })?;
         }
-        check_partial_cycles(bundle)?;
         let schema = match &bundle.manifest.schema {
             None => None,
             Some(file) => Some(compile_schema(bundle, file)?),
@@ -102,22 +114,42 @@ impl Template {
 
     /// Renders the entry template to document markup.
     pub fn render_markup(&self, context: &Value) -> Result<String, Diagnostic> {
-        self.hb.render(&self.manifest.entry, context).map_err(|e| {
-            let file = e
-                .template_name
-                .as_ref()
-                .map(|n| self.names.get(n).cloned().unwrap_or_else(|| n.clone()))
-                .unwrap_or_else(|| self.manifest.entry.clone());
-            let reason = e.reason().to_string();
-            let reason = reason.trim_end_matches('.').to_string();
-            Diagnostic::at_text(
-                Code::Template,
-                format!("{}/{file}", self.origin),
-                e.line_no.unwrap_or(1),
-                e.column_no.unwrap_or(1),
-                lowercase_first(&reason),
-            )
-        })
+        helpers::start_render();
+        let mut out = Capped::default();
+        let rendered = self
+            .hb
+            .render_to_write(&self.manifest.entry, context, &mut out);
+        if out.over {
+            let mib = crate::markup::MAX_MARKUP_BYTES >> 20;
+            return Err(Diagnostic::input(
+                Code::Limit,
+                tr(
+                    format!("{}：模板生成的标记超过 {mib} MiB，已停止", self.origin),
+                    format!(
+                        "{}: the template's markup passed {mib} MiB; rendering stopped",
+                        self.origin
+                    ),
+                ),
+            ));
+        }
+        rendered
+            .map(|()| String::from_utf8_lossy(&out.bytes).into_owned())
+            .map_err(|e| {
+                let file = e
+                    .template_name
+                    .as_ref()
+                    .map(|n| self.names.get(n).cloned().unwrap_or_else(|| n.clone()))
+                    .unwrap_or_else(|| self.manifest.entry.clone());
+                let reason = e.reason().to_string();
+                let reason = reason.trim_end_matches('.').to_string();
+                Diagnostic::at_text(
+                    Code::Template,
+                    format!("{}/{file}", self.origin),
+                    e.line_no.unwrap_or(1),
+                    e.column_no.unwrap_or(1),
+                    lowercase_first(&reason),
+                )
+            })
     }
 
     /// Renders and parses: context → document tree.
@@ -128,74 +160,36 @@ impl Template {
     }
 }
 
+/// The markup being rendered, refused past [`crate::markup::MAX_MARKUP_BYTES`]
+/// as it grows: a runaway template stops at the limit, not when memory
+/// runs out.
+#[derive(Default)]
+struct Capped {
+    bytes: Vec<u8>,
+    over: bool,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > crate::markup::MAX_MARKUP_BYTES {
+            self.over = true;
+            return Err(std::io::Error::other("the markup limit"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 fn lowercase_first(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
         Some(c) => c.to_lowercase().chain(chars).collect(),
         None => String::new(),
     }
-}
-
-/// Refuses partials that include each other in a cycle (`a` → `b` → `a`),
-/// which would otherwise recurse until the stack overflows. Only literal
-/// `{{> name}}` references are followed.
-fn check_partial_cycles(bundle: &Bundle) -> Result<(), Diagnostic> {
-    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (path, stem, text) in bundle.templates() {
-        let name = if path == bundle.manifest.entry {
-            path.to_string()
-        } else {
-            stem
-        };
-        let refs = text
-            .split("{{>")
-            .skip(1)
-            .filter_map(|rest| {
-                rest.split(|c: char| c.is_whitespace() || c == '}')
-                    .find(|s| !s.is_empty())
-            })
-            .map(str::to_string)
-            .collect();
-        edges.insert(name, refs);
-    }
-    fn visit(
-        node: &str,
-        edges: &BTreeMap<String, BTreeSet<String>>,
-        stack: &mut Vec<String>,
-        done: &mut BTreeSet<String>,
-    ) -> Option<Vec<String>> {
-        if let Some(i) = stack.iter().position(|n| n == node) {
-            let mut cycle = stack[i..].to_vec();
-            cycle.push(node.to_string());
-            return Some(cycle);
-        }
-        if !done.insert(node.to_string()) {
-            return None;
-        }
-        stack.push(node.to_string());
-        for next in edges.get(node).into_iter().flatten() {
-            if let Some(c) = visit(next, edges, stack, done) {
-                return Some(c);
-            }
-        }
-        stack.pop();
-        None
-    }
-    let mut done = BTreeSet::new();
-    for node in edges.keys() {
-        if let Some(cycle) = visit(node, &edges, &mut Vec::new(), &mut done) {
-            return Err(Diagnostic::input(
-                Code::Template,
-                format!(
-                    "{}: partials include each other in a cycle: {}",
-                    bundle.origin,
-                    cycle.join(" → ")
-                ),
-            )
-            .with_hint("a partial must not include itself, directly or through others"));
-        }
-    }
-    Ok(())
 }
 
 fn compile_schema(bundle: &Bundle, file: &str) -> Result<jsonschema::Validator, Diagnostic> {
