@@ -64,11 +64,22 @@ impl Unit {
     /// The report's data, read from its source, with `defaults` merged
     /// under it; or why it cannot be read.
     pub fn data(&self, defaults: Option<&Value>) -> Result<Value, Diagnostics> {
+        self.input(defaults).map(|i| i.value)
+    }
+
+    /// As [`Unit::data`], with what reading said and, for a workbook,
+    /// where each value sat (so diagnostics can name the sheet cell).
+    pub fn input(&self, defaults: Option<&Value>) -> Result<crate::input::Input, Diagnostics> {
         let name = self.input.as_str();
+        let mut read = None;
         let value = match &self.source {
             Source::File(path) => {
                 let bytes = std::fs::read(path).map_err(|e| cannot_read(name, &e))?;
-                crate::data::parse_bytes(&bytes, name)?
+                crate::data::check_size(bytes.len(), name)?;
+                let input = crate::input::load(&bytes, name)?;
+                let value = input.value.clone();
+                read = Some(input);
+                value
             }
             Source::Text { text, range, line } => {
                 let part = &text[range.clone()];
@@ -86,9 +97,20 @@ impl Unit {
             }
             Source::Failed(d) => return Err(d.clone()),
         };
-        Ok(match defaults {
+        let value = match defaults {
             Some(d) => merge(d, &value),
             None => value,
+        };
+        Ok(match read {
+            Some(mut input) => {
+                input.value = value;
+                input
+            }
+            None => crate::input::Input {
+                value,
+                warnings: Diagnostics::new(),
+                cells: Default::default(),
+            },
         })
     }
 }
@@ -123,7 +145,9 @@ pub fn expand(inputs: &[String]) -> Result<Vec<Unit>, Diagnostic> {
             };
             let mut files: Vec<PathBuf> = listing
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "json") && p.is_file())
+                .filter(|p| {
+                    p.extension().is_some_and(|x| x == "json" || x == "xlsx") && p.is_file()
+                })
                 .collect();
             files.sort();
             for f in files {
@@ -148,9 +172,29 @@ fn file_units(input: &str) -> Result<Vec<Unit>, Diagnostic> {
         Err(d) => return Ok(vec![Unit::failed(name, d)]),
     };
     let failed = |d: Diagnostic| Unit::failed(name, d);
+    // A workbook is one report; a regular file is read again when rendered.
+    if crate::sheet::is_xlsx(&bytes) {
+        if regular_file(input) {
+            return Ok(vec![Unit {
+                input: name.to_string(),
+                index: None,
+                source: Source::File(PathBuf::from(input)),
+            }]);
+        }
+        return Ok(vec![Unit::failed(
+            name,
+            Diagnostic::input(
+                Code::Io,
+                tr(
+                    format!("{name}：工作簿要以文件给出，不能从管道读入"),
+                    format!("{name}: a workbook must be given as a file, not a pipe"),
+                ),
+            ),
+        )]);
+    }
     // Only a regular file can be read a second time: a pipe or FIFO
     // (`batch <(cat r.json)`) keeps what was read.
-    let regular = input != "-" && std::fs::metadata(input).is_ok_and(|m| m.is_file());
+    let regular = regular_file(input);
     let text = match crate::data::decode_any_size(&bytes, name) {
         Ok(t) => t,
         Err(d) => return Ok(vec![failed(d)]),
@@ -241,6 +285,11 @@ fn read_bounded(input: &str) -> Result<Vec<u8>, Diagnostic> {
         )));
     }
     Ok(bytes)
+}
+
+/// Whether an input is a regular file (which can be read a second time).
+fn regular_file(input: &str) -> bool {
+    input != "-" && std::fs::metadata(input).is_ok_and(|m| m.is_file())
 }
 
 /// "Cannot read NAME", with the reason, in both languages.
@@ -414,15 +463,19 @@ fn unknown_name_key(pattern: &str) -> Option<Diagnostic> {
     None
 }
 
-/// A string made into a file name valid on Windows, macOS and Linux:
-/// path separators, reserved and control characters become `_`, leading
+/// A string made into a file name valid on Windows, macOS and Linux: in
+/// Unicode NFC; path separators, reserved and control characters become `_`, leading
 /// and trailing dots and spaces go, reserved DOS names get a `_`, and the
 /// name is cut to 150 bytes (file systems limit names to 255 bytes, and a
 /// Chinese character takes three; the rest is room for the extension and
 /// the temporary name used while writing).
 pub fn safe_file_name(raw: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    // NFC: the composed and decomposed spellings of a name (macOS file
+    // systems decompose) are one name, so that they conflict rather than
+    // overwrite each other on a normalizing file system.
     let mut s: String = raw
-        .chars()
+        .nfc()
         .map(|c| {
             if c.is_control() || "/\\:*?\"<>|".contains(c) {
                 '_'
@@ -553,6 +606,11 @@ mod tests {
         assert_eq!(safe_file_name(""), "report");
         assert_eq!(safe_file_name("a\u{0}b"), "a_b");
         assert!(safe_file_name(&"镇".repeat(100)).len() <= 150);
+        // One name however it is spelt: é as one code point or e + ◌́.
+        assert_eq!(
+            safe_file_name("Caf\u{e9}镇"),
+            safe_file_name("Cafe\u{301}镇")
+        );
     }
 
     #[test]

@@ -319,3 +319,56 @@ fn batch_reads_a_fifo_once_and_goes_on_past_a_missing_input() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn sigterm_stops_a_batch_like_ctrl_c_and_a_stale_temp_goes() {
+    let dir = temp("term");
+    let out = dir.join("out");
+    std::fs::create_dir_all(&out).expect("out");
+    // What a run killed with -9 left: a temp file of a process now gone.
+    let stale = out.join(".nianbao-0-7.tmp");
+    std::fs::write(&stale, b"half").expect("stale");
+    let set: Vec<serde_json::Value> = (0..200)
+        .map(|i| {
+            let mut v = goushi();
+            set(&mut v, "/unit", json!(format!("第{i}镇人民政府")));
+            v
+        })
+        .collect();
+    let input = dir.join("all.json");
+    std::fs::write(&input, serde_json::to_vec(&set).expect("json")).expect("write");
+    let child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(["batch", "-j", "1", "-f", "pdf,docx", "-o"])
+        .arg(&out)
+        .arg(&input)
+        .current_dir(root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    // Wait until the first report is written, then ask it to stop.
+    let started = std::time::Instant::now();
+    while std::fs::read_dir(&out).expect("out").count() < 3
+        && started.elapsed() < std::time::Duration::from_secs(30)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let o = child.wait_with_output().expect("finishes");
+    let e = err(&o);
+    assert_eq!(o.status.code(), Some(130), "{e}");
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .expect("out")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+    assert!(names.len() < 400, "stopped early: {} files", names.len());
+    for n in names.iter().filter(|n| n.ends_with(".pdf")) {
+        common::assert_pdf(&std::fs::read(out.join(n)).expect("read"));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

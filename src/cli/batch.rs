@@ -279,13 +279,14 @@ fn process(
         errors: Vec::new(),
         warnings: Vec::new(),
     };
-    let data = match unit.data(defaults) {
-        Ok(d) => d,
+    let input = match unit.input(defaults) {
+        Ok(i) => i,
         Err(d) => {
             outcome.errors = d.0;
             return outcome;
         }
     };
+    let data = &input.value;
     let name = match name {
         Ok(n) => n,
         Err(d) => {
@@ -295,17 +296,21 @@ fn process(
     };
     let mut rendered = Vec::new();
     for &format in &args.formats {
-        match engine.render(&data, format, opts) {
+        match engine.render(data, format, opts) {
             Ok(r) => {
                 if rendered.is_empty() {
-                    outcome.warnings = r.diagnostics.warnings().cloned().collect();
+                    let mut w = input.warnings.clone();
+                    w.extend(r.diagnostics);
+                    input.locate(&mut w);
+                    outcome.warnings = w.warnings().cloned().collect();
                 }
                 rendered.push((
                     args.outdir.join(format!("{name}.{}", format.extension())),
                     r.bytes,
                 ));
             }
-            Err(d) => {
+            Err(mut d) => {
+                input.locate(&mut d);
                 split(&d, &mut outcome);
                 return outcome;
             }

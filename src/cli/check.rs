@@ -18,7 +18,9 @@ fn expand(paths: &[String]) -> Vec<String> {
             let mut files: Vec<String> = std::fs::read_dir(dir)
                 .map(|l| {
                     l.filter_map(|e| e.ok().map(|e| e.path()))
-                        .filter(|p| p.extension().is_some_and(|x| x == "json") && p.is_file())
+                        .filter(|p| {
+                            p.extension().is_some_and(|x| x == "json" || x == "xlsx") && p.is_file()
+                        })
                         .map(|p| p.display().to_string())
                         .collect()
                 })
@@ -43,12 +45,25 @@ pub fn run(paths: &[String], out: &Reporter) -> u8 {
             Ok(read) => read,
             Err(d) => {
                 out.diagnostic(path, &d);
-                code = code.max(EXIT_USAGE);
+                let bad = if d.code == nianbao::Code::Io {
+                    EXIT_USAGE
+                } else {
+                    EXIT_INVALID
+                };
+                code = code.max(bad);
                 continue;
             }
         };
-        let diags = match nianbao::data::check_bytes(&bytes, &name) {
-            Ok(checked) => checked.diagnostics,
+        let diags = match nianbao::input::load(&bytes, &name) {
+            Ok(input) => {
+                let mut diags = input.warnings.clone();
+                match nianbao::data::check_value(&input.value) {
+                    Ok(checked) => diags.extend(checked.diagnostics),
+                    Err(d) => diags.extend(d),
+                }
+                input.locate(&mut diags);
+                diags
+            }
             Err(diags) => diags,
         };
         out.diagnostics(&name, &diags);

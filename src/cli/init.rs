@@ -12,6 +12,7 @@ pub fn run(
     format: Option<&str>,
     unit: &str,
     year: Option<i64>,
+    output: Option<&str>,
     out: &Reporter,
 ) -> Result<u8, String> {
     let year = year.unwrap_or_else(|| nianbao::clock::this_year() - 1);
@@ -31,7 +32,13 @@ pub fn run(
     };
     let report = blank(format, unit, year);
     let value = serde_json::to_value(&report).map_err(|e| e.to_string())?;
-    let text = nianbao::data::to_pretty_json(&value);
-    stdout_line(&text);
-    Ok(out.exit(EXIT_OK))
+    match output {
+        None | Some("-") => {
+            stdout_line(&nianbao::data::to_pretty_json(&value));
+            Ok(out.exit(EXIT_OK))
+        }
+        Some(path) => Ok(super::convert::write_report(
+            &value, format, path, "init", out,
+        )),
+    }
 }

@@ -5,6 +5,7 @@
 
 mod batch;
 mod check;
+mod convert;
 mod init;
 mod render;
 mod report;
@@ -81,6 +82,22 @@ enum Command {
         /// The reported year [default: last year].
         #[arg(long)]
         year: Option<i64>,
+        /// Write to a file instead of stdout; `.xlsx` writes the blank
+        /// form as a workbook to fill in Excel or WPS.
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<String>,
+    },
+    /// Convert one report between JSON and a workbook (XLSX), either way.
+    #[command(
+        after_help = "Examples:\n  nianbao convert samples/goushi-2020.json -o goushi-2020.xlsx\n  nianbao convert goushi-2020.xlsx -o goushi-2020.json\n\nThe direction comes from the input: a workbook becomes JSON, JSON a workbook. Exit: 0 written, 1 refused, 2 usage or I/O error."
+    )]
+    Convert {
+        /// The report: a JSON data file or a workbook; `-` reads standard input.
+        #[arg(value_name = "IN")]
+        input: String,
+        /// The output file (`.xlsx` or `.json`); `-` writes standard output.
+        #[arg(short, long, value_name = "OUT")]
+        output: String,
     },
     /// Render one report to a document.
     #[command(
@@ -240,7 +257,13 @@ pub fn run() -> Result<ExitCode, String> {
             report::stdout_line(&nianbao::data::json_schema().to_string());
             out.exit(EXIT_OK)
         }
-        Command::Init { format, unit, year } => init::run(format.as_deref(), &unit, year, &out)?,
+        Command::Init {
+            format,
+            unit,
+            year,
+            output,
+        } => init::run(format.as_deref(), &unit, year, output.as_deref(), &out)?,
+        Command::Convert { input, output } => convert::run(&input, &output, &out),
         Command::Render {
             data,
             output,

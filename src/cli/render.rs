@@ -49,7 +49,12 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
         Ok(read) => read,
         Err(d) => {
             out.diagnostic(args.data, &d);
-            return EXIT_USAGE;
+            // Unreadable is an I/O problem; too large is invalid input.
+            return if d.code == Code::Io {
+                EXIT_USAGE
+            } else {
+                EXIT_INVALID
+            };
         }
     };
     match render(&engine, &bytes, &name, format, args.force) {
@@ -87,11 +92,20 @@ fn render(
     format: OutputFormat,
     force: bool,
 ) -> Result<(Vec<u8>, nianbao::Diagnostics), nianbao::Diagnostics> {
-    let text = nianbao::data::decode(bytes, name)?;
-    let value = nianbao::data::parse_text(text, name)?;
+    let input = nianbao::input::load(bytes, name)?;
     let created = source_date_epoch()?;
-    let rendered = engine.render(&value, format, RenderOptions { force, created })?;
-    Ok((rendered.bytes, rendered.diagnostics))
+    match engine.render(&input.value, format, RenderOptions { force, created }) {
+        Ok(rendered) => {
+            let mut diags = input.warnings.clone();
+            diags.extend(rendered.diagnostics);
+            input.locate(&mut diags);
+            Ok((rendered.bytes, diags))
+        }
+        Err(mut diags) => {
+            input.locate(&mut diags);
+            Err(diags)
+        }
+    }
 }
 
 /// `SOURCE_DATE_EPOCH`, the reproducible-builds convention for a fixed

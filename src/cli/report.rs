@@ -14,7 +14,7 @@
 //! exit code reports (2).
 
 use super::ErrorFormat;
-use nianbao::{Diagnostic, Diagnostics, Lang, Text};
+use nianbao::{tr, Diagnostic, Diagnostics, Lang, Text};
 use std::io::{ErrorKind, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -141,27 +141,54 @@ pub fn stdout_line(line: &str) {
 }
 
 /// Reads an input file, or standard input for `-`; returns the bytes and
-/// the name to use in messages.
+/// the name to use in messages. At most the data limit + 1 bytes are
+/// read; a larger input is refused here with its real size (a file's, or
+/// "more than" for a stream), never the number of bytes read.
 pub fn read_input(path: &str) -> Result<(Vec<u8>, String), Diagnostic> {
     use nianbao::Code;
     use std::io::Read;
-    let limit = nianbao::data::MAX_DATA_BYTES as u64 + 1;
-    if path == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .take(limit)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Diagnostic::input(Code::Io, format!("cannot read standard input: {e}")))?;
-        return Ok((bytes, "<stdin>".into()));
-    }
-    let file = std::fs::File::open(path).map_err(|e| {
-        Diagnostic::input(Code::Io, format!("cannot open {path}: {}", io_reason(&e)))
-    })?;
+    let max = nianbao::data::MAX_DATA_BYTES as u64;
+    let name = if path == "-" { "<stdin>" } else { path };
+    let failed = |verb_zh: &str, verb_en: &str, e: &std::io::Error| {
+        let why = io_reason(e);
+        Diagnostic::input(
+            Code::Io,
+            tr(
+                format!("无法{verb_zh} {name}：{}", why.zh),
+                format!("cannot {verb_en} {name}: {}", why.en),
+            ),
+        )
+    };
     let mut bytes = Vec::new();
-    file.take(limit).read_to_end(&mut bytes).map_err(|e| {
-        Diagnostic::input(Code::Io, format!("cannot read {path}: {}", io_reason(&e)))
-    })?;
-    Ok((bytes, path.to_string()))
+    let size = if path == "-" {
+        std::io::stdin()
+            .take(max + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| failed("读取", "read", &e))?;
+        None
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| failed("打开", "open", &e))?;
+        let size = file.metadata().ok().map(|m| m.len());
+        file.take(max + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| failed("读取", "read", &e))?;
+        size
+    };
+    if bytes.len() as u64 > max {
+        let mib = max >> 20;
+        let (zh, en) = match size {
+            Some(n) => (
+                format!("{name} 有 {n} 字节；一份数据文件最多 {mib} MiB"),
+                format!("{name} is {n} bytes; a data file holds at most {mib} MiB"),
+            ),
+            None => (
+                format!("{name} 超过 {mib} MiB；一份数据文件最多 {mib} MiB"),
+                format!("{name} is more than {mib} MiB, the most a data file holds"),
+            ),
+        };
+        return Err(Diagnostic::input(Code::Limit, tr(zh, en)));
+    }
+    Ok((bytes, name.to_string()))
 }
 
 /// An I/O error's reason in both languages.

@@ -18,7 +18,7 @@ pub mod place;
 mod resolve;
 pub mod shape;
 mod source;
-mod spec;
+pub mod spec;
 mod strict;
 
 pub use blank::{blank, json_schema};

@@ -40,12 +40,19 @@ impl Cell {
 /// What a key holds.
 #[derive(Debug, Clone, Copy)]
 pub enum Kind {
+    /// A string.
     Text,
+    /// The reported year.
     Year,
+    /// `"2019"` or `"2021"`.
     FormatName,
+    /// A string or an array of lines.
     Title,
+    /// An array of paragraphs.
     Paragraphs,
+    /// Official label → printed wording.
     Labels,
+    /// An object of these fields.
     Object(&'static [Field]),
     /// A fixed-length array of cells.
     Cells(&'static [Cell]),
@@ -53,7 +60,9 @@ pub enum Kind {
     Cell(Cell),
     /// A row of `min` counts (总计 computed) or `max` (总计 given).
     Row {
+        /// Counts without the 总计.
         min: usize,
+        /// Counts with it.
         max: usize,
     },
     /// Section 二, whose shape depends on the format.
@@ -65,8 +74,11 @@ pub enum Kind {
 /// A key of an object.
 #[derive(Debug, Clone, Copy)]
 pub struct Field {
+    /// The JSON key.
     pub key: &'static str,
+    /// What it holds.
     pub kind: Kind,
+    /// Whether it must be present.
     pub required: bool,
     /// Whether `null` stands for "absent" (the Rust field is an `Option`).
     pub nullable: bool,
@@ -112,6 +124,7 @@ const REVIEW: Kind = Kind::Row { min: 4, max: 5 };
 const C3: &[Cell] = &[Cell::Count, Cell::Count, Cell::Count];
 const ITEMS_2019: &[Cell] = &[Cell::Count, Cell::Signed, Cell::Count];
 
+/// The report.
 pub const TOP: &[Field] = &[
     opt("format", Kind::FormatName, "\"2019\" or \"2021\""),
     req("unit", Kind::Text, "the reporting body"),
@@ -140,16 +153,19 @@ pub const TOP: &[Field] = &[
     opt_value("labels", Kind::Labels, "label overrides"),
 ];
 
+/// A paragraph with a run-in heading.
 pub const HEADED: &[Field] = &[
     req("heading", Kind::Text, "the run-in heading"),
     opt("text", Kind::Text, "the paragraph text"),
 ];
 
+/// 署名 and 成文日期.
 pub const SIGNATURE: &[Field] = &[
     req("unit", Kind::Text, "署名"),
     req("date", Kind::Text, "成文日期"),
 ];
 
+/// Section 二, 2019–2020 format.
 pub const AD_2019: &[Field] = &[
     req("rules", Kind::Cells(C3), "规章"),
     req("normative_documents", Kind::Cells(C3), "规范性文件"),
@@ -173,6 +189,7 @@ pub const AD_2019: &[Field] = &[
     ),
 ];
 
+/// Section 二, 2021 format.
 pub const AD_2021: &[Field] = &[
     req("rules", Kind::Cells(C3), "规章"),
     req("normative_documents", Kind::Cells(C3), "行政规范性文件"),
@@ -182,6 +199,7 @@ pub const AD_2021: &[Field] = &[
     req("fees", Kind::Cell(Cell::Money), "行政事业性收费"),
 ];
 
+/// Section 三.
 pub const APPLICATIONS: &[Field] = &[
     req("new", APPLICANTS, "一、本年新收政府信息公开申请数量"),
     req(
@@ -203,6 +221,7 @@ pub const APPLICATIONS: &[Field] = &[
     req("carried_forward", APPLICANTS, "四、结转下年度继续办理"),
 ];
 
+/// （三）不予公开.
 pub const WITHHELD: &[Field] = &[
     req("state_secret", APPLICANTS, "1.属于国家秘密"),
     req(
@@ -218,12 +237,14 @@ pub const WITHHELD: &[Field] = &[
     req("query_matters", APPLICANTS, "8.属于行政查询事项"),
 ];
 
+/// （四）无法提供.
 pub const UNAVAILABLE: &[Field] = &[
     req("not_held", APPLICANTS, "1.本机关不掌握相关政府信息"),
     req("needs_creation", APPLICANTS, "2.没有现成信息需要另行制作"),
     req("still_unclear", APPLICANTS, "3.补正后申请内容仍不明确"),
 ];
 
+/// （五）不予处理.
 pub const NOT_PROCESSED: &[Field] = &[
     req("complaints", APPLICANTS, "1.信访举报投诉类申请"),
     req("repeated", APPLICANTS, "2.重复申请"),
@@ -236,6 +257,7 @@ pub const NOT_PROCESSED: &[Field] = &[
     ),
 ];
 
+/// （六）其他处理, 2021 format.
 pub const OTHER_ITEMS: &[Field] = &[
     req("no_correction", APPLICANTS, "1.申请人无正当理由逾期不补正"),
     req(
@@ -246,6 +268,7 @@ pub const OTHER_ITEMS: &[Field] = &[
     req("other", APPLICANTS, "3.其他"),
 ];
 
+/// Section 四.
 pub const REVIEW_LITIGATION: &[Field] = &[
     req("review", REVIEW, "行政复议"),
     req("litigation_direct", REVIEW, "行政诉讼 · 未经复议直接起诉"),
