@@ -39,6 +39,12 @@ enum Source {
         range: Range<usize>,
         line: Option<usize>,
     },
+    /// A row of a county workbook, read when the workbook was.
+    Row {
+        value: Arc<Result<Value, Diagnostics>>,
+        cells: Arc<crate::sheet::CellMap>,
+        row: usize,
+    },
     /// An input that could not be read as reports.
     Failed(Diagnostics),
 }
@@ -55,9 +61,10 @@ impl Unit {
 
     /// `INPUT` or `INPUT[#index]`, as messages name it.
     pub fn label(&self) -> String {
-        match self.index {
-            Some(i) => format!("{}[#{i}]", self.input),
-            None => self.input.clone(),
+        match (&self.source, self.index) {
+            (Source::Row { row, .. }, _) => format!("{}[row {row}]", self.input),
+            (_, Some(i)) => format!("{}[#{i}]", self.input),
+            (_, None) => self.input.clone(),
         }
     }
 
@@ -94,6 +101,15 @@ impl Unit {
                     })?,
                     None => crate::data::parse_text(part, name)?,
                 }
+            }
+            Source::Row { value, cells, .. } => {
+                let value = value.as_ref().clone()?;
+                read = Some(crate::input::Input {
+                    value: value.clone(),
+                    warnings: Diagnostics::new(),
+                    cells: cells.as_ref().clone(),
+                });
+                value
             }
             Source::Failed(d) => return Err(d.clone()),
         };
@@ -172,6 +188,26 @@ fn file_units(input: &str) -> Result<Vec<Unit>, Diagnostic> {
         Err(d) => return Ok(vec![Unit::failed(name, d)]),
     };
     let failed = |d: Diagnostic| Unit::failed(name, d);
+    // A county workbook: a report a row.
+    if crate::sheet::is_xlsx(&bytes) && crate::sheet::county::is_county(&bytes) {
+        let rows = match crate::sheet::county::read(&bytes, name) {
+            Ok(r) => r,
+            Err(d) => return Ok(vec![failed(d)]),
+        };
+        return Ok(rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| Unit {
+                input: name.to_string(),
+                index: Some(i),
+                source: Source::Row {
+                    value: Arc::new(r.value),
+                    cells: Arc::new(r.cells),
+                    row: r.row,
+                },
+            })
+            .collect());
+    }
     // A workbook is one report; a regular file is read again when rendered.
     if crate::sheet::is_xlsx(&bytes) {
         if regular_file(input) {

@@ -237,6 +237,18 @@ fn a_workbook_saved_again_by_libreoffice_reads_the_same() {
         let back = nianbao::sheet::read(&again, "resaved.xlsx").expect("reads");
         assert_eq!(back.value, v, "{name}: the same report after LibreOffice");
     }
+    let reports = vec![goushi(), shili()];
+    let county = nianbao::sheet::county::write(&reports, None).expect("county");
+    let again = resaved(&county, &dir, "county");
+    let rows = nianbao::sheet::county::read(&again, "county.xlsx").expect("reads");
+    for (row, want) in rows.iter().zip(&reports) {
+        assert_eq!(
+            row.value.as_ref().expect("a report"),
+            want,
+            "county row {}",
+            row.row
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -360,4 +372,75 @@ fn a_clerk_starts_from_a_blank_workbook() {
     let v: Value = serde_json::from_slice(&std::fs::read(&json).expect("json")).expect("JSON");
     assert_eq!(v["unit"], "示例镇人民政府");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_county_workbook_holds_a_report_a_row_and_batch_renders_each() {
+    let mut third = goushi();
+    common::set(&mut third, "/unit", serde_json::json!("甲镇人民政府"));
+    common::set(
+        &mut third,
+        "/applications/total",
+        serde_json::json!([9, 0, 0, 0, 0, 0, 9]),
+    );
+    let mut headed = shili();
+    common::set(
+        &mut headed,
+        "/title",
+        serde_json::json!(["示例镇人民政府", "2021年政府信息公开工作年度报告"]),
+    );
+    let reports = vec![goushi(), headed, third];
+    let xlsx = nianbao::sheet::county::write(&reports, None).expect("a workbook");
+    tools::validate_ooxml(&xlsx, "xlsx");
+    let rows = nianbao::sheet::county::read(&xlsx, "county.xlsx").expect("reads");
+    assert_eq!(rows.len(), 3);
+    for (row, want) in rows.iter().zip(&reports) {
+        assert_eq!(
+            row.value.as_ref().expect("a report"),
+            want,
+            "row {}",
+            row.row
+        );
+    }
+    // Two header rows: the form's words, then the JSON path.
+    if tools::have_python_module("openpyxl", "openpyxl", "the county workbook test") {
+        let dir = temp("county");
+        let path = dir.join("county.xlsx");
+        std::fs::write(&path, &xlsx).expect("write");
+        let script = "import openpyxl,sys,json\nws=openpyxl.load_workbook(sys.argv[1])['报告']\nrows=list(ws.iter_rows(values_only=True))\nprint(json.dumps([rows[0],rows[1],len(rows)],ensure_ascii=False))";
+        let o = Command::new("python3")
+            .args(["-c", script])
+            .arg(&path)
+            .output()
+            .expect("python");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let got: Value = serde_json::from_slice(&o.stdout).expect("JSON");
+        let words = got[0].as_array().expect("words");
+        let paths = got[1].as_array().expect("paths");
+        assert_eq!(got[2], 5, "two header rows and three reports");
+        let k = paths
+            .iter()
+            .position(|p| p == "/applications/new/0")
+            .expect("a figure column");
+        assert_eq!(
+            words[k],
+            "表三「一、本年新收政府信息公开申请数量」×「自然人」"
+        );
+        // batch reads it, names the failing row, and renders the others.
+        let out = dir.join("out");
+        let o = cli(&[
+            "batch",
+            path.to_str().expect("p"),
+            "-o",
+            out.to_str().expect("p"),
+        ]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains("county.xlsx[row 5]: /applications/total/6 报告!"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read_dir(&out).expect("out").count(), 2);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

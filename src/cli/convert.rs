@@ -15,6 +15,11 @@ use serde_json::Value;
 use std::path::Path;
 
 pub fn run(input: &str, output: &str, out: &Reporter) -> u8 {
+    if output.to_ascii_lowercase().ends_with(".xlsx") {
+        if let Some(code) = county(input, output, out) {
+            return code;
+        }
+    }
     let (bytes, name) = match read_input(input) {
         Ok(r) => r,
         Err(d) => {
@@ -153,4 +158,47 @@ fn write(output: &str, bytes: &[u8], name: &str, out: &Reporter) -> u8 {
             EXIT_USAGE
         }
     }
+}
+
+/// Many reports (a directory, a JSON array, JSON Lines) → one county
+/// workbook, a row a report; `None` when the input is one report. A
+/// report that cannot be read is reported and left out (exit 1); the
+/// others are written.
+fn county(input: &str, output: &str, out: &Reporter) -> Option<u8> {
+    let many = Path::new(input).is_dir()
+        || input.ends_with(".jsonl")
+        || input.ends_with(".ndjson")
+        || (input != "-"
+            && std::fs::read(input)
+                .ok()
+                .is_some_and(|b| String::from_utf8_lossy(&b).trim_start().starts_with('[')));
+    if !many {
+        return None;
+    }
+    let units = match nianbao::batch::expand(&[input.to_string()]) {
+        Ok(u) => u,
+        Err(d) => {
+            out.diagnostic(input, &d);
+            return Some(EXIT_USAGE);
+        }
+    };
+    let mut reports = Vec::new();
+    let mut code = EXIT_OK;
+    for unit in &units {
+        match unit.data(None) {
+            Ok(v) => reports.push(v),
+            Err(d) => {
+                out.diagnostics(&unit.label(), &d);
+                code = EXIT_INVALID;
+            }
+        }
+    }
+    let created = super::render::source_date_epoch().ok().flatten();
+    Some(match nianbao::sheet::county::write(&reports, created) {
+        Ok(bytes) => write(output, &bytes, input, out).max(code),
+        Err(d) => {
+            out.diagnostic(input, &d);
+            EXIT_USAGE
+        }
+    })
 }

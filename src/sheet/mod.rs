@@ -8,6 +8,7 @@
 //! A spreadsheet is one more reader of the same checked data: nothing
 //! after the data stage knows where the report came from.
 
+pub mod county;
 pub mod layout;
 mod read;
 mod write;

@@ -350,7 +350,7 @@ fn squash(s: &str) -> String {
 }
 
 /// Sets `pointer` in `v`, making the objects and arrays on the way.
-fn set(v: &mut Value, pointer: &str, new: Value) {
+pub(super) fn set(v: &mut Value, pointer: &str, new: Value) {
     let parts: Vec<String> = pointer
         .split('/')
         .skip(1)
