@@ -18,7 +18,7 @@ use crate::data::Format;
 use crate::diag::{tr, Code, Diagnostic};
 use rust_xlsxwriter::{
     DataValidation, DataValidationRule, DocProperties, ExcelDateTime, Format as Style, FormatAlign,
-    FormatBorder, Workbook, Worksheet, XlsxError,
+    FormatBorder, Formula, Workbook, Worksheet, XlsxError,
 };
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -259,7 +259,16 @@ fn table(
                 .flatten()
                 .filter_map(|p| place.get(p.as_str()).map(|g| a1(g.r, g.c)))
                 .collect();
-            let formula = format!("=SUM({})", parts.join(","));
+            // The sum as well, for a viewer that shows cached results
+            // without calculating (Excel and LibreOffice recalculate).
+            let sum: Option<f64> = slot
+                .total_of
+                .iter()
+                .flatten()
+                .filter_map(|p| at(report, p).as_f64())
+                .fold(None, |acc, x| Some(acc.unwrap_or(0.0) + x));
+            let formula = Formula::new(format!("=SUM({})", parts.join(",")))
+                .set_result(sum.map_or_else(String::new, |x| format!("{x}")));
             if cell.rs > 1 || cell.cs > 1 {
                 ws.merge_range(
                     r,
@@ -270,7 +279,7 @@ fn table(
                     style,
                 )?;
             }
-            ws.write_formula_with_format(r, c, formula.as_str(), style)?;
+            ws.write_formula_with_format(r, c, formula, style)?;
         } else {
             match at(report, &slot.pointer) {
                 Value::Number(n) => {
