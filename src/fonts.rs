@@ -213,7 +213,10 @@ impl FontBook {
             if !dir.is_dir() {
                 return Err(Diagnostic::input(
                     Code::Io,
-                    format!("--font-dir {}: not a directory", dir.display()),
+                    crate::diag::tr(
+                        format!("--font-dir {}：不是目录", dir.display()),
+                        format!("--font-dir {}: not a directory", dir.display()),
+                    ),
                 ));
             }
             let before: Vec<ID> = db.faces().map(|f| f.id).collect();
@@ -278,11 +281,18 @@ impl FontBook {
                 }
             }
             if chain.is_empty() {
+                let names = r.pdf.join(", ");
                 return Err(Diagnostic::input(
                     Code::Font,
-                    format!("font role `{role}`: none of {} is bundled or installed", r.pdf.join(", ")),
+                    crate::diag::tr(
+                        format!("字体角色 `{role}`：{names} 都没有随附，也没有安装"),
+                        format!("font role `{role}`: none of {names} is bundled or installed"),
+                    ),
                 )
-                .with_hint("add a font that has one of these names with --font-dir, or change [fonts] in style.toml"));
+                .with_hint(crate::diag::tr(
+                    "用 --font-dir 加入有这些名字之一的字体，或修改 style.toml 的 [fonts]",
+                    "add a font that has one of these names with --font-dir, or change [fonts] in style.toml",
+                )));
             }
             out.roles.insert(role.clone(), chain);
         }

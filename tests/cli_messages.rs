@@ -372,3 +372,63 @@ fn sigterm_stops_a_batch_like_ctrl_c_and_a_stale_temp_goes() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn counts_that_cannot_be_summed_exactly_are_refused() {
+    let mut v = goushi();
+    let m = u64::MAX;
+    set(&mut v, "/review_litigation/review", json!([m, 1, 0, 0, m]));
+    let o = run(&["check", "--lang", "en", "-"], v.to_string().as_bytes());
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(
+        err(&o).contains("/review_litigation/review/0"),
+        "{}",
+        err(&o)
+    );
+    assert!(err(&o).contains("error[limit]"), "{}", err(&o));
+}
+
+#[test]
+fn misleading_outputs_are_named_for_what_they_are() {
+    let dir = temp("outputs");
+    let d = dir.to_str().expect("p");
+    for o in [format!("{d}/"), d.to_string()] {
+        let out = run(
+            &[
+                "render",
+                "--lang",
+                "en",
+                "samples/goushi-2020.json",
+                "-o",
+                &o,
+            ],
+            b"",
+        );
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            err(&out).contains("is a directory; it needs a file name"),
+            "{}",
+            err(&out)
+        );
+    }
+    let file = dir.join("a-file");
+    std::fs::write(&file, b"x").expect("write");
+    let out = run(
+        &[
+            "batch",
+            "--lang",
+            "en",
+            "samples/goushi-2020.json",
+            "-o",
+            file.to_str().expect("p"),
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        err(&out).contains("is a file; batch needs an output directory"),
+        "{}",
+        err(&out)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

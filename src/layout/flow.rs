@@ -134,7 +134,10 @@ impl<'a> Flow<'a> {
         if self.pages.len() >= MAX_PAGES {
             return Err(Diagnostic::input(
                 crate::diag::Code::Limit,
-                format!("the document runs past {MAX_PAGES} pages; that is the limit"),
+                crate::diag::tr(
+                    format!("文件超过 {MAX_PAGES} 页，这是上限"),
+                    format!("the document runs past {MAX_PAGES} pages; that is the limit"),
+                ),
             ));
         }
         Ok(())

@@ -136,9 +136,13 @@ impl Parser<'_, '_> {
         (p.row as usize, p.col as usize)
     }
 
+    /// A markup error: what the template produced is wrong. The detail
+    /// is in the markup's own terms (element and attribute names); the
+    /// Chinese says whose mistake it is.
     fn err(&self, node: Node, message: String) -> Diagnostic {
         let (line, col) = self.pos(node);
-        Diagnostic::at_text(Code::Markup, self.name, line, col, message)
+        let text = crate::diag::tr(format!("模板生成的文档标记有误：{message}"), message);
+        Diagnostic::at_text(Code::Markup, self.name, line, col, text)
     }
 
     /// Refuses attributes other than `allowed`.

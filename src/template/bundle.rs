@@ -110,8 +110,17 @@ pub fn builtin_list() -> Vec<(String, String)> {
 pub fn builtin(name: &str) -> Result<Bundle, Diagnostic> {
     let (_, files) = BUILTIN.iter().find(|(n, _)| *n == name).ok_or_else(|| {
         let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
-        Diagnostic::input(Code::Template, format!("no built-in template `{name}`"))
-            .with_hint(format!("built-in templates: {}", names.join(", ")))
+        Diagnostic::input(
+            Code::Template,
+            tr(
+                format!("没有名为 `{name}` 的内置模板"),
+                format!("no built-in template `{name}`"),
+            ),
+        )
+        .with_hint(tr(
+            format!("内置模板：{}", names.join("、")),
+            format!("built-in templates: {}", names.join(", ")),
+        ))
     })?;
     let files = files
         .iter()
@@ -124,9 +133,14 @@ impl Bundle {
     fn from_files(files: BTreeMap<String, String>, origin: &str) -> Result<Bundle, Diagnostic> {
         let file = format!("{origin}/template.toml");
         let text = files.get("template.toml").ok_or_else(|| {
-            Diagnostic::input(Code::Template, format!("{origin}: no template.toml")).with_hint(
-                "a bundle is a directory with template.toml, style.toml and its .hbs files",
+            Diagnostic::input(
+                Code::Template,
+                tr(format!("{origin}：没有 template.toml"), format!("{origin}: no template.toml")),
             )
+            .with_hint(tr(
+                "模板目录里要有 template.toml、style.toml 和它的 .hbs 文件（可用 nianbao templates export 生成）",
+                "a bundle is a directory with template.toml, style.toml and its .hbs files",
+            ))
         })?;
         let manifest: Manifest = toml::from_str(text).map_err(|e| {
             let (line, column) = e
@@ -145,7 +159,12 @@ impl Bundle {
             if !files.contains_key(needed.as_str()) {
                 return Err(Diagnostic::input(
                     Code::Template,
-                    format!("{origin}: template.toml names `{needed}`, which is not in the bundle"),
+                    tr(
+                        format!("{origin}：template.toml 写了 `{needed}`，但模板目录里没有它"),
+                        format!(
+                            "{origin}: template.toml names `{needed}`, which is not in the bundle"
+                        ),
+                    ),
                 ));
             }
         }
@@ -169,16 +188,35 @@ impl Bundle {
     /// be empty, so that nothing of the user's is overwritten.
     pub fn export(&self, dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
         let io = |what: &str, p: &Path, e: std::io::Error| {
-            Diagnostic::input(Code::Output, format!("cannot {what} {}: {e}", p.display()))
+            let why = crate::diag::io_reason(&e);
+            Diagnostic::input(
+                Code::Output,
+                tr(
+                    format!(
+                        "无法{} {}：{}",
+                        match what {
+                            "read" => "读取",
+                            "create" => "建立",
+                            _ => "写入",
+                        },
+                        p.display(),
+                        why.zh
+                    ),
+                    format!("cannot {what} {}: {}", p.display(), why.en),
+                ),
+            )
         };
         if dir.exists() {
             let mut entries = std::fs::read_dir(dir).map_err(|e| io("read", dir, e))?;
             if entries.next().is_some() {
                 return Err(Diagnostic::input(
                     Code::Output,
-                    format!(
-                        "{} exists and is not empty; choose a new directory",
-                        dir.display()
+                    tr(
+                        format!("{} 已存在且不是空的；请换一个新目录", dir.display()),
+                        format!(
+                            "{} exists and is not empty; choose a new directory",
+                            dir.display()
+                        ),
                     ),
                 ));
             }

@@ -142,12 +142,13 @@ impl Template {
                     .unwrap_or_else(|| self.manifest.entry.clone());
                 let reason = e.reason().to_string();
                 let reason = reason.trim_end_matches('.').to_string();
+                let reason = lowercase_first(&reason);
                 Diagnostic::at_text(
                     Code::Template,
                     format!("{}/{file}", self.origin),
                     e.line_no.unwrap_or(1),
                     e.column_no.unwrap_or(1),
-                    lowercase_first(&reason),
+                    tr(format!("模板出错：{reason}"), reason),
                 )
             })
     }
