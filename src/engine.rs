@@ -139,7 +139,10 @@ impl Engine {
                 let context = serde_json::to_value(&checked.resolved).map_err(|e| {
                     Diagnostics::from(Diagnostic::input(
                         Code::Template,
-                        format!("cannot pass the data to the template: {e}"),
+                        crate::diag::tr(
+                            format!("无法把数据交给模板：{e}"),
+                            format!("cannot pass the data to the template: {e}"),
+                        ),
                     ))
                 })?;
                 (context, checked.diagnostics)
@@ -205,7 +208,10 @@ impl Engine {
         let value = serde_json::to_value(report).map_err(|e| {
             Diagnostics::from(Diagnostic::input(
                 Code::Shape,
-                format!("the report cannot be serialised: {e}"),
+                crate::diag::tr(
+                    format!("报告无法转成 JSON：{e}"),
+                    format!("the report cannot be serialised: {e}"),
+                ),
             ))
         })?;
         self.render(&value, format, opts)

@@ -127,13 +127,21 @@ struct RawTable {
 pub fn parse(text: &str, file: &str) -> Result<Stylesheet, Diagnostic> {
     let raw: RawSheet = toml::from_str(text).map_err(|e| {
         let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-        Diagnostic::at_text(Code::Style, file, line, column, e.message().to_string())
+        let m = e.message().to_string();
+        Diagnostic::at_text(
+            Code::Style,
+            file,
+            line,
+            column,
+            crate::diag::tr(format!("style.toml 写法有误：{m}"), m),
+        )
     })?;
     // A value that parses as TOML but means nothing is reported where
     // the key is written, not at 1:1.
     let err = |path: &str, m: String| {
         let (line, column) = key_position(text, path);
-        Diagnostic::at_text(Code::Style, file, line, column, m)
+        let t = crate::diag::tr(format!("style.toml 的值有误：{m}"), m);
+        Diagnostic::at_text(Code::Style, file, line, column, t)
     };
     let len = |key: &str, v: &str| {
         Length::parse(v).ok_or_else(|| {

@@ -75,7 +75,10 @@ pub fn check_value(value: &Value) -> Result<Checked, Diagnostics> {
         Diagnostics::from(Diagnostic::error(
             Code::Shape,
             "",
-            format!("the data does not fit the contract: {e}"),
+            crate::diag::tr(
+                format!("数据不符合数据约定：{e}"),
+                format!("the data does not fit the contract: {e}"),
+            ),
         ))
     })?;
     let (resolved, mut diagnostics) = resolve::resolve(&report);
@@ -108,7 +111,10 @@ pub fn check_report(report: &Report) -> Result<Checked, Diagnostics> {
     let value = serde_json::to_value(report).map_err(|e| {
         Diagnostics::from(Diagnostic::input(
             Code::Shape,
-            format!("the report cannot be serialised: {e}"),
+            crate::diag::tr(
+                format!("报告无法转成 JSON：{e}"),
+                format!("the report cannot be serialised: {e}"),
+            ),
         ))
     })?;
     check_value(&value)

@@ -58,8 +58,15 @@ pub fn write(
     fonts: &BTreeMap<String, FontRole>,
     opts: DocxOptions,
 ) -> Result<Vec<u8>, Diagnostic> {
-    build(doc, fonts, opts)
-        .map_err(|e| Diagnostic::input(Code::Output, format!("cannot write the DOCX: {e}")))
+    build(doc, fonts, opts).map_err(|e| {
+        Diagnostic::input(
+            Code::Output,
+            crate::diag::tr(
+                format!("无法写出 DOCX：{e}"),
+                format!("cannot write the DOCX: {e}"),
+            ),
+        )
+    })
 }
 
 fn build(

@@ -63,9 +63,18 @@ pub fn parse(markup: &str, sheet: &Stylesheet, name: &str) -> Result<Document> {
             name,
             pos.row as usize,
             pos.col as usize,
-            lowercase(&e.to_string()),
+            crate::diag::tr(
+                format!(
+                    "模板生成的文档标记不是合格的 XML：{}",
+                    lowercase(&e.to_string())
+                ),
+                lowercase(&e.to_string()),
+            ),
         )
-        .with_hint(format!("the markup line reads: {excerpt}"))
+        .with_hint(crate::diag::tr(
+            format!("标记的这一行是：{excerpt}"),
+            format!("the markup line reads: {excerpt}"),
+        ))
     })?;
     if let Some((node, depth)) = too_deep(&doc) {
         let p = doc.text_pos_at(node.range().start);

@@ -54,9 +54,15 @@ pub fn subset(face: &Face, used: &Used) -> Result<Subset, Diagnostic> {
     let failed = |e: &dyn std::fmt::Display| {
         Diagnostic::input(
             Code::Font,
-            format!("cannot subset the font {}: {e}", face.name),
+            crate::diag::tr(
+                format!("无法裁剪字体 {}：{e}", face.name),
+                format!("cannot subset the font {}: {e}", face.name),
+            ),
         )
-        .with_hint("use another font for this role in style.toml, or with --font-dir")
+        .with_hint(crate::diag::tr(
+            "在 style.toml 里给这个角色换一种字体，或用 --font-dir",
+            "use another font for this role in style.toml, or with --font-dir",
+        ))
     };
     let bytes = subsetter::subset(face.data(), face.index, &remapper).map_err(|e| failed(&e))?;
     let codes = gids

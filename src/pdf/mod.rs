@@ -44,8 +44,16 @@ pub fn write(laid: &Laid, book: &FontBook, opts: PdfOptions) -> Result<Vec<u8>, 
     doc.metadata.info.author = meta.author.clone();
     doc.metadata.info.creator = "nianbao".into();
     doc.metadata.info.producer = format!("nianbao {}", env!("CARGO_PKG_VERSION"));
-    let when = printpdf::OffsetDateTime::from_unix_timestamp(opts.created.unwrap_or(0))
-        .map_err(|e| Diagnostic::input(Code::Output, format!("SOURCE_DATE_EPOCH: {e}")))?;
+    let when =
+        printpdf::OffsetDateTime::from_unix_timestamp(opts.created.unwrap_or(0)).map_err(|e| {
+            Diagnostic::input(
+                Code::Output,
+                crate::diag::tr(
+                    format!("SOURCE_DATE_EPOCH 不可用：{e}"),
+                    format!("SOURCE_DATE_EPOCH: {e}"),
+                ),
+            )
+        })?;
     doc.metadata.info.creation_date = when;
     doc.metadata.info.modification_date = when;
     doc.metadata.info.metadata_date = when;
@@ -80,8 +88,15 @@ pub fn write(laid: &Laid, book: &FontBook, opts: PdfOptions) -> Result<Vec<u8>, 
     );
     compress(&mut lo);
     let mut out = Vec::new();
-    lo.save_to(&mut out)
-        .map_err(|e| Diagnostic::input(Code::Output, format!("cannot write the PDF: {e}")))?;
+    lo.save_to(&mut out).map_err(|e| {
+        Diagnostic::input(
+            Code::Output,
+            crate::diag::tr(
+                format!("无法写出 PDF：{e}"),
+                format!("cannot write the PDF: {e}"),
+            ),
+        )
+    })?;
     Ok(out)
 }
 

@@ -146,7 +146,14 @@ impl Bundle {
             let (line, column) = e
                 .span()
                 .map_or((1, 1), |s| crate::style::line_col(text, s.start));
-            Diagnostic::at_text(Code::Template, &file, line, column, e.message().to_string())
+            let m = e.message().to_string();
+            Diagnostic::at_text(
+                Code::Template,
+                &file,
+                line,
+                column,
+                tr(format!("template.toml 写法有误：{m}"), m),
+            )
         })?;
         for needed in [
             Some(&manifest.entry),

@@ -69,7 +69,10 @@ impl Template {
             if names.insert(name.clone(), path.to_string()).is_some() {
                 return Err(Diagnostic::input(
                     Code::Template,
-                    format!("{origin}: two templates are named `{name}`"),
+                    tr(
+                        format!("{origin}：有两个模板都叫 `{name}`"),
+                        format!("{origin}: two templates are named `{name}`"),
+                    ),
                 ));
             }
             hb.register_template_string(&name, text).map_err(|e| {
@@ -79,7 +82,10 @@ impl Template {
                     format!("{origin}/{path}"),
                     line,
                     column,
-                    e.reason().to_string(),
+                    tr(
+                        format!("模板语法错误：{}", e.reason()),
+                        e.reason().to_string(),
+                    ),
                 )
             })?;
         }
@@ -208,7 +214,10 @@ fn compile_schema(bundle: &Bundle, file: &str) -> Result<jsonschema::Validator, 
     jsonschema::validator_for(&schema).map_err(|e| {
         Diagnostic::input(
             Code::Template,
-            format!("{at}: not a valid JSON Schema: {e}"),
+            tr(
+                format!("{at}：不是有效的 JSON Schema：{e}"),
+                format!("{at}: not a valid JSON Schema: {e}"),
+            ),
         )
     })
 }
