@@ -131,6 +131,233 @@ impl Unit {
     }
 }
 
+/// Units from the inputs, one at a time. Files, directories, arrays and
+/// JSON Lines files are read as [`expand`] reads them; standard input
+/// holding JSON Lines is streamed, a line at a time, so that an endless
+/// stream (`yes |`) is read as it comes and never held.
+#[derive(Debug)]
+pub struct Units {
+    ready: std::collections::VecDeque<Unit>,
+    pending: std::collections::VecDeque<String>,
+    stream: Option<Stream>,
+}
+
+/// Standard input as JSON Lines, read lazily.
+#[derive(Debug)]
+struct Stream {
+    reader: std::io::BufReader<std::io::Stdin>,
+    line: usize,
+    index: usize,
+}
+
+/// The units of `inputs`, read as they are asked for.
+pub fn units(inputs: &[String]) -> Units {
+    Units {
+        ready: Default::default(),
+        pending: inputs.iter().cloned().collect(),
+        stream: None,
+    }
+}
+
+impl Units {
+    /// Whether every unit is known already (no stream): the count is then
+    /// final.
+    pub fn is_streaming(&self) -> bool {
+        self.stream.is_some() || self.pending.iter().any(|p| p == "-")
+    }
+}
+
+impl Iterator for Units {
+    type Item = Unit;
+
+    fn next(&mut self) -> Option<Unit> {
+        loop {
+            if let Some(u) = self.ready.pop_front() {
+                return Some(u);
+            }
+            if let Some(stream) = &mut self.stream {
+                match stream.next_unit() {
+                    Some(u) => return Some(u),
+                    None => self.stream = None,
+                }
+                continue;
+            }
+            let input = self.pending.pop_front()?;
+            if input == "-" {
+                match start_stream() {
+                    Ok(Some((first, stream))) => {
+                        self.stream = Some(stream);
+                        return Some(first);
+                    }
+                    Ok(None) => continue,
+                    Err(units) => self.ready.extend(units),
+                }
+                continue;
+            }
+            match expand(std::slice::from_ref(&input)) {
+                Ok(units) => self.ready.extend(units),
+                Err(d) => self.ready.push_back(Unit::failed(&input, d)),
+            }
+        }
+    }
+}
+
+/// Reads one line of standard input, at most [`MAX_DATA_BYTES`] + 1
+/// bytes of it (the rest of a longer line is skipped).
+fn read_line(
+    reader: &mut std::io::BufReader<std::io::Stdin>,
+) -> std::io::Result<Option<(Vec<u8>, bool)>> {
+    use std::io::{BufRead, Read};
+    let limit = crate::data::MAX_DATA_BYTES as u64 + 1;
+    let mut buf = Vec::new();
+    let n = reader.by_ref().take(limit).read_until(b'\n', &mut buf)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    let too_long = !buf.ends_with(b"\n") && buf.len() as u64 >= limit;
+    if too_long {
+        // Skip to the end of the line.
+        let mut rest = Vec::new();
+        loop {
+            rest.clear();
+            let m = reader.by_ref().take(1 << 20).read_until(b'\n', &mut rest)?;
+            if m == 0 || rest.ends_with(b"\n") {
+                break;
+            }
+        }
+    }
+    Ok(Some((buf, too_long)))
+}
+
+/// Standard input: JSON Lines when its first non-blank line is a whole
+/// JSON value (streamed from there); else one text, read whole (bounded),
+/// as an array or one report.
+fn start_stream() -> Result<Option<(Unit, Stream)>, Vec<Unit>> {
+    let name = "<stdin>";
+    let mut reader = std::io::BufReader::new(std::io::stdin());
+    let mut head = Vec::new();
+    let mut line = 0;
+    loop {
+        match read_line(&mut reader) {
+            Ok(None) => break,
+            Ok(Some((bytes, too_long))) => {
+                line += 1;
+                if too_long {
+                    head.extend_from_slice(&bytes);
+                    break;
+                }
+                let blank = bytes.iter().all(u8::is_ascii_whitespace);
+                head.extend_from_slice(&bytes);
+                if blank {
+                    continue;
+                }
+                let whole = std::str::from_utf8(&bytes)
+                    .ok()
+                    .is_some_and(|t| serde_json::from_str::<serde::de::IgnoredAny>(t).is_ok());
+                if whole {
+                    let mut stream = Stream {
+                        reader,
+                        line,
+                        index: 0,
+                    };
+                    let first = stream.unit(bytes, false);
+                    return Ok(Some((first, stream)));
+                }
+                // Neither a JSON value nor the start of one (`yes |`): said
+                // at once, not after reading all of it.
+                let opens = bytes
+                    .iter()
+                    .find(|b| !b.is_ascii_whitespace())
+                    .is_some_and(|b| *b == b'{' || *b == b'[');
+                if !opens {
+                    let text = String::from_utf8_lossy(&bytes).into_owned();
+                    let d = crate::data::parse_text(&text, name).err().map_or_else(
+                        || Diagnostic::input(Code::JsonSyntax, tr("不是 JSON", "not JSON")),
+                        |mut d| {
+                            if let crate::diag::Location::Text { line: l, .. } = &mut d.location {
+                                *l = line;
+                            }
+                            d
+                        },
+                    );
+                    return Err(vec![Unit::failed(name, d)]);
+                }
+                break;
+            }
+            Err(e) => return Err(vec![Unit::failed(name, cannot_read(name, &e))]),
+        }
+    }
+    if head.iter().all(u8::is_ascii_whitespace) && head.len() < 1 << 20 {
+        // Nothing but blanks so far, and the stream ended.
+        let mut rest = Vec::new();
+        use std::io::Read;
+        let _ = reader.read_to_end(&mut rest);
+        if rest.iter().all(u8::is_ascii_whitespace) {
+            return Err(vec![Unit::failed(
+                name,
+                Diagnostic::input(Code::JsonSyntax, tr("<stdin> 是空的", "<stdin> is empty")),
+            )]);
+        }
+        head.extend_from_slice(&rest);
+    } else {
+        use std::io::Read;
+        let room = MAX_BATCH_INPUT_BYTES.saturating_sub(head.len() as u64) + 1;
+        if let Err(e) = reader.take(room).read_to_end(&mut head) {
+            return Err(vec![Unit::failed(name, cannot_read(name, &e))]);
+        }
+    }
+    Err(text_units(head, name))
+}
+
+impl Stream {
+    fn next_unit(&mut self) -> Option<Unit> {
+        loop {
+            match read_line(&mut self.reader) {
+                Ok(None) => return None,
+                Ok(Some((bytes, too_long))) => {
+                    self.line += 1;
+                    if bytes.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    return Some(self.unit(bytes, too_long));
+                }
+                Err(e) => {
+                    return Some(Unit::failed("<stdin>", cannot_read("<stdin>", &e)));
+                }
+            }
+        }
+    }
+
+    fn unit(&mut self, bytes: Vec<u8>, too_long: bool) -> Unit {
+        let index = self.index;
+        self.index += 1;
+        let name = "<stdin>";
+        if too_long {
+            let mut u = Unit::failed(
+                name,
+                crate::data::check_size(usize::MAX, name)
+                    .err()
+                    .unwrap_or_else(|| {
+                        Diagnostic::input(Code::Limit, tr("这一行太长", "the line is too long"))
+                    }),
+            );
+            u.index = Some(index);
+            return u;
+        }
+        let text = String::from_utf8_lossy(&bytes).trim_end().to_string();
+        let len = text.len();
+        Unit {
+            input: name.to_string(),
+            index: Some(index),
+            source: Source::Text {
+                text: Arc::from(text),
+                range: 0..len,
+                line: Some(self.line),
+            },
+        }
+    }
+}
+
 /// Expands inputs into units: a directory gives its `*.json` files in
 /// name order; a file holding a JSON array gives one unit per item; a
 /// `.jsonl`/`.ndjson` file one per non-empty line; any other file one;
@@ -187,6 +414,37 @@ fn file_units(input: &str) -> Result<Vec<Unit>, Diagnostic> {
         Ok(b) => b,
         Err(d) => return Ok(vec![Unit::failed(name, d)]),
     };
+    Ok(units_of(&bytes, input, name))
+}
+
+/// Standard input read whole (it was not JSON Lines), as units.
+fn text_units(bytes: Vec<u8>, name: &str) -> Vec<Unit> {
+    if bytes.len() as u64 > MAX_BATCH_INPUT_BYTES {
+        let mib = MAX_BATCH_INPUT_BYTES >> 20;
+        return vec![Unit::failed(
+            name,
+            Diagnostic::input(
+                Code::Limit,
+                tr(
+                    format!("{name} 超过 {mib} MiB，一次批量读取不了这么多"),
+                    format!("{name} is larger than {mib} MiB, more than one batch input may hold"),
+                ),
+            ),
+        )];
+    }
+    units_of(&bytes, "-", name)
+}
+
+/// The units an input's bytes hold.
+fn units_of(bytes: &[u8], input: &str, name: &str) -> Vec<Unit> {
+    let bytes = bytes.to_vec();
+    match units_of_inner(bytes, input, name) {
+        Ok(u) => u,
+        Err(d) => vec![Unit::failed(name, d)],
+    }
+}
+
+fn units_of_inner(bytes: Vec<u8>, input: &str, name: &str) -> Result<Vec<Unit>, Diagnostic> {
     let failed = |d: Diagnostic| Unit::failed(name, d);
     // A county workbook: a report a row.
     if crate::sheet::is_xlsx(&bytes) && crate::sheet::county::is_county(&bytes) {

@@ -432,3 +432,59 @@ fn misleading_outputs_are_named_for_what_they_are() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn batch_streams_json_lines_from_stdin_and_refuses_garbage_at_once() {
+    let dir = temp("stream");
+    let lines = format!("{}\n\n{}\n", goushi(), common::shili());
+    let out = dir.join("lines");
+    let o = run(
+        &["batch", "-", "-o", out.to_str().expect("p")],
+        lines.as_bytes(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(std::fs::read_dir(&out).expect("out").count(), 2);
+    // A pretty-printed report on stdin is one report.
+    let pretty = serde_json::to_string_pretty(&goushi()).expect("json");
+    let out = dir.join("pretty");
+    let o = run(
+        &["batch", "-", "-o", out.to_str().expect("p")],
+        pretty.as_bytes(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(std::fs::read_dir(&out).expect("out").count(), 1);
+    // `yes |`: not JSON from the first line, said at once.
+    let y = "y\n".repeat(100_000);
+    let o = run(
+        &[
+            "batch",
+            "--lang",
+            "en",
+            "-",
+            "-o",
+            dir.join("y").to_str().expect("p"),
+        ],
+        y.as_bytes(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(
+        err(&o).contains("<stdin>:1:1: error[json-syntax]"),
+        "{}",
+        err(&o)
+    );
+    // A line of a stream that is not a report names its line and goes on.
+    let mixed = format!("{}\n{{\"unit\": 1}}\n", goushi());
+    let out = dir.join("mixed");
+    let o = run(
+        &["batch", "--lang", "en", "-", "-o", out.to_str().expect("p")],
+        mixed.as_bytes(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(
+        err(&o).contains("<stdin>[#1]: /: error[missing-key]"),
+        "{}",
+        err(&o)
+    );
+    assert_eq!(std::fs::read_dir(&out).expect("out").count(), 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}

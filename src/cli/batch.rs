@@ -93,10 +93,7 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
             return usage(out, "--name", &d);
         }
     }
-    let units = match batch::expand(args.inputs) {
-        Ok(u) => u,
-        Err(d) => return usage(out, "batch", &d),
-    };
+    let mut units = batch::units(args.inputs);
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         .build()
@@ -123,8 +120,6 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
         // Ctrl-C keeps its default meaning.
         let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
     }
-    let names = pool.install(|| assign_names(&units, defaults.as_ref(), &pattern));
-    let bar = progress(units.len(), out.quiet);
     let created = match super::render::source_date_epoch() {
         Ok(c) => c,
         Err(d) => return usage(out, "SOURCE_DATE_EPOCH", &d.0[0]),
@@ -133,31 +128,99 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
         force: args.force,
         created,
     };
-    let outcomes: Vec<Outcome> = pool.install(|| {
-        units
-            .par_iter()
-            .zip(names.par_iter())
-            .map(|(unit, name)| {
-                let outcome = if stop.load(Ordering::SeqCst) {
-                    skipped(unit)
-                } else {
-                    process(&engine, unit, defaults.as_ref(), name, args, opts)
-                };
-                report(out, unit, &outcome, bar.as_ref());
-                outcome
-            })
-            .collect()
-    });
+    // Inputs that are all known are counted for the progress bar; a
+    // stream (JSON Lines on stdin) is read a chunk at a time, so that
+    // memory stays bounded however long it runs.
+    let streaming = units.is_streaming();
+    let known: Vec<_> = if streaming {
+        Vec::new()
+    } else {
+        units.by_ref().collect()
+    };
+    let bar = progress(known.len(), out.quiet || streaming);
+    let mut pending = known.into_iter();
+    let chunk = 64 * pool.current_num_threads().max(1);
+    let mut taken: HashMap<String, String> = HashMap::new();
+    let mut tally = Tally::new(args.summary.is_some());
+    loop {
+        let batch: Vec<Unit> = if streaming {
+            units.by_ref().take(chunk).collect()
+        } else {
+            pending.by_ref().take(chunk).collect()
+        };
+        if batch.is_empty() {
+            break;
+        }
+        let names = pool.install(|| assign_names(&batch, defaults.as_ref(), &pattern, &mut taken));
+        let outcomes: Vec<Outcome> = pool.install(|| {
+            batch
+                .par_iter()
+                .zip(names.par_iter())
+                .map(|(unit, name)| {
+                    let outcome = if stop.load(Ordering::SeqCst) {
+                        skipped(unit)
+                    } else {
+                        process(&engine, unit, defaults.as_ref(), name, args, opts)
+                    };
+                    report(out, unit, &outcome, bar.as_ref());
+                    outcome
+                })
+                .collect()
+        });
+        outcomes.into_iter().for_each(|o| tally.add(o));
+        if stop.load(Ordering::SeqCst) && streaming {
+            // A stream is not read on once interrupted.
+            break;
+        }
+    }
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
     finish(
-        &outcomes,
+        &tally,
         started,
         args.summary,
         out,
         stop.load(Ordering::SeqCst),
     )
+}
+
+/// What a batch did: counts, and each report's outcome when a summary
+/// file was asked for (kept only then, so that a long stream does not
+/// grow memory).
+struct Tally {
+    ok: usize,
+    failed: usize,
+    skipped: usize,
+    warnings: usize,
+    io_failed: bool,
+    reports: Option<Vec<Outcome>>,
+}
+
+impl Tally {
+    fn new(keep: bool) -> Tally {
+        Tally {
+            ok: 0,
+            failed: 0,
+            skipped: 0,
+            warnings: 0,
+            io_failed: false,
+            reports: keep.then(Vec::new),
+        }
+    }
+
+    fn add(&mut self, o: Outcome) {
+        match o.status {
+            "ok" => self.ok += 1,
+            "skipped" => self.skipped += 1,
+            _ => self.failed += 1,
+        }
+        self.warnings += o.warnings.len();
+        self.io_failed |= o.write_failed || o.errors.iter().any(|e| e.code == Code::Io);
+        if let Some(r) = &mut self.reports {
+            r.push(o);
+        }
+    }
 }
 
 /// Why OUTDIR cannot take the outputs: it is a file, or cannot be made.
@@ -224,6 +287,7 @@ fn assign_names(
     units: &[Unit],
     defaults: Option<&serde_json::Value>,
     pattern: &NamePattern,
+    taken: &mut HashMap<String, String>,
 ) -> Vec<Result<String, Diagnostic>> {
     let raw: Vec<Result<String, Diagnostic>> = units
         .par_iter()
@@ -234,7 +298,6 @@ fn assign_names(
             pattern.name(&data)
         })
         .collect();
-    let mut taken: HashMap<String, String> = HashMap::new();
     units
         .iter()
         .zip(raw)
@@ -290,7 +353,15 @@ fn process(
     let name = match name {
         Ok(n) => n,
         Err(d) => {
-            outcome.errors = vec![d.clone()];
+            // A report that lacks the pattern's keys is usually wrong in
+            // itself: its own errors say more than the name's.
+            let mut own = engine.check(data);
+            if own.has_errors() {
+                input.locate(&mut own);
+                split(&own, &mut outcome);
+            } else {
+                outcome.errors = vec![d.clone()];
+            }
             return outcome;
         }
     };
@@ -396,16 +467,14 @@ fn report(out: &Reporter, unit: &Unit, o: &Outcome, bar: Option<&ProgressBar>) {
 }
 
 fn finish(
-    outcomes: &[Outcome],
+    tally: &Tally,
     started: Instant,
     summary: Option<&Path>,
     out: &Reporter,
     interrupted: bool,
 ) -> u8 {
     let seconds = started.elapsed().as_secs_f64();
-    let count = |s: &str| outcomes.iter().filter(|o| o.status == s).count();
-    let (ok, failed, skipped) = (count("ok"), count("failed"), count("skipped"));
-    let warnings = outcomes.iter().map(|o| o.warnings.len()).sum();
+    let (ok, failed, skipped, warnings) = (tally.ok, tally.failed, tally.skipped, tally.warnings);
     let rate = if seconds > 0.0 {
         (ok + failed) as f64 / seconds
     } else {
@@ -423,7 +492,7 @@ fn finish(
             warnings,
             seconds,
             reports_per_second: rate,
-            reports: outcomes,
+            reports: tally.reports.as_deref().unwrap_or(&[]),
         };
         let text = serde_json::to_string_pretty(&s).unwrap_or_default();
         if let Err(e) = nianbao::output::write_atomic(path, text.as_bytes()) {
@@ -447,10 +516,7 @@ fn finish(
             "batch: interrupted; reports not started were skipped, every file written is complete",
         ));
         130
-    } else if outcomes
-        .iter()
-        .any(|o| o.write_failed || o.errors.iter().any(|e| e.code == Code::Io))
-    {
+    } else if tally.io_failed {
         // An input that cannot be read, or a file that cannot be written:
         // an I/O failure (README: exit 2), the other reports written.
         out.exit(EXIT_USAGE)
