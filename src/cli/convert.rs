@@ -7,7 +7,7 @@
 //! report is still converted, so that a clerk can fix the figures in the
 //! workbook.
 
-use super::report::{io_reason, read_input, stdout_bytes, Reporter};
+use super::report::{cannot_write, read_input, stdout_bytes, Reporter};
 use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 use nianbao::data::Format;
 use nianbao::{tr, Code, Diagnostic};
@@ -106,17 +106,7 @@ fn write(output: &str, bytes: &[u8], name: &str, out: &Reporter) -> u8 {
         return match stdout_bytes(bytes) {
             Ok(()) => out.exit(EXIT_OK),
             Err(e) => {
-                let why = io_reason(&e);
-                out.diagnostic(
-                    name,
-                    &Diagnostic::input(
-                        Code::Output,
-                        tr(
-                            format!("无法写入标准输出：{}", why.zh),
-                            format!("cannot write to standard output: {}", why.en),
-                        ),
-                    ),
-                );
+                out.diagnostic(name, &cannot_write("-", &e));
                 EXIT_USAGE
             }
         };
@@ -144,17 +134,7 @@ fn write(output: &str, bytes: &[u8], name: &str, out: &Reporter) -> u8 {
             EXIT_OK
         }
         Err(e) => {
-            let why = io_reason(&e);
-            out.diagnostic(
-                name,
-                &Diagnostic::input(
-                    Code::Output,
-                    tr(
-                        format!("无法写入 {output}：{}", why.zh),
-                        format!("cannot write {output}: {}", why.en),
-                    ),
-                ),
-            );
+            out.diagnostic(name, &cannot_write(output, &e));
             EXIT_USAGE
         }
     }

@@ -5,7 +5,7 @@
 //! exit 0 when written, 1 when the data or template was refused, 2 for
 //! usage and I/O errors. Nothing is written when anything fails.
 
-use super::report::{io_reason, read_input, stdout_bytes, Reporter};
+use super::report::{cannot_write, read_input, stdout_bytes, Reporter};
 use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 use nianbao::{tr, Code, Diagnostic, Engine, OutputFormat, RenderOptions};
 use std::path::{Path, PathBuf};
@@ -188,17 +188,7 @@ fn write_output(target: &Option<PathBuf>, bytes: &[u8], name: &str, out: &Report
             // A reader that closes the pipe early (`| head -c 8`) has all
             // it wanted: that ends quietly.
             if let Err(e) = stdout_bytes(bytes) {
-                let why = io_reason(&e);
-                out.diagnostic(
-                    name,
-                    &Diagnostic::input(
-                        Code::Output,
-                        tr(
-                            format!("无法写入标准输出：{}", why.zh),
-                            format!("cannot write to standard output: {}", why.en),
-                        ),
-                    ),
-                );
+                out.diagnostic(name, &cannot_write("-", &e));
                 return EXIT_USAGE;
             }
             EXIT_OK
@@ -213,16 +203,7 @@ fn write_output(target: &Option<PathBuf>, bytes: &[u8], name: &str, out: &Report
                 EXIT_OK
             }
             Err(e) => {
-                let why = io_reason(&e);
-                let shown = path.display();
-                let d = Diagnostic::input(
-                    Code::Output,
-                    tr(
-                        format!("无法写入 {shown}：{}", why.zh),
-                        format!("cannot write {shown}: {}", why.en),
-                    ),
-                );
-                out.diagnostic(name, &d);
+                out.diagnostic(name, &cannot_write(&path.display().to_string(), &e));
                 EXIT_USAGE
             }
         },

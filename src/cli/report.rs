@@ -191,6 +191,24 @@ pub fn read_input(path: &str) -> Result<(Vec<u8>, String), Diagnostic> {
     Ok((bytes, name.to_string()))
 }
 
+/// "Cannot write TARGET" (a file, or standard output for `-`), with the
+/// reason, in both languages: one message for every command.
+pub fn cannot_write(target: &str, e: &std::io::Error) -> Diagnostic {
+    let why = io_reason(e);
+    let (zh, en) = if target == "-" {
+        ("标准输出".to_string(), "to standard output".to_string())
+    } else {
+        (target.to_string(), target.to_string())
+    };
+    Diagnostic::input(
+        nianbao::Code::Output,
+        tr(
+            format!("无法写入 {zh}：{}", why.zh),
+            format!("cannot write {en}: {}", why.en),
+        ),
+    )
+}
+
 /// An I/O error's reason in both languages.
 pub fn io_reason(e: &std::io::Error) -> Text {
     nianbao::diag::io_reason(e)

@@ -14,6 +14,7 @@
 //! one column, a `标准标签=印出的文字` per line.
 
 use super::layout::{self, Section};
+use super::read::shown;
 use super::write::a1;
 use super::CellMap;
 use crate::data::place;
@@ -343,13 +344,4 @@ fn text_value(path: &str, d: &Data) -> Option<Value> {
         }
         _ => json!(s),
     })
-}
-
-fn shown(d: &Data) -> String {
-    match d {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        other => other.to_string(),
-    }
 }

@@ -87,7 +87,7 @@ struct Reader2 {
 }
 
 /// The text of a cell as a clerk sees it.
-fn shown(d: &Data) -> String {
+pub(super) fn shown(d: &Data) -> String {
     match d {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),

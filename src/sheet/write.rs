@@ -269,30 +269,13 @@ fn table(
                 .fold(None, |acc, x| Some(acc.unwrap_or(0.0) + x));
             let formula = Formula::new(format!("=SUM({})", parts.join(",")))
                 .set_result(sum.map_or_else(String::new, |x| format!("{x}")));
-            if cell.rs > 1 || cell.cs > 1 {
-                ws.merge_range(
-                    r,
-                    c,
-                    (cell.r + cell.rs - 1) as u32,
-                    (cell.c + cell.cs - 1) as u16,
-                    "",
-                    style,
-                )?;
-            }
+            put(ws, cell, "", style)?;
             ws.write_formula_with_format(r, c, formula, style)?;
         } else {
             match at(report, &slot.pointer) {
                 Value::Number(n) => {
-                    if cell.rs > 1 || cell.cs > 1 {
-                        ws.merge_range(
-                            r,
-                            c,
-                            (cell.r + cell.rs - 1) as u32,
-                            (cell.c + cell.cs - 1) as u16,
-                            "",
-                            style,
-                        )?;
-                    }
+                    // The span first, then the number over its first cell.
+                    put(ws, cell, "", style)?;
                     ws.write_number_with_format(r, c, n.as_f64().unwrap_or(0.0), style)?;
                 }
                 Value::String(s) => put(ws, cell, s, style)?,
