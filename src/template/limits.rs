@@ -98,11 +98,12 @@ fn scan(
             let end = after.find("}}").map_or(after.len(), |e| e + 2);
             (None, 2 + end)
         } else {
-            let end = after.find("}}").map_or(after.len(), |e| e + 2);
-            (
-                Some(after[..end.saturating_sub(2)].trim_start_matches(['{', '~'])),
-                2 + end,
-            )
+            // An unclosed tag runs to the end (handlebars refuses it later).
+            let (inner, end) = match after.find("}}") {
+                Some(e) => (&after[..e], e + 2),
+                None => (after, after.len()),
+            };
+            (Some(inner.trim_start_matches(['{', '~'])), 2 + end)
         };
         offset += open + consumed;
         rest = &text[offset.min(text.len())..];
@@ -290,6 +291,13 @@ mod tests {
         ])
         .expect_err("cycle");
         assert!(e.message.en.contains("a → b → a"), "{e}");
+    }
+
+    #[test]
+    fn an_unclosed_tag_is_no_panic() {
+        // Found by the `bundle` fuzz target: `{{8号` with no `}}`.
+        assert!(run(&[("main.hbs", "{{8号")]).is_ok());
+        assert!(run(&[("main.hbs", "{{#if x}}{{> p")]).is_ok());
     }
 
     #[test]
