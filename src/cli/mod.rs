@@ -27,7 +27,7 @@ pub const EXIT_USAGE: u8 = 2;
     name = "nianbao",
     version,
     about = "JSON data + template → formally typeset Chinese reports (政府信息公开工作年度报告)",
-    after_help = "Examples:\n  nianbao render samples/goushi-2020.json -o goushi-2020.pdf\n  nianbao render samples/goushi-2020.json -o goushi-2020.docx\n  nianbao check samples/goushi-2020.json\n  nianbao batch reports/ -o out/ -f pdf,docx\n  nianbao init --format 2021 --unit 示例镇人民政府 --year 2021 > report.json"
+    after_help = "Examples:\n  nianbao render samples/goushi-2020.json -o goushi-2020.pdf\n  nianbao render samples/goushi-2020.json -o goushi-2020.docx\n  nianbao check samples/goushi-2020.json\n  nianbao batch reports/ -o out/ -f pdf,docx\n  nianbao convert samples/goushi-2020.json -o goushi-2020.xlsx\n  nianbao init --format 2021 --unit 示例镇人民政府 --year 2021 > report.json"
 )]
 struct Cli {
     /// How diagnostics are printed on stderr: `text`, or `json` (one JSON
