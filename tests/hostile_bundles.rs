@@ -232,3 +232,50 @@ fn a_batch_with_a_recursive_bundle_reports_and_summarises() {
     assert!(!err.contains("panicked"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A bundle in memory with `main` as its entry, for any JSON.
+fn template(main: &str) -> nianbao::template::Template {
+    use nianbao::template::{Bundle, DataKind, Manifest, Template};
+    let style =
+        std::fs::read_to_string(root().join("templates/annual-report/style.toml")).expect("style");
+    let files = [("style.toml", style), ("main.hbs", main.to_string())]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    let bundle = Bundle {
+        manifest: Manifest {
+            name: "t".into(),
+            description: String::new(),
+            data: DataKind::Any,
+            entry: "main.hbs".into(),
+            schema: None,
+        },
+        files,
+        origin: "t".into(),
+    };
+    Template::compile(&bundle).expect("compiles")
+}
+
+#[test]
+fn each_keeps_its_meaning_and_counts_its_steps() {
+    // What handlebars documents for `each`: items, @index, @first, @last,
+    // @key, block parameters, ../ and else.
+    let t = template(
+        "{{#each items as |it i|}}{{i}}:{{it}}{{#if @first}}F{{/if}}{{#if @last}}L{{/if}}{{../sep}}{{/each}}|{{#each obj}}{{@key}}={{this}},{{/each}}|{{#each none}}x{{else}}E{{/each}}|{{#each rows}}{{this.n}}{{@index}}{{/each}}",
+    );
+    let data = serde_json::json!({
+        "items": ["a", "b"], "sep": ";", "obj": {"k": 1, "m": 2}, "none": [],
+        "rows": [{"n": "x"}, {"n": "y"}]
+    });
+    assert_eq!(
+        t.render_markup(&data).expect("renders"),
+        "0:aF;1:bL;|k=1,m=2,|E|x0y1"
+    );
+    // An empty body over a large array, nested: 25,000,000 steps.
+    let t = template("{{#each a}}{{#each @root.a}}{{/each}}{{/each}}");
+    let data = serde_json::json!({ "a": vec![0; 5000] });
+    let started = Instant::now();
+    let e = t.render_markup(&data).expect_err("refused");
+    assert!(e.message.en.contains("repeats more than"), "{e}");
+    assert!(started.elapsed() < Duration::from_secs(30));
+}

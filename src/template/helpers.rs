@@ -65,6 +65,8 @@ pub fn register(hb: &mut Handlebars<'static>, official_labels: bool) {
     for (name, body) in helpers {
         hb.register_helper(name, Box::new(Adapter(body, opts)));
     }
+    // `each` with a step budget in place of handlebars' own.
+    hb.register_helper("each", Box::new(super::each::Each));
 }
 
 fn fail(helper: &str, message: String) -> RenderError {
@@ -224,6 +226,7 @@ thread_local! {
 /// thread, start to end).
 pub fn start_render() {
     RANGE_ITEMS.with(|c| c.set(0));
+    super::each::start();
 }
 
 /// `range`: `[0, 1, …, n-1]`, for repeating markup n times.

@@ -7,6 +7,7 @@
 //! the template file, line and column.
 
 mod bundle;
+mod each;
 pub mod helpers;
 pub mod limits;
 
