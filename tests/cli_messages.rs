@@ -13,22 +13,13 @@ use std::process::{Command, Output, Stdio};
 
 /// Runs nianbao with no language set anywhere (a server's C locale).
 fn run(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-        .args(args)
-        .current_dir(root())
-        .env_remove("NIANBAO_LANG")
-        .env("LANG", "C.UTF-8")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("runs");
-    let mut pipe = child.stdin.take().expect("stdin");
-    let _ = pipe.write_all(stdin);
-    drop(pipe);
-    child.wait_with_output().expect("finishes")
+    let unset = [
+        ("NIANBAO_LANG", None),
+        ("LANG", Some("C.UTF-8")),
+        ("LC_ALL", None),
+        ("LC_MESSAGES", None),
+    ];
+    common::cli_env(args, stdin, &unset)
 }
 
 fn err(o: &Output) -> String {

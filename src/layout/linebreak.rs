@@ -185,11 +185,12 @@ pub(crate) fn expandable(a: &Glyph, b: &Glyph) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::layout::totalfit::break_lines;
 
-    fn glyphs(text: &str) -> Vec<Glyph> {
+    /// Test glyphs: wide 1 em, space 0.25 em, others 0.5 em, at 10 pt.
+    pub(crate) fn glyphs(text: &str) -> Vec<Glyph> {
         text.chars()
             .map(|c| {
                 let wide = crate::text::is_wide(c);

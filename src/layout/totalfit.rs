@@ -389,25 +389,7 @@ fn is_address(run: &[Glyph]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn glyphs(text: &str) -> Vec<Glyph> {
-        text.chars()
-            .map(|c| {
-                let wide = crate::text::is_wide(c);
-                let em = if wide { 1.0 } else { 0.5 };
-                Glyph {
-                    c,
-                    face: 0,
-                    gid: 1,
-                    size: Length::pt(10.0),
-                    bold: false,
-                    advance: Length::pt(10.0 * em),
-                    natural: Length::pt(10.0 * em),
-                    wide,
-                }
-            })
-            .collect()
-    }
+    use crate::layout::linebreak::tests::glyphs;
 
     fn lines(text: &str, first: f64, rest: f64) -> Vec<String> {
         let g = glyphs(text);

@@ -47,7 +47,7 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Read, Diagnostics> {
             ),
         ))
     })?;
-    let mut r = Reader2 {
+    let mut r = SheetReader {
         name: name.to_string(),
         errors: Diagnostics::new(),
         warnings: Diagnostics::new(),
@@ -79,7 +79,8 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Read, Diagnostics> {
     })
 }
 
-struct Reader2 {
+/// A workbook being read: what it said so far, and where each value was.
+struct SheetReader {
     name: String,
     errors: Diagnostics,
     warnings: Diagnostics,
@@ -96,7 +97,7 @@ pub(super) fn shown(d: &Data) -> String {
     }
 }
 
-impl Reader2 {
+impl SheetReader {
     fn at(&self, sheet: &str, row: usize, col: usize) -> String {
         format!("{sheet}!{}", a1(row, col))
     }

@@ -140,13 +140,25 @@ pub fn assert_docx(bytes: &[u8]) {
     tools::validate_ooxml(bytes, "docx");
 }
 
-/// Runs the `nianbao` binary in the project root with `stdin` fed to it.
+/// Runs the `nianbao` binary in the project root with `stdin` fed to it,
+/// asking for the English messages (the Chinese ones have tests of their
+/// own, through [`cli_env`]).
 pub fn cli(args: &[&str], stdin: &[u8]) -> std::process::Output {
+    cli_env(args, stdin, &[("NIANBAO_LANG", Some("en"))])
+}
+
+/// [`cli`] with environment variables set (`Some`) or removed (`None`).
+pub fn cli_env(args: &[&str], stdin: &[u8], env: &[(&str, Option<&str>)]) -> std::process::Output {
     use std::io::Write;
     use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-        // These tests read the English messages; the Chinese ones have their own.
-        .env("NIANBAO_LANG", "en")
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_nianbao"));
+    for (k, v) in env {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    let mut child = cmd
         .args(args)
         .current_dir(root())
         .stdin(Stdio::piped())
