@@ -22,11 +22,19 @@ pub enum OutputFormat {
     Docx,
     /// One standalone web page.
     Html,
+    /// The national fixed-layout format (GB/T 33190-2016), page for page
+    /// the PDF.
+    Ofd,
 }
 
 impl OutputFormat {
     /// Every format nianbao writes, in the order help texts list them.
-    pub const ALL: [OutputFormat; 3] = [OutputFormat::Pdf, OutputFormat::Docx, OutputFormat::Html];
+    pub const ALL: [OutputFormat; 4] = [
+        OutputFormat::Pdf,
+        OutputFormat::Docx,
+        OutputFormat::Html,
+        OutputFormat::Ofd,
+    ];
 
     /// The usual file extension.
     pub fn extension(self) -> &'static str {
@@ -34,6 +42,7 @@ impl OutputFormat {
             OutputFormat::Pdf => "pdf",
             OutputFormat::Docx => "docx",
             OutputFormat::Html => "html",
+            OutputFormat::Ofd => "ofd",
         }
     }
 
@@ -43,6 +52,7 @@ impl OutputFormat {
             "pdf" => Some(OutputFormat::Pdf),
             "docx" => Some(OutputFormat::Docx),
             "html" | "htm" => Some(OutputFormat::Html),
+            "ofd" => Some(OutputFormat::Ofd),
             _ => None,
         }
     }
@@ -168,22 +178,51 @@ impl Engine {
         format: OutputFormat,
         opts: RenderOptions,
     ) -> Result<Rendered, Diagnostics> {
+        let mut all = self.render_all(data, &[format], opts)?;
+        Ok(all.remove(0))
+    }
+
+    /// Data → the document in each of `formats`, in that order. The data
+    /// is checked and the document built once; the pages are laid out
+    /// once for the PDF and the OFD together, so the two are the same
+    /// pages. Every [`Rendered`] carries the same warnings.
+    pub fn render_all(
+        &self,
+        data: &Value,
+        formats: &[OutputFormat],
+        opts: RenderOptions,
+    ) -> Result<Vec<Rendered>, Diagnostics> {
         let (doc, diagnostics) = self.document(data, opts)?;
-        let bytes = match format {
-            OutputFormat::Html => {
-                crate::html::write(&doc, &self.template.stylesheet.fonts).into_bytes()
-            }
-            OutputFormat::Pdf => self
-                .pdf(&doc, opts)
-                .map_err(|d| Diagnostics::from(locate_char(d, data)))?,
-            OutputFormat::Docx => {
-                let opts = crate::docx::DocxOptions {
-                    created: opts.created,
-                };
-                crate::docx::write(&doc, &self.template.stylesheet.fonts, opts)?
-            }
-        };
-        Ok(Rendered { bytes, diagnostics })
+        let located = |d: Diagnostic| Diagnostics::from(locate_char(d, data));
+        let mut laid = None;
+        let mut out = Vec::with_capacity(formats.len());
+        for &format in formats {
+            let bytes = match format {
+                OutputFormat::Html => {
+                    crate::html::write(&doc, &self.template.stylesheet.fonts).into_bytes()
+                }
+                OutputFormat::Docx => {
+                    let opts = crate::docx::DocxOptions {
+                        created: opts.created,
+                    };
+                    crate::docx::write(&doc, &self.template.stylesheet.fonts, opts)?
+                }
+                OutputFormat::Pdf | OutputFormat::Ofd => {
+                    let pages = match laid.take() {
+                        Some(pages) => pages,
+                        None => self.layout(&doc).map_err(located)?,
+                    };
+                    let bytes = self.fixed(&pages, format, opts).map_err(located)?;
+                    laid = Some(pages);
+                    bytes
+                }
+            };
+            out.push(Rendered {
+                bytes,
+                diagnostics: diagnostics.clone(),
+            });
+        }
+        Ok(out)
     }
 
     /// A report built in Rust → the document's bytes: the same checks and
@@ -217,21 +256,34 @@ impl Engine {
         self.render(&value, format, opts)
     }
 
-    /// Lays out a document tree and writes it as PDF.
-    pub fn pdf(&self, doc: &Document, opts: RenderOptions) -> Result<Vec<u8>, Diagnostic> {
-        let laid = crate::layout::layout(doc, &self.fonts, &self.chains)?;
-        crate::pdf::write(
-            &laid,
-            &self.fonts,
-            crate::pdf::PdfOptions {
-                created: opts.created,
-            },
-        )
-    }
-
-    /// Lays out a document tree into pages (what [`Engine::pdf`] draws).
+    /// Lays out a document tree: the pages the PDF and the OFD draw.
     pub fn layout(&self, doc: &Document) -> Result<crate::layout::Laid, Diagnostic> {
         crate::layout::layout(doc, &self.fonts, &self.chains)
+    }
+
+    /// Lays out a document tree and writes it as PDF.
+    pub fn pdf(&self, doc: &Document, opts: RenderOptions) -> Result<Vec<u8>, Diagnostic> {
+        let laid = self.layout(doc)?;
+        self.fixed(&laid, OutputFormat::Pdf, opts)
+    }
+
+    /// Laid-out pages → the OFD when `format` asks for it, else the PDF.
+    fn fixed(
+        &self,
+        laid: &crate::layout::Laid,
+        format: OutputFormat,
+        opts: RenderOptions,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        if format == OutputFormat::Ofd {
+            let o = crate::ofd::OfdOptions {
+                created: opts.created,
+            };
+            return crate::ofd::write(laid, &self.fonts, o);
+        }
+        let o = crate::pdf::PdfOptions {
+            created: opts.created,
+        };
+        crate::pdf::write(laid, &self.fonts, o)
     }
 
     /// The font book the engine draws with.

@@ -299,7 +299,8 @@ impl FontBook {
         Ok(out)
     }
 
-    fn find(&self, name: &str) -> Option<FaceIdx> {
+    /// A face by PostScript name or family name (see [`FontBook::chains`]).
+    pub(crate) fn find(&self, name: &str) -> Option<FaceIdx> {
         let by_ps = self.slots.iter().position(|s| s.ps_name == name);
         by_ps.or_else(|| {
             let family = |s: &Slot| s.families.iter().any(|f| f.eq_ignore_ascii_case(name));
@@ -328,6 +329,14 @@ impl FontBook {
     /// The PostScript name of a face, without parsing it.
     pub fn name(&self, idx: FaceIdx) -> &str {
         &self.slots[idx].ps_name
+    }
+
+    /// The family name of a face (its first, as fontdb lists them, which
+    /// is the English one where the font has several), or its PostScript
+    /// name when it declares none.
+    pub fn family(&self, idx: FaceIdx) -> &str {
+        let slot = &self.slots[idx];
+        slot.families.first().unwrap_or(&slot.ps_name)
     }
 
     /// The first face of `chain` that has a glyph for `c`: (face, glyph id,

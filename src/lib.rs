@@ -51,6 +51,7 @@ pub mod html;
 pub mod input;
 pub mod layout;
 pub mod markup;
+pub mod ofd;
 pub mod output;
 pub mod pdf;
 pub mod segment;
@@ -59,6 +60,7 @@ pub mod style;
 pub mod template;
 pub mod text;
 pub mod units;
+pub mod xml;
 
 pub use diag::{tr, Code, Diagnostic, Diagnostics, Lang, Location, Severity, Text};
 pub use engine::{Engine, OutputFormat, RenderOptions, Rendered};

@@ -184,6 +184,7 @@ enum FormatArg {
     Pdf,
     Docx,
     Html,
+    Ofd,
 }
 
 impl From<FormatArg> for OutputFormat {
@@ -192,6 +193,7 @@ impl From<FormatArg> for OutputFormat {
             FormatArg::Pdf => OutputFormat::Pdf,
             FormatArg::Docx => OutputFormat::Docx,
             FormatArg::Html => OutputFormat::Html,
+            FormatArg::Ofd => OutputFormat::Ofd,
         }
     }
 }

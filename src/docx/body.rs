@@ -5,7 +5,7 @@
 //! §17.3.1.26 CT_PPr, §17.3.2.28 CT_RPr, §17.6.17 CT_SectPr).
 
 use super::tw;
-use super::xml::{Res, Xml, R_NS, W_NS};
+use super::xml::{Res, Val, Xml, R_NS, W_NS};
 use crate::doc::*;
 use crate::style::FontRole;
 use crate::units::Length;

@@ -7,7 +7,7 @@
 //! §17.8.3.10 CT_Font; Part 2 §11 for the core properties).
 
 use super::body::{body_size, half_points, heading_id, PPr, Writer};
-use super::xml::{Res, Xml, W_NS};
+use super::xml::{Res, Val, Xml, W_NS};
 use super::DocxOptions;
 use crate::doc::{Block, Document, Meta, ParaStyle};
 use crate::style::FontRole;

@@ -12,7 +12,7 @@
 
 use super::body::{PPr, Writer};
 use super::tw;
-use super::xml::{Res, Xml};
+use super::xml::{Res, Val, Xml};
 use crate::doc::*;
 use crate::units::Length;
 

@@ -1,76 +1,21 @@
-//! A small element writer over quick-xml, for the parts nianbao writes.
-//!
-//! In: elements, attributes and text in document order. Out: the part's
-//! UTF-8 bytes with an XML declaration. quick-xml escapes text and
-//! attribute values; the callers write children in schema order, so the
-//! order is right by construction and never repaired afterwards.
+//! WordprocessingML's namespaces and its one-attribute element, over the
+//! shared writer ([`crate::xml`]).
 
-use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
-use quick_xml::Writer;
-
-/// What writing returns; writing into memory cannot fail, but quick-xml's
-/// API speaks `io::Result`.
-pub type Res = std::io::Result<()>;
+pub use crate::xml::{Res, Xml};
 
 /// The WordprocessingML main namespace.
 pub const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 /// The relationships namespace (`r:id`).
 pub const R_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
-/// A part being written.
-pub struct Xml {
-    w: Writer<Vec<u8>>,
+/// `<name w:val="v"/>`, the shape of most of WordprocessingML's properties.
+pub trait Val {
+    /// Writes `<name w:val="v"/>`.
+    fn val(&mut self, name: &str, v: &str) -> Res;
 }
 
-impl std::fmt::Debug for Xml {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Xml").finish_non_exhaustive()
-    }
-}
-
-impl Xml {
-    /// A new part, starting with `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`.
-    pub fn new() -> Result<Xml, std::io::Error> {
-        let mut w = Writer::new(Vec::with_capacity(16 * 1024));
-        w.write_event(Event::Decl(BytesDecl::new(
-            "1.0",
-            Some("UTF-8"),
-            Some("yes"),
-        )))?;
-        Ok(Xml { w })
-    }
-
-    /// `<name attrs…>`.
-    pub fn open(&mut self, name: &str, attrs: &[(&str, &str)]) -> Res {
-        let el = BytesStart::new(name).with_attributes(attrs.iter().copied());
-        self.w.write_event(Event::Start(el))
-    }
-
-    /// `</name>`.
-    pub fn close(&mut self, name: &str) -> Res {
-        self.w.write_event(Event::End(BytesEnd::new(name)))
-    }
-
-    /// `<name attrs…/>`.
-    pub fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) -> Res {
-        let el = BytesStart::new(name).with_attributes(attrs.iter().copied());
-        self.w.write_event(Event::Empty(el))
-    }
-
-    /// `<name w:val="v"/>`.
-    pub fn val(&mut self, name: &str, v: &str) -> Res {
+impl Val for Xml {
+    fn val(&mut self, name: &str, v: &str) -> Res {
         self.empty(name, &[("w:val", v)])
-    }
-
-    /// `<name attrs…>text</name>`.
-    pub fn text(&mut self, name: &str, attrs: &[(&str, &str)], text: &str) -> Res {
-        self.open(name, attrs)?;
-        self.w.write_event(Event::Text(BytesText::new(text)))?;
-        self.close(name)
-    }
-
-    /// The part's bytes.
-    pub fn finish(self) -> Vec<u8> {
-        self.w.into_inner()
     }
 }

@@ -96,6 +96,50 @@ pub struct Rule {
     pub width: Length,
 }
 
+impl Laid {
+    /// A fingerprint of the content: two FNV-1a hashes over the metadata
+    /// and every positioned glyph and rule. Identical pages give the same
+    /// value, so a writer can derive a file identifier from it (the PDF's
+    /// `/ID`, ISO 32000-1 14.4; the OFD's `DocID`) and stay reproducible.
+    pub fn fingerprint(&self) -> [u8; 16] {
+        let mut a: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut b: u64 = 0x6c62_272e_07bb_0142;
+        let mut feed = |bytes: &[u8]| {
+            for &x in bytes {
+                a = (a ^ u64::from(x)).wrapping_mul(0x0100_0000_01b3);
+                b = (b ^ u64::from(x))
+                    .wrapping_mul(0x0000_0100_0000_01b3)
+                    .rotate_left(5);
+            }
+        };
+        feed(self.meta.title.as_bytes());
+        feed(self.meta.author.as_bytes());
+        for page in &self.pages {
+            for item in &page.items {
+                match item {
+                    Item::Text(t) => {
+                        feed(&t.baseline.to_pt().to_le_bytes());
+                        for g in &t.glyphs {
+                            feed(&(g.c as u32).to_le_bytes());
+                            feed(&g.x.to_pt().to_le_bytes());
+                        }
+                    }
+                    Item::Rule(r) => {
+                        for v in [r.x1, r.y1, r.x2, r.y2] {
+                            feed(&v.to_pt().to_le_bytes());
+                        }
+                    }
+                }
+            }
+            feed(b"page");
+        }
+        let mut out = [0; 16];
+        out[..8].copy_from_slice(&a.to_be_bytes());
+        out[8..].copy_from_slice(&b.to_be_bytes());
+        out
+    }
+}
+
 /// Lays out a document.
 pub fn layout(doc: &Document, book: &FontBook, chains: &Chains) -> Result<Laid, Diagnostic> {
     flow::Flow::new(doc, book, chains).run()

@@ -17,7 +17,6 @@ mod deflate;
 mod font;
 
 use crate::diag::{Code, Diagnostic};
-use crate::doc::Meta;
 use crate::fonts::{Face, FaceIdx, FontBook};
 use crate::layout::{Item, Laid, TextRun};
 use crate::units::Length;
@@ -78,7 +77,7 @@ pub fn write(laid: &Laid, book: &FontBook, opts: PdfOptions) -> Result<Vec<u8>, 
     add_fonts(&mut lo, fonts);
     add_outline(&mut lo, &laid.outline);
     true_metadata(&mut lo);
-    let id = content_id(laid, meta);
+    let id = laid.fingerprint().to_vec();
     lo.trailer.set(
         "ID",
         Object::Array(vec![
@@ -407,41 +406,4 @@ fn utf16be(s: &str) -> Vec<u8> {
         out.extend_from_slice(&u.to_be_bytes());
     }
     out
-}
-
-/// A file ID from the content (ISO 32000-1 14.4): two FNV-1a hashes over
-/// the metadata and every positioned glyph and rule.
-fn content_id(laid: &Laid, meta: &Meta) -> Vec<u8> {
-    let mut a: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut b: u64 = 0x6c62_272e_07bb_0142;
-    let mut feed = |bytes: &[u8]| {
-        for &x in bytes {
-            a = (a ^ u64::from(x)).wrapping_mul(0x0100_0000_01b3);
-            b = (b ^ u64::from(x))
-                .wrapping_mul(0x0000_0100_0000_01b3)
-                .rotate_left(5);
-        }
-    };
-    feed(meta.title.as_bytes());
-    feed(meta.author.as_bytes());
-    for page in &laid.pages {
-        for item in &page.items {
-            match item {
-                Item::Text(t) => {
-                    feed(&t.baseline.to_pt().to_le_bytes());
-                    for g in &t.glyphs {
-                        feed(&(g.c as u32).to_le_bytes());
-                        feed(&g.x.to_pt().to_le_bytes());
-                    }
-                }
-                Item::Rule(r) => {
-                    for v in [r.x1, r.y1, r.x2, r.y2] {
-                        feed(&v.to_pt().to_le_bytes());
-                    }
-                }
-            }
-        }
-        feed(b"page");
-    }
-    [a.to_be_bytes(), b.to_be_bytes()].concat()
 }

@@ -1,0 +1,116 @@
+//! The OFD's embedded fonts: a face and the glyphs a report drew with it
+//! → a standalone OpenType (or TrueType) font file holding just those
+//! glyphs, with a `cmap`.
+//!
+//! In: a [`Face`], the glyphs placed with it (glyph id → the character it
+//! stands for) and each character's own glyph in the face. Out: a
+//! [`Subset`]: the font file's bytes and every kept glyph's new id.
+//!
+//! GB/T 33190-2016 (11.1) has a reader find a `TextCode` character's
+//! glyph through the embedded font's character map, unless a
+//! `CGTransform` names the glyph. So, unlike the PDF's subset (where
+//! `subsetter` drops `cmap`, since the PDF's codes are glyph ids), this
+//! subset keeps a `cmap` of every kept glyph's characters, and it keeps
+//! each drawn character's own glyph even where the page draws another
+//! (a vertical cell's `、` drawn as `︑`): the file then covers every
+//! character its text names, and the writer marks the other glyph with a
+//! `CGTransform`. allsorts writes the file (the subsetter Prince uses),
+//! CFF and TrueType outlines alike, with `head`, `hhea`, `hmtx`, `maxp`,
+//! `name`, `OS/2` and `post`: a font a reader can load on its own.
+
+use crate::diag::{tr, Code, Diagnostic};
+use crate::fonts::Face;
+use allsorts::binary::read::ReadScope;
+use allsorts::font_data::FontData;
+use allsorts::subset::{subset, CmapTarget, SubsetProfile};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A face cut down to the glyphs a report uses.
+#[derive(Debug)]
+pub struct Subset {
+    /// The font file.
+    pub file: Vec<u8>,
+    /// Old glyph id → the glyph's id in [`Subset::file`].
+    pub ids: BTreeMap<u16, u16>,
+    /// `true` when the file's outlines are CFF (an `.otf`), else TrueType.
+    pub cff: bool,
+}
+
+/// Subsets `face` to the glyphs `gids` (the `.notdef` glyph is always
+/// kept, as the first).
+pub fn subset_face(face: &Face, gids: &BTreeSet<u16>) -> Result<Subset, Diagnostic> {
+    let failed = |e: &dyn std::fmt::Debug| {
+        Diagnostic::input(
+            Code::Font,
+            tr(
+                format!("无法为 OFD 裁剪字体 {}：{e:?}", face.name),
+                format!("cannot subset the font {} for the OFD: {e:?}", face.name),
+            ),
+        )
+        .with_hint(tr(
+            "在 style.toml 里给这个角色换一种字体，或用 --font-dir",
+            "use another font for this role in style.toml, or with --font-dir",
+        ))
+    };
+    let order: Vec<u16> = std::iter::once(0)
+        .chain(gids.iter().copied().filter(|&g| g != 0))
+        .collect();
+    let data = ReadScope::new(face.data())
+        .read::<FontData<'_>>()
+        .map_err(|e| failed(&e))?;
+    let provider = data
+        .table_provider(face.index as usize)
+        .map_err(|e| failed(&e))?;
+    let file = subset(
+        &provider,
+        &order,
+        &SubsetProfile::Minimal,
+        CmapTarget::Unicode,
+    )
+    .map_err(|e| failed(&e))?;
+    let ids = order
+        .iter()
+        .enumerate()
+        .map(|(new, &old)| (old, new as u16))
+        .collect();
+    Ok(Subset {
+        file,
+        ids,
+        cff: face.metrics.cff,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fonts::{FontBook, FontOptions};
+
+    /// The subset is a font fontdb's parser (ttf-parser) reads on its own:
+    /// each kept character maps to its glyph's new id, and the new ids
+    /// follow the old order after `.notdef`.
+    #[test]
+    fn the_subset_maps_its_characters() {
+        let book = FontBook::new(&FontOptions {
+            dirs: Vec::new(),
+            system: false,
+        })
+        .expect("the bundled fonts");
+        let idx = book.find("FandolFang-Regular").expect("bundled");
+        let face = book.face(idx).expect("parses");
+        let glyph = |c: char| book.glyph(&[idx], c).ok().flatten().expect("covered").1;
+        let wanted = "政府信息公开，。2023";
+        let mut gids = BTreeSet::new();
+        for c in wanted.chars() {
+            gids.insert(glyph(c));
+        }
+        let s = subset_face(&face, &gids).expect("subsets");
+        assert!(s.cff);
+        let parsed = ttf_parser::Face::parse(&s.file, 0).expect("a font ttf-parser reads");
+        assert_eq!(usize::from(parsed.number_of_glyphs()), gids.len() + 1);
+        for c in wanted.chars() {
+            let new = parsed.glyph_index(c).map(|g| g.0);
+            assert_eq!(new, s.ids.get(&glyph(c)).copied(), "{c}");
+        }
+        assert!(parsed.glyph_index('字').is_none());
+    }
+}

@@ -1,0 +1,185 @@
+//! The package's own parts and its zip (GB/T 33190-2016, 7.4 "文件结构",
+//! 7.5 "文档", 7.9 "资源").
+//!
+//! In: the laid pages (their size, metadata and outline), the embedded
+//! fonts, each page's written content and its unit ID, the last unit ID
+//! used, and the creation date. Out: the OFD's bytes. Elements are
+//! written in the schema's order (`CT_DocInfo`, `CommonData`, `Pages`,
+//! `Outlines`); the zip is deflated, `OFD.xml` first, every entry with
+//! the same fixed timestamp.
+
+use super::page::Um;
+use super::{UsedFont, NS};
+use crate::fonts::FaceIdx;
+use crate::layout::Laid;
+use crate::xml::{Res, Xml};
+use std::collections::BTreeMap;
+use std::io::{Cursor, Write};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipWriter};
+
+/// Everything the package holds besides the pages' layout.
+#[derive(Debug)]
+pub struct Parts<'a> {
+    /// The pages, for their size, the metadata and the outline.
+    pub laid: &'a Laid,
+    /// The embedded fonts.
+    pub fonts: &'a BTreeMap<FaceIdx, UsedFont>,
+    /// Each page's unit ID and `Content.xml`.
+    pub pages: Vec<(u32, Vec<u8>)>,
+    /// The greatest unit ID used (`MaxUnitID`).
+    pub max_id: u32,
+    /// The creation date, seconds since 1970.
+    pub created: i64,
+}
+
+/// Where the document's root is, from the package's root.
+const DOC: &str = "Doc_0";
+
+/// The zip.
+pub fn pack(parts: Parts<'_>) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        ("OFD.xml".into(), entry(&parts)?),
+        (format!("{DOC}/Document.xml"), document(&parts)?),
+        (format!("{DOC}/PublicRes.xml"), public_res(parts.fonts)?),
+    ];
+    let mut fonts: Vec<&UsedFont> = parts.fonts.values().collect();
+    fonts.sort_by_key(|f| f.id);
+    for (n, (_, xml)) in parts.pages.into_iter().enumerate() {
+        files.push((format!("{DOC}/Pages/Page_{n}/Content.xml"), xml));
+    }
+    for f in fonts {
+        files.push((format!("{DOC}/Res/{}", font_file(f)), f.subset.file.clone()));
+    }
+    let mut out = ZipWriter::new(Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .last_modified_time(DateTime::default())
+        .unix_permissions(0o644);
+    for (name, bytes) in files {
+        out.start_file(name.as_str(), options)?;
+        out.write_all(&bytes)?;
+    }
+    Ok(out.finish()?.into_inner())
+}
+
+/// A font's file name within the resources' folder.
+fn font_file(f: &UsedFont) -> String {
+    format!("font_{}.{}", f.id, if f.subset.cff { "otf" } else { "ttf" })
+}
+
+/// `OFD.xml`: the document's metadata (7.4, 表 4 "文档元数据") and its
+/// root. `DocID` is the 32 hexadecimal digits the standard asks for,
+/// taken from the content's fingerprint rather than a random UUID.
+fn entry(parts: &Parts<'_>) -> std::io::Result<Vec<u8>> {
+    let meta = &parts.laid.meta;
+    let id: String = parts
+        .laid
+        .fingerprint()
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect();
+    let (y, m, d, ..) = crate::clock::civil(parts.created);
+    let date = format!("{y:04}-{m:02}-{d:02}");
+    let mut x = Xml::new()?;
+    x.open(
+        "ofd:OFD",
+        &[("xmlns:ofd", NS), ("Version", "1.0"), ("DocType", "OFD")],
+    )?;
+    x.open("ofd:DocBody", &[])?;
+    x.open("ofd:DocInfo", &[])?;
+    x.text("ofd:DocID", &[], &id)?;
+    if !meta.title.is_empty() {
+        x.text("ofd:Title", &[], &meta.title)?;
+    }
+    if !meta.author.is_empty() {
+        x.text("ofd:Author", &[], &meta.author)?;
+    }
+    x.text("ofd:CreationDate", &[], &date)?;
+    x.text("ofd:Creator", &[], "nianbao")?;
+    x.text("ofd:CreatorVersion", &[], env!("CARGO_PKG_VERSION"))?;
+    x.close("ofd:DocInfo")?;
+    x.text("ofd:DocRoot", &[], &format!("{DOC}/Document.xml"))?;
+    x.close("ofd:DocBody")?;
+    x.close("ofd:OFD")?;
+    Ok(x.finish())
+}
+
+/// `Document.xml` (7.5): the common data, the page list and the outline.
+fn document(parts: &Parts<'_>) -> std::io::Result<Vec<u8>> {
+    let laid = parts.laid;
+    let mut x = Xml::new()?;
+    x.open("ofd:Document", &[("xmlns:ofd", NS)])?;
+    x.open("ofd:CommonData", &[])?;
+    x.text("ofd:MaxUnitID", &[], &parts.max_id.to_string())?;
+    x.open("ofd:PageArea", &[])?;
+    let area = format!("0 0 {} {}", Um::of(laid.width), Um::of(laid.height));
+    x.text("ofd:PhysicalBox", &[], &area)?;
+    x.close("ofd:PageArea")?;
+    x.text("ofd:PublicRes", &[], "PublicRes.xml")?;
+    x.close("ofd:CommonData")?;
+    x.open("ofd:Pages", &[])?;
+    for (n, (id, _)) in parts.pages.iter().enumerate() {
+        let (id, loc) = (id.to_string(), format!("Pages/Page_{n}/Content.xml"));
+        x.empty("ofd:Page", &[("ID", &id), ("BaseLoc", &loc)])?;
+    }
+    x.close("ofd:Pages")?;
+    outline(&mut x, parts)?;
+    x.close("ofd:Document")?;
+    Ok(x.finish())
+}
+
+/// The outline (7.6 "大纲"): each entry goes to its page, fitted, as the
+/// PDF's bookmarks do.
+fn outline(x: &mut Xml, parts: &Parts<'_>) -> Res {
+    let entries: Vec<(&str, u32)> = parts
+        .laid
+        .outline
+        .iter()
+        .filter_map(|(title, page)| Some((title.as_str(), parts.pages.get(*page)?.0)))
+        .collect();
+    if entries.is_empty() {
+        return Ok(());
+    }
+    x.open("ofd:Outlines", &[])?;
+    for (title, page) in entries {
+        x.open("ofd:OutlineElem", &[("Title", title)])?;
+        x.open("ofd:Actions", &[])?;
+        x.open("ofd:Action", &[("Event", "CLICK")])?;
+        x.open("ofd:Goto", &[])?;
+        let page = page.to_string();
+        x.empty("ofd:Dest", &[("Type", "Fit"), ("PageID", &page)])?;
+        x.close("ofd:Goto")?;
+        x.close("ofd:Action")?;
+        x.close("ofd:Actions")?;
+        x.close("ofd:OutlineElem")?;
+    }
+    x.close("ofd:Outlines")
+}
+
+/// `PublicRes.xml` (7.9): the fonts, their files in `Res/`.
+fn public_res(fonts: &BTreeMap<FaceIdx, UsedFont>) -> std::io::Result<Vec<u8>> {
+    let mut sorted: Vec<&UsedFont> = fonts.values().collect();
+    sorted.sort_by_key(|f| f.id);
+    let mut x = Xml::new()?;
+    x.open("ofd:Res", &[("xmlns:ofd", NS), ("BaseLoc", "Res")])?;
+    if !sorted.is_empty() {
+        x.open("ofd:Fonts", &[])?;
+        for f in sorted {
+            let id = f.id.to_string();
+            x.open(
+                "ofd:Font",
+                &[
+                    ("ID", id.as_str()),
+                    ("FontName", f.name.as_str()),
+                    ("FamilyName", f.family.as_str()),
+                ],
+            )?;
+            x.text("ofd:FontFile", &[], &font_file(f))?;
+            x.close("ofd:Font")?;
+        }
+        x.close("ofd:Fonts")?;
+    }
+    x.close("ofd:Res")?;
+    Ok(x.finish())
+}
