@@ -1,11 +1,11 @@
 //! nianbao: a JSON data file plus a template → a formally typeset Chinese
-//! report (政府信息公开工作年度报告) as PDF, DOCX or HTML.
+//! report (政府信息公开工作年度报告) as PDF, DOCX, HTML or OFD.
 //!
 //! The pipeline is four stages, each one type in and one type out:
 //!
 //! ```text
 //! data (data::check_value) → template (template::Template) → document tree (doc::Document)
-//!   → layout (layout::layout) → PDF (pdf::write)
+//!   → layout (layout::layout) → PDF (pdf::write), OFD (ofd::write): the same pages
 //!   document tree → DOCX (docx::write), HTML (html::write)
 //! ```
 //!

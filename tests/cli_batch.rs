@@ -221,12 +221,20 @@ fn batch_outputs_equal_single_renders() {
     std::fs::write(&input, shili().to_string()).expect("write");
     let out = dir.join("out");
     assert_eq!(
-        nianbao(&["batch", s(&input), "-o", s(&out), "-f", "pdf,docx"])
+        nianbao(&["batch", s(&input), "-o", s(&out), "-f", "ofd,pdf,docx"])
             .status
             .code(),
         Some(0)
     );
-    for ext in ["pdf", "docx"] {
+    assert_eq!(
+        files(&out),
+        [
+            "示例镇人民政府-2021.docx",
+            "示例镇人民政府-2021.ofd",
+            "示例镇人民政府-2021.pdf"
+        ]
+    );
+    for ext in ["ofd", "pdf", "docx"] {
         let single = dir.join(format!("single.{ext}"));
         assert_eq!(
             nianbao(&["render", s(&input), "-o", s(&single)])
@@ -238,10 +246,12 @@ fn batch_outputs_equal_single_renders() {
             std::fs::read(out.join(format!("示例镇人民政府-2021.{ext}"))).expect("batch output");
         let b = std::fs::read(&single).expect("single output");
         assert!(a == b, "{ext}: batch and single render give the same bytes");
-        if ext == "pdf" {
-            common::assert_pdf(&a);
-        } else {
-            common::assert_docx(&a);
+        match ext {
+            "pdf" => {
+                common::assert_pdf(&a);
+            }
+            "docx" => common::assert_docx(&a),
+            _ => assert!(a.starts_with(b"PK\x03\x04"), "the OFD is a zip"),
         }
     }
     let _ = std::fs::remove_dir_all(&dir);

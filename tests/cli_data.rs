@@ -334,7 +334,7 @@ fn render_errors_as_json_lines() {
 #[test]
 fn pdf_through_stdin_and_stdout_and_the_same_bytes_in_two_processes() {
     let data = std::fs::read(root().join("samples/goushi-2020.json")).expect("sample");
-    for format in ["pdf", "docx", "html"] {
+    for format in ["pdf", "docx", "html", "ofd"] {
         let a = nianbao(&["render", "-q", "-", "-f", format, "-o", "-"], Some(&data));
         let b = nianbao(&["render", "-q", "-", "-f", format, "-o", "-"], Some(&data));
         assert_eq!(a.status.code(), Some(0), "{}", text(&a.stderr));

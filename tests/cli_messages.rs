@@ -118,7 +118,7 @@ fn usage_errors_say_what_to_do_and_exit_2() {
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        err(&o).contains(".docx") && err(&o).contains(".html"),
+        err(&o).contains(".docx") && err(&o).contains(".html") && err(&o).contains(".ofd"),
         "{}",
         err(&o)
     );

@@ -7,7 +7,7 @@
 mod common;
 
 use common::pdfread;
-use common::{goushi, root, shili};
+use common::{goushi, shili};
 use nianbao::{OutputFormat, RenderOptions};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -207,11 +207,6 @@ fn table_grids_read_back_from_the_rules_are_the_official_grids() {
     if skip("table_grids_read_back_from_the_rules_are_the_official_grids") {
         return;
     }
-    let fixture: Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("tests/fixtures/table_layouts.json"))
-            .expect("fixture"),
-    )
-    .expect("JSON");
     for (name, data, format) in [("goushi", goushi(), "2019"), ("shili", shili(), "2021")] {
         let bytes = pdf(&data);
         let path = write_temp(&format!("{name}-grid.pdf"), &bytes);
@@ -224,47 +219,7 @@ fn table_grids_read_back_from_the_rules_are_the_official_grids() {
             .collect();
         // GB/T 9704: the text block starts 37 mm from the top.
         let tables = pdfread::join_pages(pages, 37.0 / 25.4 * 72.0);
-        assert_eq!(tables.len(), 3, "{name}: three tables");
-        let values = common::table_values(&data);
-        let labels = data.get("labels").cloned().unwrap_or(Value::Null);
-        for ((cells, section), values) in tables
-            .iter()
-            .zip(["section2", "section3", "section4"])
-            .zip(values)
-        {
-            let official = fixture[format][section]["cells"].as_array().expect("cells");
-            let brief: Vec<String> = cells
-                .iter()
-                .map(|c| format!("r{} c{} {}x{} {}", c.r, c.c, c.rs, c.cs, c.text))
-                .collect();
-            assert_eq!(
-                cells.len(),
-                official.len(),
-                "{name} {section}: cells {brief:#?}"
-            );
-            let mut values = values.into_iter();
-            for (got, want) in cells.iter().zip(official) {
-                let at = format!("{name} {section} r{} c{}", got.r, got.c);
-                let spans = |k: &str| want[k].as_u64().expect("a number") as usize;
-                assert_eq!(
-                    (got.r, got.c, got.rs, got.cs),
-                    (spans("r"), spans("c"), spans("rs"), spans("cs")),
-                    "{at}"
-                );
-                let label = want["text"].as_str().expect("text");
-                let expected = if label == "{v}" {
-                    values.next().expect("a value")
-                } else {
-                    labels
-                        .get(label)
-                        .and_then(Value::as_str)
-                        .unwrap_or(label)
-                        .to_string()
-                };
-                let strip = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-                assert_eq!(strip(&got.text), strip(&expected), "{at}");
-            }
-        }
+        common::assert_official_tables(name, format, &data, &tables);
     }
 }
 

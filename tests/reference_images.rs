@@ -5,24 +5,9 @@
 
 mod common;
 
-use common::{goushi, root, shili};
+use common::{goushi, grey, root, shili};
 use nianbao::{OutputFormat, RenderOptions};
-use std::path::Path;
 use std::process::Command;
-
-/// Grey pixels of a PNG.
-fn grey(path: &Path) -> (u32, u32, Vec<u8>) {
-    let decoder = png::Decoder::new(std::io::BufReader::new(
-        std::fs::File::open(path).expect("open png"),
-    ));
-    let mut reader = decoder.read_info().expect("png header");
-    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
-    let info = reader.next_frame(&mut buf).expect("png data");
-    buf.truncate(info.buffer_size());
-    let channels = info.color_type.samples();
-    let pixels = buf.chunks(channels).map(|p| p[0]).collect();
-    (info.width, info.height, pixels)
-}
 
 #[test]
 fn sample_pages_match_their_reference_images() {

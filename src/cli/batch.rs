@@ -365,28 +365,31 @@ fn process(
             return outcome;
         }
     };
-    let mut rendered = Vec::new();
-    for &format in &args.formats {
-        match engine.render(data, format, opts) {
-            Ok(r) => {
-                if rendered.is_empty() {
-                    let mut w = input.warnings.clone();
-                    w.extend(r.diagnostics);
-                    input.locate(&mut w);
-                    outcome.warnings = w.warnings().cloned().collect();
-                }
-                rendered.push((
-                    args.outdir.join(format!("{name}.{}", format.extension())),
-                    r.bytes,
-                ));
+    // One render for every format: the data checked and the pages laid
+    // out once, so a report's PDF and OFD are the same pages.
+    let rendered = match engine.render_all(data, &args.formats, opts) {
+        Ok(all) => {
+            let mut w = input.warnings.clone();
+            if let Some(first) = all.first() {
+                w.extend(first.diagnostics.clone());
             }
-            Err(mut d) => {
-                input.locate(&mut d);
-                split(&d, &mut outcome);
-                return outcome;
-            }
+            input.locate(&mut w);
+            outcome.warnings = w.warnings().cloned().collect();
+            args.formats
+                .iter()
+                .zip(all)
+                .map(|(format, r)| {
+                    let path = args.outdir.join(format!("{name}.{}", format.extension()));
+                    (path, r.bytes)
+                })
+                .collect::<Vec<_>>()
         }
-    }
+        Err(mut d) => {
+            input.locate(&mut d);
+            split(&d, &mut outcome);
+            return outcome;
+        }
+    };
     for (path, bytes) in rendered {
         if let Err(e) = nianbao::output::write_atomic(&path, &bytes) {
             let (shown, why) = (path.display(), io_reason(&e));

@@ -27,7 +27,7 @@ pub const EXIT_USAGE: u8 = 2;
     name = "nianbao",
     version,
     about = "JSON data + template → formally typeset Chinese reports (政府信息公开工作年度报告)",
-    after_help = "Examples:\n  nianbao render samples/goushi-2020.json -o goushi-2020.pdf\n  nianbao render samples/goushi-2020.json -o goushi-2020.docx\n  nianbao check samples/goushi-2020.json\n  nianbao batch reports/ -o out/ -f pdf,docx\n  nianbao convert samples/goushi-2020.json -o goushi-2020.xlsx\n  nianbao init --format 2021 --unit 示例镇人民政府 --year 2021 > report.json"
+    after_help = "Examples:\n  nianbao render samples/goushi-2020.json -o goushi-2020.pdf\n  nianbao render samples/goushi-2020.json -o goushi-2020.docx\n  nianbao render samples/goushi-2020.json -o goushi-2020.ofd\n  nianbao check samples/goushi-2020.json\n  nianbao batch reports/ -o out/ -f pdf,docx\n  nianbao convert samples/goushi-2020.json -o goushi-2020.xlsx\n  nianbao init --format 2021 --unit 示例镇人民政府 --year 2021 > report.json"
 )]
 struct Cli {
     /// How diagnostics are printed on stderr: `text`, or `json` (one JSON
@@ -124,7 +124,7 @@ enum Command {
     },
     /// Render many reports at once, in parallel; a bad one never stops the rest.
     #[command(
-        after_help = "Examples:\n  nianbao batch reports/ -o out/\n  nianbao batch all.jsonl -o out/ -f pdf,docx --defaults county.json --summary out/summary.json\n  nianbao batch townships.json -o out/ --name \"{{year}}-{{unit}}\" -j 2\n\nINPUT: a data file, a directory (its *.json, sorted), a JSON array of reports, or JSON Lines (.jsonl). Exit: 0 all written, 1 any failed, 2 usage error, 130 interrupted."
+        after_help = "Examples:\n  nianbao batch reports/ -o out/\n  nianbao batch reports/ -o out/ -f ofd,pdf\n  nianbao batch all.jsonl -o out/ -f pdf,docx --defaults county.json --summary out/summary.json\n  nianbao batch townships.json -o out/ --name \"{{year}}-{{unit}}\" -j 2\n\nINPUT: a data file, a directory (its *.json, sorted), a JSON array of reports, or JSON Lines (.jsonl). Exit: 0 all written, 1 any failed, 2 usage error, 130 interrupted."
     )]
     Batch {
         /// Data files, directories, array files or JSON Lines files.

@@ -1,4 +1,4 @@
-//! `nianbao render DATA`: one report to PDF, DOCX or HTML.
+//! `nianbao render DATA`: one report to PDF, DOCX, HTML or OFD.
 //!
 //! In: a data file (`-` for stdin), an output path (`-` for stdout) and
 //! options. Out: the document, written atomically; diagnostics on stderr;

@@ -13,7 +13,7 @@
 
 use super::{Ids, UsedFont};
 use crate::fonts::FaceIdx;
-use crate::layout::{Item, Rule, TextRun};
+use crate::layout::{Item, PlacedGlyph, Rule, TextRun};
 use crate::units::Length;
 use crate::xml::{Res, Xml};
 use std::collections::BTreeMap;
@@ -66,8 +66,9 @@ pub fn content(
     for item in items {
         match item {
             Item::Text(t) => {
-                if let (Some(font), false) = (fonts.get(&t.face), t.glyphs.is_empty()) {
-                    text(&mut x, t, font, ids.take())?;
+                let glyphs = visible(&t.glyphs);
+                if let (Some(font), false) = (fonts.get(&t.face), glyphs.is_empty()) {
+                    text(&mut x, t, glyphs, font, ids.take())?;
                 }
             }
             Item::Rule(r) => rule(&mut x, r, ids.take())?,
@@ -79,12 +80,23 @@ pub fn content(
     Ok(x.finish())
 }
 
-/// A run as a `TextObject`. The boundary holds the glyphs with room to
-/// spare (a glyph may reach past its em box), since a reader may clip to
-/// it. Faux bold is drawn as the PDF draws it: fill plus a stroke of 0.03
-/// of the type size.
-fn text(x: &mut Xml, t: &TextRun, font: &UsedFont, id: u32) -> Res {
-    let (Some(first), Some(last)) = (t.glyphs.first(), t.glyphs.last()) else {
+/// A run without the spaces at its ends: they draw nothing, and a reader
+/// that trims a `TextCode`'s text would count its `DeltaX` steps wrong.
+fn visible(glyphs: &[PlacedGlyph]) -> &[PlacedGlyph] {
+    let start = glyphs.iter().position(|g| g.c != ' ');
+    let end = glyphs.iter().rposition(|g| g.c != ' ');
+    match (start, end) {
+        (Some(a), Some(b)) => &glyphs[a..=b],
+        _ => &[],
+    }
+}
+
+/// A run (its visible `glyphs`) as a `TextObject`. The boundary holds the
+/// glyphs with room to spare (a glyph may reach past its em box), since a
+/// reader may clip to it. Faux bold is drawn as the PDF draws it: fill
+/// plus a stroke of 0.03 of the type size.
+fn text(x: &mut Xml, t: &TextRun, glyphs: &[PlacedGlyph], font: &UsedFont, id: u32) -> Res {
+    let (Some(first), Some(last)) = (glyphs.first(), glyphs.last()) else {
         return Ok(());
     };
     let size = Um::of(t.size);
@@ -108,8 +120,8 @@ fn text(x: &mut Xml, t: &TextRun, font: &UsedFont, id: u32) -> Res {
     if t.bold {
         x.empty("ofd:StrokeColor", &[("Value", "0 0 0")])?;
     }
-    glyph_transforms(x, t, font)?;
-    let xs: Vec<i64> = t.glyphs.iter().map(|g| Um::of(g.x).0 - left).collect();
+    glyph_transforms(x, glyphs, font)?;
+    let xs: Vec<i64> = glyphs.iter().map(|g| Um::of(g.x).0 - left).collect();
     let (gx, gy) = (Um(xs[0]).to_string(), Um(Um::of(t.baseline).0 - top));
     let gy = gy.to_string();
     let deltas = delta_x(&xs);
@@ -117,7 +129,7 @@ fn text(x: &mut Xml, t: &TextRun, font: &UsedFont, id: u32) -> Res {
     if !deltas.is_empty() {
         code.push(("DeltaX", deltas.as_str()));
     }
-    let text: String = t.glyphs.iter().map(|g| g.c).collect();
+    let text: String = glyphs.iter().map(|g| g.c).collect();
     x.text("ofd:TextCode", &code, &text)?;
     x.close("ofd:TextObject")
 }
@@ -126,19 +138,19 @@ fn text(x: &mut Xml, t: &TextRun, font: &UsedFont, id: u32) -> Res {
 /// `cmap` would not give for their characters (a vertical cell's
 /// punctuation in its vertical form): the reader draws the named glyphs
 /// there, and the text still reads as the characters written.
-fn glyph_transforms(x: &mut Xml, t: &TextRun, font: &UsedFont) -> Res {
+fn glyph_transforms(x: &mut Xml, run: &[PlacedGlyph], font: &UsedFont) -> Res {
+    let own = |g: &PlacedGlyph| font.own.get(&g.c) == Some(&g.gid);
     let mut k = 0;
-    while k < t.glyphs.len() {
-        let own = |g: &crate::layout::PlacedGlyph| font.own.get(&g.c) == Some(&g.gid);
-        if own(&t.glyphs[k]) {
+    while k < run.len() {
+        if own(&run[k]) {
             k += 1;
             continue;
         }
         let start = k;
-        while k < t.glyphs.len() && !own(&t.glyphs[k]) {
+        while k < run.len() && !own(&run[k]) {
             k += 1;
         }
-        let glyphs: Vec<String> = t.glyphs[start..k]
+        let glyphs: Vec<String> = run[start..k]
             .iter()
             .map(|g| {
                 font.subset
@@ -249,5 +261,21 @@ mod tests {
         );
         assert_eq!(delta_x(&[0]), "");
         assert_eq!(delta_x(&[0, 1000, 3000]), "1 2");
+    }
+
+    #[test]
+    fn runs_lose_their_end_spaces_only() {
+        let run: Vec<PlacedGlyph> = " a b "
+            .chars()
+            .map(|c| PlacedGlyph {
+                c,
+                gid: 1,
+                x: Length::ZERO,
+                advance: Length::ZERO,
+            })
+            .collect();
+        let kept: String = visible(&run).iter().map(|g| g.c).collect();
+        assert_eq!(kept, "a b");
+        assert!(visible(&run[..1]).is_empty());
     }
 }

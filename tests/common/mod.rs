@@ -231,3 +231,77 @@ pub fn engine() -> nianbao::Engine {
     };
     nianbao::Engine::with_font_options(&bundle, &fonts).expect("engine")
 }
+
+/// Asserts that the three tables rebuilt from a fixed-layout file's rules
+/// and words (`pdfread::join_pages`) are the official grids of `format`
+/// (`tests/fixtures/table_layouts.json`, "2019" or "2021") cell for cell,
+/// each value cell holding the report's value and each label the form's
+/// (or the report's own `labels`).
+pub fn assert_official_tables(
+    name: &str,
+    format: &str,
+    data: &Value,
+    tables: &[Vec<pdfread::Cell>],
+) {
+    let fixture: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("tests/fixtures/table_layouts.json"))
+            .expect("fixture"),
+    )
+    .expect("JSON");
+    assert_eq!(tables.len(), 3, "{name}: three tables");
+    let values = table_values(data);
+    let labels = data.get("labels").cloned().unwrap_or(Value::Null);
+    for ((cells, section), values) in tables
+        .iter()
+        .zip(["section2", "section3", "section4"])
+        .zip(values)
+    {
+        let official = fixture[format][section]["cells"].as_array().expect("cells");
+        let brief: Vec<String> = cells
+            .iter()
+            .map(|c| format!("r{} c{} {}x{} {}", c.r, c.c, c.rs, c.cs, c.text))
+            .collect();
+        assert_eq!(
+            cells.len(),
+            official.len(),
+            "{name} {section}: cells {brief:#?}"
+        );
+        let mut values = values.into_iter();
+        for (got, want) in cells.iter().zip(official) {
+            let at = format!("{name} {section} r{} c{}", got.r, got.c);
+            let spans = |k: &str| want[k].as_u64().expect("a number") as usize;
+            assert_eq!(
+                (got.r, got.c, got.rs, got.cs),
+                (spans("r"), spans("c"), spans("rs"), spans("cs")),
+                "{at}"
+            );
+            let label = want["text"].as_str().expect("text");
+            let expected = if label == "{v}" {
+                values.next().expect("a value")
+            } else {
+                labels
+                    .get(label)
+                    .and_then(Value::as_str)
+                    .unwrap_or(label)
+                    .to_string()
+            };
+            let strip = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+            assert_eq!(strip(&got.text), strip(&expected), "{at}");
+        }
+    }
+}
+
+/// The grey pixels of a PNG (the first channel of each pixel): width,
+/// height, pixels.
+pub fn grey(path: &std::path::Path) -> (u32, u32, Vec<u8>) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(path).expect("open png"),
+    ));
+    let mut reader = decoder.read_info().expect("png header");
+    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+    let info = reader.next_frame(&mut buf).expect("png data");
+    buf.truncate(info.buffer_size());
+    let channels = info.color_type.samples();
+    let pixels = buf.chunks(channels).map(|p| p[0]).collect();
+    (info.width, info.height, pixels)
+}
