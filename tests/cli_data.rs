@@ -350,32 +350,6 @@ fn pdf_through_stdin_and_stdout_and_the_same_bytes_in_two_processes() {
     }
 }
 
-/// The built-in template exported into `dir/tpl` with the 仿宋 role's
-/// font chain replaced by `chain`.
-fn template_with_fang_chain(dir: &std::path::Path, chain: &str) -> std::path::PathBuf {
-    let _ = std::fs::remove_dir_all(dir);
-    let tpl = dir.join("tpl");
-    let export = nianbao(
-        &[
-            "templates",
-            "export",
-            "annual-report",
-            tpl.to_str().expect("utf-8"),
-        ],
-        None,
-    );
-    assert_eq!(export.status.code(), Some(0), "{}", text(&export.stderr));
-    let style = std::fs::read_to_string(tpl.join("style.toml")).expect("style");
-    let bundled = "pdf = [\"仿宋_GB2312\", \"方正仿宋_GBK\", \"仿宋\", \"FangSong\", \"FandolFang\", \"Noto Serif SC\"]";
-    assert!(style.contains(bundled), "the 仿宋 chain as shipped");
-    std::fs::write(
-        tpl.join("style.toml"),
-        style.replace(bundled, &format!("pdf = {chain}")),
-    )
-    .expect("write");
-    tpl
-}
-
 /// Renders the seed with `tpl` and `extra` options into `dir/out.pdf`;
 /// returns the names of the fonts embedded.
 fn embedded_fonts(dir: &std::path::Path, tpl: &std::path::Path, extra: &[&str]) -> Vec<String> {
@@ -404,7 +378,7 @@ fn embedded_fonts(dir: &std::path::Path, tpl: &std::path::Path, extra: &[&str]) 
 fn font_dir_fonts_come_first() {
     // A stylesheet whose body font exists only in --font-dir, by file stem.
     let dir = std::env::temp_dir().join(format!("nianbao-fontdir-{}", std::process::id()));
-    let tpl = template_with_fang_chain(&dir, r#"["MyOfficeFang", "Noto Serif SC"]"#);
+    let tpl = common::template_with_fang_chain(&dir, r#"["MyOfficeFang", "Noto Serif SC"]"#);
     let fonts = dir.join("fonts");
     std::fs::create_dir_all(&fonts).expect("dir");
     std::fs::copy(
@@ -425,16 +399,14 @@ fn font_dir_fonts_come_first() {
 /// bundled 仿宋 draws digits with it by default, and never with the flag.
 #[test]
 fn no_system_fonts_uses_only_the_bundled_ones() {
-    if !std::path::Path::new("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf").exists() {
-        assert!(
-            !common::tools::in_ci(),
-            "DejaVu Serif (fonts-dejavu-core) is not installed; .ci/run installs it"
-        );
-        eprintln!("skipped: DejaVu Serif (fonts-dejavu-core) is not installed");
+    if !common::have_dejavu() {
         return;
     }
     let dir = std::env::temp_dir().join(format!("nianbao-nosys-{}", std::process::id()));
-    let tpl = template_with_fang_chain(&dir, r#"["DejaVu Serif", "FandolFang", "Noto Serif SC"]"#);
+    let tpl = common::template_with_fang_chain(
+        &dir,
+        r#"["DejaVu Serif", "FandolFang", "Noto Serif SC"]"#,
+    );
     let with = embedded_fonts(&dir, &tpl, &[]);
     assert!(with.iter().any(|n| n.ends_with("+DejaVuSerif")), "{with:?}");
     let without = embedded_fonts(&dir, &tpl, &["--no-system-fonts"]);

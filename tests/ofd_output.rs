@@ -385,3 +385,86 @@ fn identical_input_gives_identical_bytes() {
     let fresh = common::engine().render(&data, OutputFormat::Ofd, RenderOptions::default());
     assert!(fresh.expect("renders").bytes == once);
 }
+
+/// A TrueType face (DejaVu Serif drawing the 仿宋 role's digits and
+/// Latin letters) is embedded as a `.ttf` with its outlines, its hinting
+/// programs and a `cmap` that covers its text, and the pages still render
+/// as the PDF's.
+#[test]
+fn a_truetype_face_is_embedded_whole_enough_to_draw() {
+    if !common::have_dejavu()
+        || !have_readers("the OFD TrueType test")
+        || !tools::have(
+            "sofd",
+            &["--version"],
+            "cargo install sofd-cli",
+            "the OFD TrueType test",
+        )
+        || !tools::have(
+            "pdftoppm",
+            &["-v"],
+            "poppler-utils",
+            "the OFD TrueType test",
+        )
+    {
+        return;
+    }
+    let dir = temp("truetype");
+    let tpl = common::template_with_fang_chain(&dir, r#"["DejaVu Serif", "FandolFang"]"#);
+    let (ofd, pdf) = (dir.join("t.ofd"), dir.join("t.pdf"));
+    for out in [&ofd, &pdf] {
+        let o = common::cli(
+            &[
+                "render",
+                "-q",
+                "samples/goushi-2020.json",
+                "--template",
+                tpl.to_str().expect("utf-8"),
+                "-o",
+                out.to_str().expect("utf-8"),
+            ],
+            b"",
+        );
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let r = read(&ofd);
+    let fonts = r["fonts"].as_object().expect("fonts");
+    let dejavu = fonts
+        .values()
+        .find(|f| f["name"] == "DejaVuSerif")
+        .expect("DejaVu Serif embedded");
+    assert!(dejavu["file"].as_str().is_some_and(|f| f.ends_with(".ttf")));
+    assert_eq!(dejavu["missing"], "");
+    let tables = dejavu["tables"].as_array().expect("tables");
+    for t in ["glyf", "loca", "cmap", "fpgm", "prep", "cvt "] {
+        assert!(tables.iter().any(|x| x == t), "DejaVu Serif has {t}");
+    }
+    let prefix = dir.join("pdf");
+    let ok = Command::new("pdftoppm")
+        .args(["-r", "80", "-gray", "-png", "-f", "1", "-l", "1"])
+        .arg(&pdf)
+        .arg(&prefix)
+        .status()
+        .expect("pdftoppm runs")
+        .success();
+    assert!(ok);
+    let ours = dir.join("ofd-0.png");
+    let out = Command::new("sofd")
+        .args(["render", "--dpi", "80", "-p", "0", "-o"])
+        .arg(&ours)
+        .arg(&ofd)
+        .output()
+        .expect("sofd runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (max, mean) = difference(&ours, &dir.join("pdf-1.png"));
+    assert!(max < 48.0 && mean < 2.2, "page 1: {max:.1}, {mean:.2}");
+}

@@ -16,7 +16,8 @@
 //! character its text names, and the writer marks the other glyph with a
 //! `CGTransform`. allsorts writes the file (the subsetter Prince uses),
 //! CFF and TrueType outlines alike, with `head`, `hhea`, `hmtx`, `maxp`,
-//! `name`, `OS/2` and `post`: a font a reader can load on its own.
+//! `name`, `OS/2` and `post` (and a TrueType face's `cvt `, `fpgm` and
+//! `prep`): a font a reader can load on its own.
 
 use crate::diag::{tr, Code, Diagnostic};
 use crate::fonts::Face;
@@ -61,13 +62,11 @@ pub fn subset_face(face: &Face, gids: &BTreeSet<u16>) -> Result<Subset, Diagnost
     let provider = data
         .table_provider(face.index as usize)
         .map_err(|e| failed(&e))?;
-    let file = subset(
-        &provider,
-        &order,
-        &SubsetProfile::Minimal,
-        CmapTarget::Unicode,
-    )
-    .map_err(|e| failed(&e))?;
+    // The tables of a standalone font, and a TrueType face's hinting
+    // programs, which its glyphs' instructions call.
+    let profile =
+        SubsetProfile::parse_custom("cvt,fpgm,prep".to_string()).map_err(|e| failed(&e))?;
+    let file = subset(&provider, &order, &profile, CmapTarget::Unicode).map_err(|e| failed(&e))?;
     let ids = order
         .iter()
         .enumerate()

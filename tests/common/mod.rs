@@ -305,3 +305,48 @@ pub fn grey(path: &std::path::Path) -> (u32, u32, Vec<u8>) {
     let pixels = buf.chunks(channels).map(|p| p[0]).collect();
     (info.width, info.height, pixels)
 }
+
+/// The built-in template exported into `dir/tpl` with the 仿宋 role's
+/// font chain replaced by `chain` (a TOML array of names).
+pub fn template_with_fang_chain(dir: &std::path::Path, chain: &str) -> PathBuf {
+    let _ = std::fs::remove_dir_all(dir);
+    let tpl = dir.join("tpl");
+    let export = cli(
+        &[
+            "templates",
+            "export",
+            "annual-report",
+            tpl.to_str().expect("utf-8"),
+        ],
+        b"",
+    );
+    assert_eq!(
+        export.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
+    let style = std::fs::read_to_string(tpl.join("style.toml")).expect("style");
+    let bundled = "pdf = [\"仿宋_GB2312\", \"方正仿宋_GBK\", \"仿宋\", \"FangSong\", \"FandolFang\", \"Noto Serif SC\"]";
+    assert!(style.contains(bundled), "the 仿宋 chain as shipped");
+    std::fs::write(
+        tpl.join("style.toml"),
+        style.replace(bundled, &format!("pdf = {chain}")),
+    )
+    .expect("write");
+    tpl
+}
+
+/// Whether DejaVu Serif (a TrueType face, Debian `fonts-dejavu-core`) is
+/// installed: under CI it must be.
+pub fn have_dejavu() -> bool {
+    if std::path::Path::new("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf").exists() {
+        return true;
+    }
+    assert!(
+        !tools::in_ci(),
+        "DejaVu Serif (fonts-dejavu-core) is not installed; .ci/run installs it"
+    );
+    eprintln!("skipped: DejaVu Serif (fonts-dejavu-core) is not installed");
+    false
+}
