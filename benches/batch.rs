@@ -85,6 +85,8 @@ fn main() {
         ("pdf", &input, N),
         ("docx", &input, N),
         ("pdf,docx", &input, N),
+        ("ofd", &input, N),
+        ("ofd,pdf", &input, N),
         ("pdf", &small, N / 10),
     ];
     for (formats, input, n) in runs {

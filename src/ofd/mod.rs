@@ -55,10 +55,11 @@ pub fn write(laid: &Laid, book: &FontBook, opts: OfdOptions) -> Result<Vec<u8>, 
             ),
         )
     };
+    let paper = page::physical_box(laid);
     let mut pages = Vec::with_capacity(laid.pages.len());
     for p in &laid.pages {
         let id = ids.take();
-        let xml = page::content(&p.items, &fonts, &mut ids, NS).map_err(|e| failed(&e))?;
+        let xml = page::content(&p.items, &paper, &fonts, &mut ids).map_err(|e| failed(&e))?;
         pages.push((id, xml));
     }
     let parts = package::Parts {

@@ -8,7 +8,6 @@
 //! `Outlines`); the zip is deflated, `OFD.xml` first, every entry with
 //! the same fixed timestamp.
 
-use super::page::Um;
 use super::{UsedFont, NS};
 use crate::fonts::FaceIdx;
 use crate::layout::Laid;
@@ -52,11 +51,17 @@ pub fn pack(parts: Parts<'_>) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
         files.push((format!("{DOC}/Res/{}", font_file(f)), f.subset.file.clone()));
     }
     let mut out = ZipWriter::new(Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default()
+    let xml = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
         .last_modified_time(DateTime::default())
         .unix_permissions(0o644);
+    // Font programs barely repeat: level 3 packs them as small as the
+    // default level 6 (+0.1 %) in less time (100 reports, one thread:
+    // 2.77 s against 3.15 s). zlib-rs's level 1 uses static codes only,
+    // which leaves them 17 % larger.
+    let font = xml.compression_level(Some(3));
     for (name, bytes) in files {
+        let options = if name.ends_with(".xml") { xml } else { font };
         out.start_file(name.as_str(), options)?;
         out.write_all(&bytes)?;
     }
@@ -113,8 +118,7 @@ fn document(parts: &Parts<'_>) -> std::io::Result<Vec<u8>> {
     x.open("ofd:CommonData", &[])?;
     x.text("ofd:MaxUnitID", &[], &parts.max_id.to_string())?;
     x.open("ofd:PageArea", &[])?;
-    let area = format!("0 0 {} {}", Um::of(laid.width), Um::of(laid.height));
-    x.text("ofd:PhysicalBox", &[], &area)?;
+    x.text("ofd:PhysicalBox", &[], &super::page::physical_box(laid))?;
     x.close("ofd:PageArea")?;
     x.text("ofd:PublicRes", &[], "PublicRes.xml")?;
     x.close("ofd:CommonData")?;

@@ -11,9 +11,9 @@
 //! micrometre ([`Um`]) and the `DeltaX` steps are differences of rounded
 //! positions, so the glyphs land where the PDF puts them without drift.
 
-use super::{Ids, UsedFont};
+use super::{Ids, UsedFont, NS};
 use crate::fonts::FaceIdx;
-use crate::layout::{Item, PlacedGlyph, Rule, TextRun};
+use crate::layout::{Item, Laid, PlacedGlyph, Rule, TextRun};
 use crate::units::Length;
 use crate::xml::{Res, Xml};
 use std::collections::BTreeMap;
@@ -51,15 +51,25 @@ fn list(v: &[Um]) -> String {
     v.iter().map(Um::to_string).collect::<Vec<_>>().join(" ")
 }
 
-/// The page's `Content.xml`.
+/// The paper as a `PhysicalBox`: `0 0 width height`, in millimetres.
+pub fn physical_box(laid: &Laid) -> String {
+    format!("0 0 {} {}", Um::of(laid.width), Um::of(laid.height))
+}
+
+/// The page's `Content.xml`. The page states its own `Area` (the
+/// document's `PageArea` again), so that a reader of one page file alone
+/// still knows the paper.
 pub fn content(
     items: &[Item],
+    paper: &str,
     fonts: &BTreeMap<FaceIdx, UsedFont>,
     ids: &mut Ids,
-    ns: &str,
 ) -> std::io::Result<Vec<u8>> {
     let mut x = Xml::new()?;
-    x.open("ofd:Page", &[("xmlns:ofd", ns)])?;
+    x.open("ofd:Page", &[("xmlns:ofd", NS)])?;
+    x.open("ofd:Area", &[])?;
+    x.text("ofd:PhysicalBox", &[], paper)?;
+    x.close("ofd:Area")?;
     x.open("ofd:Content", &[])?;
     let layer = ids.take().to_string();
     x.open("ofd:Layer", &[("ID", &layer), ("Type", "Body")])?;
