@@ -131,16 +131,7 @@ fn tables_are_the_official_grids_with_every_value() {
                     (n("r"), n("c"), n("rs"), n("cs")),
                     "{format} {section} {want}"
                 );
-                let label = want["text"].as_str().expect("text");
-                let expected = if label == "{v}" {
-                    values.next().expect("a value")
-                } else {
-                    labels
-                        .get(label)
-                        .and_then(Value::as_str)
-                        .unwrap_or(label)
-                        .to_string()
-                };
+                let expected = common::expected_text(want, &labels, &mut values);
                 assert_eq!(got.4, expected, "{format} {section} r{} c{}", got.0, got.1);
             }
         }

@@ -34,9 +34,12 @@ fn render(name: &str, data: &Value, opts: RenderOptions) -> (PathBuf, PathBuf) {
     (ofd, pdf)
 }
 
-fn have_readers(what: &str) -> bool {
+/// Whether the Python readers (and `program`, when one is named) are
+/// installed; under CI they must be.
+fn have_readers(what: &str, program: Option<(&str, &str)>) -> bool {
     tools::have_python_module("fontTools", "pip install fonttools", what)
         && tools::have_python_module("easyofd", "pip install easyofd", what)
+        && program.is_none_or(|(p, package)| tools::have(p, &["-v"], package, what))
 }
 
 /// What the independent reader finds in the package.
@@ -91,9 +94,7 @@ fn page_text(page: &Value) -> String {
 
 #[test]
 fn the_package_is_what_the_standard_describes() {
-    if !have_readers("the OFD package test")
-        || !tools::have("pdfinfo", &["-v"], "poppler-utils", "the OFD package test")
-    {
+    if !have_readers("the OFD package test", Some(("pdfinfo", "poppler-utils"))) {
         return;
     }
     for (name, data) in [("goushi", goushi()), ("shili", shili())] {
@@ -184,9 +185,7 @@ fn the_package_is_what_the_standard_describes() {
 
 #[test]
 fn text_reads_as_the_pdf_does_and_the_prose_in_order() {
-    if !have_readers("the OFD text test")
-        || !tools::have("pdftotext", &["-v"], "poppler-utils", "the OFD text test")
-    {
+    if !have_readers("the OFD text test", Some(("pdftotext", "poppler-utils"))) {
         return;
     }
     for (name, data) in [("goushi", goushi()), ("shili", shili())] {
@@ -266,7 +265,7 @@ fn segments(page: &Value) -> Vec<pdfread::Seg> {
 
 #[test]
 fn tables_are_stroked_paths_that_rebuild_the_official_grids() {
-    if !have_readers("the OFD table test") {
+    if !have_readers("the OFD table test", None) {
         return;
     }
     for (name, data, format) in [("goushi", goushi(), "2019"), ("shili", shili(), "2021")] {
@@ -322,53 +321,55 @@ fn difference(a: &Path, b: &Path) -> (f64, f64) {
 /// and 3.5, so a misplaced line or missing text fails.
 #[test]
 fn sofd_renders_each_page_as_the_pdf_shows_it() {
-    if !tools::have(
-        "sofd",
-        &["--version"],
-        "cargo install sofd-cli",
-        "the OFD rendering test",
-    ) || !tools::have(
-        "pdftoppm",
-        &["-v"],
-        "poppler-utils",
-        "the OFD rendering test",
-    ) {
+    if !have_renderers("the OFD rendering test") {
         return;
     }
     for (name, data) in [("goushi", goushi()), ("shili", shili())] {
         let (ofd, pdf) = render(&format!("{name}-render"), &data, RenderOptions::default());
-        let prefix = temp(&format!("{name}-pdf"));
-        let ok = Command::new("pdftoppm")
-            .args(["-r", "80", "-gray", "-png"])
-            .arg(&pdf)
-            .arg(&prefix)
-            .status()
-            .expect("pdftoppm runs")
-            .success();
-        assert!(ok, "pdftoppm renders {name}");
-        let pages = lopdf::Document::load(&pdf).expect("PDF").get_pages().len();
-        for i in 0..pages {
-            let ours = temp(&format!("{name}-ofd-{i}.png"));
-            let out = Command::new("sofd")
-                .args(["render", "--dpi", "80", "-p", &i.to_string(), "-o"])
-                .arg(&ours)
-                .arg(&ofd)
-                .output()
-                .expect("sofd runs");
-            assert!(
-                out.status.success(),
-                "sofd renders {name} page {i}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            let digits = if pages >= 10 { 2 } else { 1 };
-            let theirs = PathBuf::from(format!("{}-{:0digits$}.png", prefix.display(), i + 1));
-            let (max, mean) = difference(&ours, &theirs);
-            assert!(
-                max < 48.0 && mean < 2.2,
-                "{name} page {}: blocks differ by up to {max:.1}, {mean:.2} on average",
-                i + 1
-            );
-        }
+        assert_pages_render_alike(name, &ofd, &pdf);
+    }
+}
+
+/// Whether sOFD and poppler's pdftoppm are installed.
+fn have_renderers(what: &str) -> bool {
+    tools::have("sofd", &["--version"], "cargo install sofd-cli", what)
+        && tools::have("pdftoppm", &["-v"], "poppler-utils", what)
+}
+
+/// Renders every page of the OFD with sOFD and of the PDF with pdftoppm,
+/// at 80 dpi, and asserts that each pair matches (see above).
+fn assert_pages_render_alike(name: &str, ofd: &Path, pdf: &Path) {
+    let prefix = PathBuf::from(format!("{}-page", pdf.display()));
+    let ok = Command::new("pdftoppm")
+        .args(["-r", "80", "-gray", "-png"])
+        .arg(pdf)
+        .arg(&prefix)
+        .status()
+        .expect("pdftoppm runs")
+        .success();
+    assert!(ok, "pdftoppm renders {name}");
+    let pages = lopdf::Document::load(pdf).expect("PDF").get_pages().len();
+    for i in 0..pages {
+        let ours = PathBuf::from(format!("{}-{i}.png", ofd.display()));
+        let out = Command::new("sofd")
+            .args(["render", "--dpi", "80", "-p", &i.to_string(), "-o"])
+            .arg(&ours)
+            .arg(ofd)
+            .output()
+            .expect("sofd runs");
+        assert!(
+            out.status.success(),
+            "sofd renders {name} page {i}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let digits = pages.to_string().len();
+        let theirs = PathBuf::from(format!("{}-{:0digits$}.png", prefix.display(), i + 1));
+        let (max, mean) = difference(&ours, &theirs);
+        assert!(
+            max < 48.0 && mean < 2.2,
+            "{name} page {}: blocks differ by up to {max:.1}, {mean:.2} on average",
+            i + 1
+        );
     }
 }
 
@@ -392,21 +393,8 @@ fn identical_input_gives_identical_bytes() {
 /// as the PDF's.
 #[test]
 fn a_truetype_face_is_embedded_whole_enough_to_draw() {
-    if !common::have_dejavu()
-        || !have_readers("the OFD TrueType test")
-        || !tools::have(
-            "sofd",
-            &["--version"],
-            "cargo install sofd-cli",
-            "the OFD TrueType test",
-        )
-        || !tools::have(
-            "pdftoppm",
-            &["-v"],
-            "poppler-utils",
-            "the OFD TrueType test",
-        )
-    {
+    let what = "the OFD TrueType test";
+    if !common::have_dejavu() || !have_readers(what, None) || !have_renderers(what) {
         return;
     }
     let dir = temp("truetype");
@@ -444,27 +432,5 @@ fn a_truetype_face_is_embedded_whole_enough_to_draw() {
     for t in ["glyf", "loca", "cmap", "fpgm", "prep", "cvt "] {
         assert!(tables.iter().any(|x| x == t), "DejaVu Serif has {t}");
     }
-    let prefix = dir.join("pdf");
-    let ok = Command::new("pdftoppm")
-        .args(["-r", "80", "-gray", "-png", "-f", "1", "-l", "1"])
-        .arg(&pdf)
-        .arg(&prefix)
-        .status()
-        .expect("pdftoppm runs")
-        .success();
-    assert!(ok);
-    let ours = dir.join("ofd-0.png");
-    let out = Command::new("sofd")
-        .args(["render", "--dpi", "80", "-p", "0", "-o"])
-        .arg(&ours)
-        .arg(&ofd)
-        .output()
-        .expect("sofd runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let (max, mean) = difference(&ours, &dir.join("pdf-1.png"));
-    assert!(max < 48.0 && mean < 2.2, "page 1: {max:.1}, {mean:.2}");
+    assert_pages_render_alike("DejaVu Serif", &ofd, &pdf);
 }

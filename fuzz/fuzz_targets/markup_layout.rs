@@ -1,6 +1,6 @@
 //! Markup parsing and layout: any text → a document tree and laid-out
 //! pages, or a diagnostic; never a panic, a hang or a page outside the
-//! paper.
+//! paper. The pages are then written as OFD, which must succeed.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -37,5 +37,7 @@ fuzz_target!(|data: &[u8]| {
                 }
             }
         }
+        let ofd = nianbao::ofd::write(&laid, &s.book, nianbao::ofd::OfdOptions::default());
+        assert!(ofd.is_ok(), "the OFD writer refused laid-out pages: {:?}", ofd.err());
     }
 });

@@ -275,20 +275,30 @@ pub fn assert_official_tables(
                 (spans("r"), spans("c"), spans("rs"), spans("cs")),
                 "{at}"
             );
-            let label = want["text"].as_str().expect("text");
-            let expected = if label == "{v}" {
-                values.next().expect("a value")
-            } else {
-                labels
-                    .get(label)
-                    .and_then(Value::as_str)
-                    .unwrap_or(label)
-                    .to_string()
-            };
+            let expected = expected_text(want, &labels, &mut values);
             let strip = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
             assert_eq!(strip(&got.text), strip(&expected), "{at}");
         }
     }
+}
+
+/// What an official cell (`want`, from the fixture) must show: the next
+/// of the report's values for a value cell (`{v}`), else its label, or
+/// the report's own wording of it (`labels`).
+pub fn expected_text(
+    want: &Value,
+    labels: &Value,
+    values: &mut impl Iterator<Item = String>,
+) -> String {
+    let label = want["text"].as_str().expect("text");
+    if label == "{v}" {
+        return values.next().expect("a value");
+    }
+    labels
+        .get(label)
+        .and_then(Value::as_str)
+        .unwrap_or(label)
+        .to_string()
 }
 
 /// The grey pixels of a PNG (the first channel of each pixel): width,
