@@ -225,6 +225,33 @@ impl Engine {
         Ok(out)
     }
 
+    /// A read input (a data file or a workbook, [`crate::input::load`]) →
+    /// the document in each of `formats`, as [`Engine::render_all`]: the
+    /// reader's warnings come first, and every diagnostic names the
+    /// workbook cell its value came from.
+    pub fn render_input(
+        &self,
+        input: &crate::input::Input,
+        formats: &[OutputFormat],
+        opts: RenderOptions,
+    ) -> Result<Vec<Rendered>, Diagnostics> {
+        match self.render_all(&input.value, formats, opts) {
+            Ok(mut all) => {
+                for r in &mut all {
+                    let mut d = input.warnings.clone();
+                    d.extend(std::mem::take(&mut r.diagnostics));
+                    input.locate(&mut d);
+                    r.diagnostics = d;
+                }
+                Ok(all)
+            }
+            Err(mut d) => {
+                input.locate(&mut d);
+                Err(d)
+            }
+        }
+    }
+
     /// A report built in Rust → the document's bytes: the same checks and
     /// output as for a data file.
     ///

@@ -4,7 +4,8 @@
 //! The pipeline is four stages, each one type in and one type out:
 //!
 //! ```text
-//! data (data::check_value) → template (template::Template) → document tree (doc::Document)
+//! input (input::load: JSON text or a workbook) → data (data::check_value)
+//!   → template (template::Template) → document tree (doc::Document)
 //!   → layout (layout::layout) → PDF (pdf::write), OFD (ofd::write): the same pages
 //!   document tree → DOCX (docx::write), HTML (html::write)
 //! ```

@@ -102,7 +102,7 @@ fn a_report_built_from_rust_values_renders_in_every_format() {
         text: Some("全年更新信息69条。".into()),
     });
     let engine = Engine::new().expect("engine");
-    for format in [OutputFormat::Pdf, OutputFormat::Docx, OutputFormat::Html] {
+    for format in OutputFormat::ALL {
         let r = engine
             .render_report(&report, format, RenderOptions::default())
             .expect("renders");
@@ -137,4 +137,50 @@ fn the_creation_date_comes_only_from_the_options() {
     )
     .expect("read");
     assert!(core.contains("2023-11-14T22:13:20Z"), "{core}");
+}
+
+/// A workbook read with `input::load` renders through `render_input` to
+/// the same PDF as its JSON, and to an OFD from the same call; the
+/// reader's warnings come first and name their workbook cell.
+#[test]
+fn a_workbook_renders_through_the_engine_like_its_json() {
+    let engine = common::engine();
+    let data = shili();
+    let format = nianbao::data::check_value(&data)
+        .expect("valid")
+        .resolved
+        .format;
+    let book = nianbao::sheet::write(&data, format, None).expect("a workbook");
+    let input = nianbao::input::load(&book, "shili.xlsx").expect("reads");
+    let formats = [OutputFormat::Pdf, OutputFormat::Ofd];
+    let all = engine
+        .render_input(&input, &formats, RenderOptions::default())
+        .expect("renders");
+    assert_eq!(all.len(), 2);
+    let direct = engine
+        .render(&data, OutputFormat::Pdf, RenderOptions::default())
+        .expect("renders");
+    assert!(
+        all[0].bytes == direct.bytes,
+        "the workbook's PDF is the JSON's"
+    );
+    assert!(all[1].bytes.starts_with(b"PK\x03\x04"), "an OFD package");
+
+    // The reader's warnings come first, at their cell.
+    let mut typed = nianbao::input::load(&book, "shili.xlsx").expect("reads");
+    let pointer = "/applications/new/0";
+    let mut w = nianbao::Diagnostics::new();
+    w.push(nianbao::Diagnostic::warning(
+        Code::Shape,
+        pointer,
+        nianbao::tr("文字数字", "a figure as text"),
+    ));
+    typed.warnings = w;
+    let r = engine
+        .render_input(&typed, &[OutputFormat::Html], RenderOptions::default())
+        .expect("renders");
+    let first = r[0].diagnostics.iter().next().expect("a warning");
+    assert_eq!(first.code, Code::Shape);
+    let place = first.place.clone().unwrap_or_default();
+    assert!(place.contains('!'), "names the workbook cell: {place}");
 }

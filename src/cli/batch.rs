@@ -367,14 +367,11 @@ fn process(
     };
     // One render for every format: the data checked and the pages laid
     // out once, so a report's PDF and OFD are the same pages.
-    let rendered = match engine.render_all(data, &args.formats, opts) {
+    let rendered = match engine.render_input(&input, &args.formats, opts) {
         Ok(all) => {
-            let mut w = input.warnings.clone();
             if let Some(first) = all.first() {
-                w.extend(first.diagnostics.clone());
+                outcome.warnings = first.diagnostics.warnings().cloned().collect();
             }
-            input.locate(&mut w);
-            outcome.warnings = w.warnings().cloned().collect();
             args.formats
                 .iter()
                 .zip(all)
@@ -384,8 +381,7 @@ fn process(
                 })
                 .collect::<Vec<_>>()
         }
-        Err(mut d) => {
-            input.locate(&mut d);
+        Err(d) => {
             split(&d, &mut outcome);
             return outcome;
         }

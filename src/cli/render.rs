@@ -94,18 +94,9 @@ fn render(
 ) -> Result<(Vec<u8>, nianbao::Diagnostics), nianbao::Diagnostics> {
     let input = nianbao::input::load(bytes, name)?;
     let created = source_date_epoch()?;
-    match engine.render(&input.value, format, RenderOptions { force, created }) {
-        Ok(rendered) => {
-            let mut diags = input.warnings.clone();
-            diags.extend(rendered.diagnostics);
-            input.locate(&mut diags);
-            Ok((rendered.bytes, diags))
-        }
-        Err(mut diags) => {
-            input.locate(&mut diags);
-            Err(diags)
-        }
-    }
+    let mut all = engine.render_input(&input, &[format], RenderOptions { force, created })?;
+    let rendered = all.remove(0);
+    Ok((rendered.bytes, rendered.diagnostics))
 }
 
 /// `SOURCE_DATE_EPOCH`, the reproducible-builds convention for a fixed
