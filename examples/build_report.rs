@@ -1,4 +1,4 @@
-//! Builds a report from Rust values and renders it to PDF and DOCX:
+//! Builds a report from Rust values and renders it to PDF, DOCX and OFD:
 //!
 //! ```sh
 //! cargo run --example build_report -- out-dir
@@ -39,7 +39,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    for format in [OutputFormat::Pdf, OutputFormat::Docx] {
+    for format in [OutputFormat::Pdf, OutputFormat::Docx, OutputFormat::Ofd] {
         match engine.render_report(&report, format, RenderOptions::default()) {
             Ok(r) => {
                 for w in r.diagnostics.warnings() {
