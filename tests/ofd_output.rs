@@ -218,6 +218,62 @@ fn text_reads_as_the_pdf_does_and_the_prose_in_order() {
     }
 }
 
+/// The vertical cell (表三 「三、本年度办理结果」) draws its punctuation in
+/// the vertical forms of Unicode's Vertical Forms and CJK Compatibility
+/// Forms blocks, while its text keeps the characters written: each glyph
+/// a `CGTransform` names is the one the embedded font maps the vertical
+/// form to.
+#[test]
+fn a_vertical_cell_draws_the_vertical_forms() {
+    if !have_readers("the OFD vertical-cell test", None) {
+        return;
+    }
+    // The Unicode code charts (U+FE10–FE19, U+FE30–FE4F).
+    let vertical = [
+        ('，', '\u{FE10}'),
+        ('、', '\u{FE11}'),
+        ('。', '\u{FE12}'),
+        ('：', '\u{FE13}'),
+        ('；', '\u{FE14}'),
+        ('！', '\u{FE15}'),
+        ('？', '\u{FE16}'),
+        ('（', '\u{FE35}'),
+        ('）', '\u{FE36}'),
+        ('《', '\u{FE3D}'),
+        ('》', '\u{FE3E}'),
+    ];
+    for (name, data) in [("goushi", goushi()), ("shili", shili())] {
+        let (ofd, _) = render(&format!("{name}-vertical"), &data, RenderOptions::default());
+        let r = read(&ofd);
+        let named: Vec<&Value> = pages(&r)
+            .iter()
+            .flat_map(|p| p["texts"].as_array().expect("texts"))
+            .flat_map(|t| t["glyph_transforms"].as_array().expect("transforms"))
+            .collect();
+        assert!(!named.is_empty(), "{name}: the vertical cell's 、");
+        for n in named {
+            let c = n[0]
+                .as_str()
+                .and_then(|s| s.chars().next())
+                .expect("a character");
+            let (_, form) = vertical
+                .iter()
+                .find(|(h, _)| *h == c)
+                .unwrap_or_else(|| panic!("{name}: {c} has no vertical form"));
+            let maps_to: Vec<&str> = n[2]
+                .as_array()
+                .expect("chars")
+                .iter()
+                .filter_map(Value::as_str)
+                .collect();
+            assert!(
+                maps_to.contains(&form.to_string().as_str()),
+                "{name}: {c} drawn with a glyph the font maps to {maps_to:?}, not {form}"
+            );
+        }
+    }
+}
+
 /// A text run as a word for the grid reader: its box from the glyph
 /// origins and the type size, in points from the top-left corner.
 fn words(page: &Value) -> Vec<pdfread::Word> {

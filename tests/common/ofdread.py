@@ -108,12 +108,13 @@ def read(path):
 
     from fontTools.ttLib import TTFont
 
-    cmaps, glyph_counts = {}, {}
+    cmaps, glyph_counts, glyph_orders = {}, {}, {}
     for fid, f in fonts.items():
         if f["in_package"]:
             tt = TTFont(BytesIO(z.read(f["file"])))
             cmaps[fid] = tt.getBestCmap() or {}
             glyph_counts[fid] = tt["maxp"].numGlyphs
+            glyph_orders[fid] = tt.getGlyphOrder()
             f["tables"] = sorted(tt.keys())
         f["missing"] = ""
         f["bad_glyphs"] = []
@@ -166,9 +167,16 @@ def read(path):
                         for g in transforms.values():
                             if g >= glyph_counts.get(fid, 0):
                                 fonts[fid]["bad_glyphs"].append(g)
+                        # Each glyph a CGTransform names, with the
+                        # characters the font's cmap gives it.
+                        named = [
+                            [text[k], g, sorted(chr(u) for u, v in cmap.items() if v == glyph_orders[fid][g])]
+                            for k, g in sorted(transforms.items())
+                            if k < len(text) and g < glyph_counts.get(fid, 0)
+                        ]
                         texts.append({
                             "text": text, "font": fid, "size": size,
-                            "xs": xs, "y": y0, "glyph_transforms": len(transforms),
+                            "xs": xs, "y": y0, "glyph_transforms": named,
                         })
         pages.append({"box": box, "texts": texts, "segs": segs, "images": images})
     out["pages"] = pages
