@@ -1,6 +1,7 @@
 //! The OFD as its readers get it, read back with none of nianbao's code:
 //! `tests/common/ofdread.py` (a parser written from GB/T 33190-2016 with
-//! zipfile, ElementTree and fontTools), easyofd's parser (PyPI), and sOFD
+//! zipfile, ElementTree and fontTools), easyofd's and ofdkit's parsers
+//! (PyPI), and sOFD
 //! (`sofd`, crates.io `sofd-cli`), which renders each page from the
 //! package's own fonts. Checked: the container, namespace and DocInfo;
 //! A4 pages as many as the PDF's; every font embedded and covering every
@@ -208,14 +209,97 @@ fn text_reads_as_the_pdf_does_and_the_prose_in_order() {
             .filter(|t| !(t.starts_with('—') && t.ends_with('—')))
             .map(strip)
             .collect();
-        let mut from = 0;
-        for p in common::paragraph_texts(&data) {
-            let at = all[from..]
-                .find(&p)
-                .unwrap_or_else(|| panic!("{name}: paragraph in order: {p}"));
-            from += at + p.len();
-        }
+        assert_prose_in_order(name, &all, &data);
     }
+}
+
+/// Every prose paragraph of the report is in `text` (white space
+/// removed), in the report's order.
+fn assert_prose_in_order(who: &str, text: &str, data: &Value) {
+    let mut from = 0;
+    for p in common::paragraph_texts(data) {
+        let at = text[from..]
+            .find(&p)
+            .unwrap_or_else(|| panic!("{who}: paragraph in order: {p}"));
+        from += at + p.len();
+    }
+}
+
+/// ofdkit (PyPI), a third reader: its DocInfo, page boxes and each
+/// page's text.
+const OFDKIT: &str = r#"
+import json, sys, ofdkit
+d = ofdkit.open(sys.argv[1])
+i = d.info
+print(json.dumps({
+    "warnings": [str(w) for w in d.warnings],
+    "info": [i.title, i.author, i.creation_date, i.creator],
+    "boxes": [list(p.box) for p in d.pages],
+    "pages": [p.text() for p in d.pages],
+}, ensure_ascii=False))
+"#;
+
+/// ofdkit reads the same metadata, A4 pages and characters as the parser
+/// above, and the prose in order.
+#[test]
+fn ofdkit_reads_the_same_document() {
+    if !tools::have_python_module("ofdkit", "pip install ofdkit", "the ofdkit test")
+        || !have_readers("the ofdkit test", None)
+    {
+        return;
+    }
+    let data = goushi();
+    let opts = RenderOptions {
+        created: Some(1_700_000_000),
+        ..RenderOptions::default()
+    };
+    let (ofd, _) = render("goushi-ofdkit", &data, opts);
+    let out = Command::new("python3")
+        .args(["-c", OFDKIT])
+        .arg(&ofd)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let kit: Value = serde_json::from_slice(&out.stdout).expect("ofdkit's JSON");
+    assert_eq!(kit["warnings"], serde_json::json!([]));
+    let r = read(&ofd);
+    let info = &r["docinfo"];
+    assert_eq!(
+        kit["info"],
+        serde_json::json!([info["Title"], info["Author"], "2023-11-14", "nianbao"])
+    );
+    let boxes = kit["boxes"].as_array().expect("boxes");
+    assert_eq!(boxes.len(), pages(&r).len());
+    for b in boxes {
+        assert_eq!(b, &serde_json::json!([0.0, 0.0, 210.0, 297.0]));
+    }
+    // ofdkit orders a table's text by position, so each page is compared
+    // as the characters it holds, and the prose in order.
+    let sorted = |s: String| {
+        let mut c: Vec<char> = s.chars().collect();
+        c.sort_unstable();
+        c
+    };
+    let texts: Vec<&str> = kit["pages"]
+        .as_array()
+        .expect("pages")
+        .iter()
+        .map(|p| p.as_str().unwrap_or(""))
+        .collect();
+    let theirs: Vec<Vec<char>> = texts.iter().map(|t| sorted(strip(t))).collect();
+    let ours: Vec<Vec<char>> = pages(&r).iter().map(|p| sorted(page_text(p))).collect();
+    assert_eq!(theirs, ours, "the characters of each page");
+    let all: String = texts
+        .iter()
+        .flat_map(|t| t.lines())
+        .filter(|l| !(l.trim().starts_with('—') && l.trim().ends_with('—')))
+        .map(strip)
+        .collect();
+    assert_prose_in_order("ofdkit", &all, &data);
 }
 
 /// The vertical cell (表三 「三、本年度办理结果」) draws its punctuation in
