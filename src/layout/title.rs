@@ -12,7 +12,7 @@
 //!   inside a number or between a number and its measure word;
 //! - among those, the breaks whose lines differ least in length; a
 //!   structural break is taken whenever one gives the fewest lines, and
-//!   in longer titles a word break costs [`WORD_BREAK_COST`] ems of
+//!   in longer titles a word break costs `WORD_BREAK_COST` ems of
 //!   imbalance against it.
 
 use super::linebreak::opportunities;

@@ -2,7 +2,7 @@
 //!
 //! In: [`Laid`] pages, the font book, the document's metadata and a
 //! creation time. Out: the PDF. printpdf builds the document (pages,
-//! content streams, metadata); the fonts are embedded here ([`font`],
+//! content streams, metadata); the fonts are embedded here (`font`,
 //! [`cff`]): every face used once, subset to the glyphs used, with widths
 //! from `hmtx`. printpdf's own font path decodes every glyph outline and
 //! searches the cmap per character, which was most of a report's time.

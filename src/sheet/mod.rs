@@ -2,7 +2,7 @@
 //! or WPS 表格.
 //!
 //! In: a report's JSON value (to write), or XLSX bytes (to read). Out: a
-//! workbook laid out as the official tables ([`write`]), or the report's
+//! workbook laid out as the official tables ([`write()`]), or the report's
 //! JSON value with a map from each JSON pointer to its sheet cell
 //! ([`read`]), which then goes through the same checks as a data file.
 //! A spreadsheet is one more reader of the same checked data: nothing
