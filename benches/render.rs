@@ -29,6 +29,7 @@ fn main() {
     let warm_ms = mean_ms(&engine, &seed, OutputFormat::Pdf, n);
     let docx_ms = mean_ms(&engine, &seed, OutputFormat::Docx, n);
     let html_ms = mean_ms(&engine, &seed, OutputFormat::Html, n);
+    let ofd_ms = mean_ms(&engine, &seed, OutputFormat::Ofd, n);
 
     let exe = env!("CARGO_BIN_EXE_nianbao");
     let out = std::env::temp_dir().join(format!("nianbao-bench-{}.pdf", std::process::id()));
@@ -92,6 +93,7 @@ fn main() {
     println!("  warm render, mean of {n}:               {warm_ms:.2} ms");
     println!("  warm DOCX render, mean of {n}:          {docx_ms:.2} ms");
     println!("  warm HTML render, mean of {n}:          {html_ms:.2} ms");
+    println!("  warm OFD render, mean of {n}:           {ofd_ms:.2} ms");
     println!(
         "  cold process, median of {runs}:           {:.1} ms (min {:.1}, max {:.1})",
         cold[runs / 2],
