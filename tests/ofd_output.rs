@@ -153,6 +153,11 @@ fn the_package_is_what_the_standard_describes() {
         for p in pages(&r) {
             assert_eq!(p["box"], serde_json::json!([0.0, 0.0, 210.0, 297.0]));
             assert_eq!(p["images"], 0, "{name}: no image stands in for text");
+            assert_eq!(
+                p["outside"],
+                serde_json::json!([]),
+                "{name}: objects drawn outside their Boundary"
+            );
         }
         // The outline: the six sections.
         let outline: Vec<&str> = r["outline"]

@@ -129,7 +129,7 @@ def read(path):
         page = ET.fromstring(z.read(page_path))
         area = page.find(Q + "Area/" + Q + "PhysicalBox")
         box = floats(area.text) if area is not None else default_box
-        texts, segs, images = [], [], 0
+        texts, segs, images, outside = [], [], 0, []
         for layer in page.iter(Q + "Layer"):
             ids.append(int(layer.get("ID")))
             for obj in layer:
@@ -143,6 +143,11 @@ def read(path):
                     width = float(obj.get("LineWidth", "0.353"))
                     for s in path_segments(data, bx, by):
                         segs.append({"seg": s, "width": width})
+                        if s and not all(
+                            bx <= x <= bx + bw and by <= y <= by + bh
+                            for x, y in ((s[0], s[1]), (s[2], s[3]))
+                        ):
+                            outside.append(obj.get("ID"))
                 elif tag == "TextObject":
                     fid = obj.get("Font")
                     size = float(obj.get("Size"))
@@ -161,6 +166,15 @@ def read(path):
                             xs.append(xs[-1] + d)
                         if len(xs) != len(text):
                             raise ValueError("DeltaX of %r has %d steps" % (text, len(xs) - 1))
+                        # A reader may clip an object to its Boundary:
+                        # every glyph's origin, half an em to its right (a
+                        # half-width glyph), the em above the baseline and
+                        # a descender below it must lie inside it.
+                        eps = 0.001
+                        inside_x = all(bx - eps <= x and x + size / 2 <= bx + bw + eps for x in xs)
+                        inside_y = by - eps <= y0 - size and y0 + size / 5 <= by + bh + eps
+                        if not (inside_x and inside_y):
+                            outside.append(obj.get("ID"))
                         cmap = cmaps.get(fid, {})
                         missing = "".join(c for c in text if ord(c) not in cmap)
                         fonts[fid]["missing"] += missing
@@ -178,7 +192,10 @@ def read(path):
                             "text": text, "font": fid, "size": size,
                             "xs": xs, "y": y0, "glyph_transforms": named,
                         })
-        pages.append({"box": box, "texts": texts, "segs": segs, "images": images})
+        pages.append({
+            "box": box, "texts": texts, "segs": segs, "images": images,
+            "outside": outside,
+        })
     out["pages"] = pages
     out["fonts"] = fonts
     out["unit_ids"] = ids
