@@ -588,14 +588,7 @@ fn regular_file(input: &str) -> bool {
 
 /// "Cannot read NAME", with the reason, in both languages.
 fn cannot_read(name: &str, e: &std::io::Error) -> Diagnostic {
-    let why = io_reason(e);
-    Diagnostic::input(
-        Code::Io,
-        tr(
-            format!("无法读取 {name}：{}", why.zh),
-            format!("cannot read {name}: {}", why.en),
-        ),
-    )
+    crate::diag::cannot(("读取", "read"), name, e)
 }
 
 /// The non-blank lines of a JSON Lines text: (1-based line, byte range).

@@ -501,6 +501,19 @@ pub fn pointer_push(base: &str, key: &str) -> String {
     format!("{base}/{escaped}")
 }
 
+/// "Cannot VERB NAME", with the I/O error's reason, in both languages:
+/// `verb` is the action in Chinese and in English (`("读取", "read")`).
+pub fn cannot(verb: (&str, &str), name: &str, e: &std::io::Error) -> Diagnostic {
+    let why = io_reason(e);
+    Diagnostic::input(
+        Code::Io,
+        tr(
+            format!("无法{} {name}：{}", verb.0, why.zh),
+            format!("cannot {} {name}: {}", verb.1, why.en),
+        ),
+    )
+}
+
 /// An I/O error's reason in both languages: the common kinds in the words
 /// a clerk knows, else the system's words (without "(os error N)").
 pub fn io_reason(e: &std::io::Error) -> Text {

@@ -149,16 +149,7 @@ pub fn read_input(path: &str) -> Result<(Vec<u8>, String), Diagnostic> {
     use std::io::Read;
     let max = nianbao::data::MAX_DATA_BYTES as u64;
     let name = if path == "-" { "<stdin>" } else { path };
-    let failed = |verb_zh: &str, verb_en: &str, e: &std::io::Error| {
-        let why = io_reason(e);
-        Diagnostic::input(
-            Code::Io,
-            tr(
-                format!("无法{verb_zh} {name}：{}", why.zh),
-                format!("cannot {verb_en} {name}: {}", why.en),
-            ),
-        )
-    };
+    let failed = |zh: &str, en: &str, e: &std::io::Error| nianbao::diag::cannot((zh, en), name, e);
     let mut bytes = Vec::new();
     let size = if path == "-" {
         std::io::stdin()

@@ -97,6 +97,29 @@ pub struct Rule {
 }
 
 impl Laid {
+    /// The faces the pages draw with, in order of first use, each with
+    /// the distinct (glyph, character) pairs it draws, in order of first
+    /// use: what a writer embeds (the PDF and the OFD subset from it).
+    pub fn faces_used(&self) -> Vec<(FaceIdx, Vec<(u16, char)>)> {
+        let mut out: Vec<(FaceIdx, Vec<(u16, char)>)> = Vec::new();
+        let mut at: std::collections::HashMap<FaceIdx, usize> = std::collections::HashMap::new();
+        let mut seen: std::collections::HashSet<(FaceIdx, u16, char)> =
+            std::collections::HashSet::new();
+        for item in self.pages.iter().flat_map(|p| &p.items) {
+            let Item::Text(t) = item else { continue };
+            let k = *at.entry(t.face).or_insert_with(|| {
+                out.push((t.face, Vec::new()));
+                out.len() - 1
+            });
+            for g in &t.glyphs {
+                if seen.insert((t.face, g.gid, g.c)) {
+                    out[k].1.push((g.gid, g.c));
+                }
+            }
+        }
+        out
+    }
+
     /// A fingerprint of the content: two FNV-1a hashes over the metadata
     /// and every positioned glyph and rule. Identical pages give the same
     /// value, so a writer can derive a file identifier from it (the PDF's

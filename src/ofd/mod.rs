@@ -28,7 +28,7 @@ mod page;
 
 use crate::diag::{tr, Code, Diagnostic};
 use crate::fonts::{FaceIdx, FontBook};
-use crate::layout::{Item, Laid};
+use crate::layout::Laid;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The OFD namespace (GB/T 33190-2016, 7.1).
@@ -108,25 +108,14 @@ fn fonts_used(
     book: &FontBook,
     ids: &mut Ids,
 ) -> Result<BTreeMap<FaceIdx, UsedFont>, Diagnostic> {
-    let mut order: Vec<FaceIdx> = Vec::new();
-    let mut drawn: BTreeMap<FaceIdx, (BTreeSet<u16>, BTreeSet<char>)> = BTreeMap::new();
-    for item in laid.pages.iter().flat_map(|p| &p.items) {
-        if let Item::Text(t) = item {
-            let (gids, chars) = drawn.entry(t.face).or_insert_with(|| {
-                order.push(t.face);
-                Default::default()
-            });
-            for g in &t.glyphs {
-                gids.insert(g.gid);
-                chars.insert(g.c);
-            }
-        }
-    }
     let mut out = BTreeMap::new();
-    for idx in order {
-        let (mut gids, chars) = drawn.remove(&idx).unwrap_or_default();
+    for (idx, drawn) in laid.faces_used() {
+        let mut gids: BTreeSet<u16> = drawn.iter().map(|&(g, _)| g).collect();
         let mut own = BTreeMap::new();
-        for c in chars {
+        for &(_, c) in &drawn {
+            if own.contains_key(&c) {
+                continue;
+            }
             if let Some((_, gid, _)) = book.glyph(&[idx], c)? {
                 own.insert(c, gid);
                 gids.insert(gid);

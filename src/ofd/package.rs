@@ -42,8 +42,7 @@ pub fn pack(parts: Parts<'_>) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
         (format!("{DOC}/Document.xml"), document(&parts)?),
         (format!("{DOC}/PublicRes.xml"), public_res(parts.fonts)?),
     ];
-    let mut fonts: Vec<&UsedFont> = parts.fonts.values().collect();
-    fonts.sort_by_key(|f| f.id);
+    let fonts = by_id(parts.fonts);
     for (n, (_, xml)) in parts.pages.into_iter().enumerate() {
         files.push((format!("{DOC}/Pages/Page_{n}/Content.xml"), xml));
     }
@@ -66,6 +65,13 @@ pub fn pack(parts: Parts<'_>) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
         out.write_all(&bytes)?;
     }
     Ok(out.finish()?.into_inner())
+}
+
+/// The fonts in the order of their unit IDs (the order of first use).
+fn by_id(fonts: &BTreeMap<FaceIdx, UsedFont>) -> Vec<&UsedFont> {
+    let mut sorted: Vec<&UsedFont> = fonts.values().collect();
+    sorted.sort_by_key(|f| f.id);
+    sorted
 }
 
 /// A font's file name within the resources' folder.
@@ -163,8 +169,7 @@ fn outline(x: &mut Xml, parts: &Parts<'_>) -> Res {
 
 /// `PublicRes.xml` (7.9): the fonts, their files in `Res/`.
 fn public_res(fonts: &BTreeMap<FaceIdx, UsedFont>) -> std::io::Result<Vec<u8>> {
-    let mut sorted: Vec<&UsedFont> = fonts.values().collect();
-    sorted.sort_by_key(|f| f.id);
+    let sorted = by_id(fonts);
     let mut x = Xml::new()?;
     x.open("ofd:Res", &[("xmlns:ofd", NS), ("BaseLoc", "Res")])?;
     if !sorted.is_empty() {

@@ -110,21 +110,8 @@ struct UsedFace {
 /// The faces the pages use, each subset, tagged in order of first use
 /// (the six letters that prefix a subset font's name).
 fn fonts_used(laid: &Laid, book: &FontBook) -> Result<BTreeMap<FaceIdx, UsedFace>, Diagnostic> {
-    let mut order: Vec<FaceIdx> = Vec::new();
-    let mut used: BTreeMap<FaceIdx, font::Used> = BTreeMap::new();
-    for item in laid.pages.iter().flat_map(|p| &p.items) {
-        if let Item::Text(t) = item {
-            let glyphs = used.entry(t.face).or_insert_with(|| {
-                order.push(t.face);
-                font::Used::new()
-            });
-            for g in &t.glyphs {
-                glyphs.entry(g.gid).or_insert(g.c);
-            }
-        }
-    }
     let mut out = BTreeMap::new();
-    for (n, idx) in order.into_iter().enumerate() {
+    for (n, (idx, drawn)) in laid.faces_used().into_iter().enumerate() {
         let tag: String = [
             b'N',
             b'B',
@@ -137,7 +124,11 @@ fn fonts_used(laid: &Laid, book: &FontBook) -> Result<BTreeMap<FaceIdx, UsedFace
         .map(|b| *b as char)
         .collect();
         let face = book.face(idx)?;
-        let used = used.remove(&idx).unwrap_or_default();
+        // A glyph drawn for several characters maps back to the first.
+        let mut used = font::Used::new();
+        for (gid, c) in drawn {
+            used.entry(gid).or_insert(c);
+        }
         let subset = font::subset(&face, &used)?;
         out.insert(
             idx,
