@@ -39,12 +39,8 @@ enum Source {
         range: Range<usize>,
         line: Option<usize>,
     },
-    /// A row of a county workbook, read when the workbook was.
-    Row {
-        value: Arc<Result<Value, Diagnostics>>,
-        cells: Arc<crate::sheet::CellMap>,
-        row: usize,
-    },
+    /// A row of a county workbook, its cells read when the workbook was.
+    Row(Arc<crate::sheet::county::Row>),
     /// An input that could not be read as reports.
     Failed(Diagnostics),
 }
@@ -62,7 +58,7 @@ impl Unit {
     /// `INPUT` or `INPUT[#index]`, as messages name it.
     pub fn label(&self) -> String {
         match (&self.source, self.index) {
-            (Source::Row { row, .. }, _) => format!("{}[row {row}]", self.input),
+            (Source::Row(r), _) => format!("{}[row {}]", self.input, r.row),
             (_, Some(i)) => format!("{}[#{i}]", self.input),
             (_, None) => self.input.clone(),
         }
@@ -102,13 +98,10 @@ impl Unit {
                     None => crate::data::parse_text(part, name)?,
                 }
             }
-            Source::Row { value, cells, .. } => {
-                let value = value.as_ref().clone()?;
-                read = Some(crate::input::Input {
-                    value: value.clone(),
-                    warnings: Diagnostics::new(),
-                    cells: cells.as_ref().clone(),
-                });
+            Source::Row(row) => {
+                let input = row.input()?;
+                let value = input.value.clone();
+                read = Some(input);
                 value
             }
             Source::Failed(d) => return Err(d.clone()),
@@ -450,7 +443,13 @@ fn units_of_inner(bytes: Vec<u8>, input: &str, name: &str) -> Result<Vec<Unit>, 
     if crate::sheet::is_xlsx(&bytes) && crate::sheet::county::is_county(&bytes) {
         let rows = match crate::sheet::county::read(&bytes, name) {
             Ok(r) => r,
-            Err(d) => return Ok(vec![failed(d)]),
+            Err(d) => {
+                return Ok(vec![Unit {
+                    input: name.to_string(),
+                    index: None,
+                    source: Source::Failed(d),
+                }])
+            }
         };
         return Ok(rows
             .into_iter()
@@ -458,11 +457,7 @@ fn units_of_inner(bytes: Vec<u8>, input: &str, name: &str) -> Result<Vec<Unit>, 
             .map(|(i, r)| Unit {
                 input: name.to_string(),
                 index: Some(i),
-                source: Source::Row {
-                    value: Arc::new(r.value),
-                    cells: Arc::new(r.cells),
-                    row: r.row,
-                },
+                source: Source::Row(Arc::new(r)),
             })
             .collect());
     }

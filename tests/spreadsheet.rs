@@ -243,7 +243,7 @@ fn a_workbook_saved_again_by_libreoffice_reads_the_same() {
     let rows = nianbao::sheet::county::read(&again, "county.xlsx").expect("reads");
     for (row, want) in rows.iter().zip(&reports) {
         assert_eq!(
-            row.value.as_ref().expect("a report"),
+            &row.value().expect("a report"),
             want,
             "county row {}",
             row.row
@@ -395,12 +395,7 @@ fn a_county_workbook_holds_a_report_a_row_and_batch_renders_each() {
     let rows = nianbao::sheet::county::read(&xlsx, "county.xlsx").expect("reads");
     assert_eq!(rows.len(), 3);
     for (row, want) in rows.iter().zip(&reports) {
-        assert_eq!(
-            row.value.as_ref().expect("a report"),
-            want,
-            "row {}",
-            row.row
-        );
+        assert_eq!(&row.value().expect("a report"), want, "row {}", row.row);
     }
     // Two header rows: the form's words, then the JSON path.
     if tools::have_python_module("openpyxl", "openpyxl", "the county workbook test") {

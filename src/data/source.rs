@@ -47,6 +47,19 @@ pub fn check_size(len: usize, name: &str) -> Result<(), Diagnostic> {
 /// reports (each report is held to the limit when it is read).
 pub fn decode_any_size<'b>(bytes: &'b [u8], name: &str) -> Result<&'b str, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if crate::sheet::is_ole(bytes) {
+        return Err(Diagnostic::input(
+            Code::Encoding,
+            tr(
+                format!("{name} 是旧版 Excel/WPS 文件（.xls/.et），读不了"),
+                format!("{name} is an old binary Excel/WPS file (.xls/.et), which cannot be read"),
+            ),
+        )
+        .with_hint(tr(
+            "在 Excel 或 WPS 里打开它，「另存为」Excel 工作簿（.xlsx）再试",
+            "open it in Excel or WPS and save it as an Excel workbook (.xlsx)",
+        )));
+    }
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         return Err(Diagnostic::input(
             Code::Encoding,

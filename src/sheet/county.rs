@@ -13,19 +13,23 @@
 //! computed, a blank figure is a blank cell. The `labels` overrides are
 //! one column, a `标准标签=印出的文字` per line.
 
+use super::cells::{self, Bounds};
+use super::guard;
 use super::layout::{self, Section};
-use super::read::shown;
+use super::value::{self, shown, At};
 use super::write::a1;
 use super::CellMap;
 use crate::data::place;
+use crate::data::spec::Cell;
 use crate::data::Format;
 use crate::diag::{tr, Code, Diagnostic, Diagnostics};
-use calamine::{Data, Reader, Xlsx};
+use calamine::Data;
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format as Style, FormatBorder, Workbook, XlsxError,
 };
 use serde_json::{json, Value};
-use std::io::Cursor;
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The sheet's name.
 pub const SHEET: &str = "报告";
@@ -52,6 +56,7 @@ struct Column {
     pointer: String,
     formats: Vec<Format>,
     total: bool,
+    cell: Cell,
     header: String,
 }
 
@@ -74,6 +79,7 @@ fn columns() -> Vec<Column> {
                     pointer: slot.pointer,
                     formats: vec![format],
                     total: slot.total_of.is_some(),
+                    cell: slot.cell,
                     header,
                 });
             }
@@ -90,12 +96,12 @@ fn columns() -> Vec<Column> {
     out
 }
 
-/// Whether reports are one county workbook's (a 报告 sheet, no 基本信息).
+/// Whether reports are one county workbook's (a 报告 sheet, no 基本信息),
+/// told from the workbook's list of sheets alone.
 pub fn is_county(bytes: &[u8]) -> bool {
-    let Ok(wb) = calamine::open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)) else {
+    let Some(names) = guard::sheet_names(bytes) else {
         return false;
     };
-    let names = wb.sheet_names();
     names.iter().any(|n| n == SHEET) && !names.iter().any(|n| n == super::BASICS)
 }
 
@@ -201,64 +207,170 @@ fn lines(items: &[Value]) -> String {
     }
 }
 
-/// One report read from a row: its JSON value and where each value sat.
+/// The most columns a county sheet may use: every column it writes
+/// ([`TEXT`] and the figures of both formats, about 300) with room.
+const COLUMNS: u32 = 1024;
+
+/// A county sheet's columns: the JSON path each holds (from its second
+/// header row), checked once for the whole sheet.
+#[derive(Debug)]
+pub struct Header {
+    paths: Vec<Option<String>>,
+    figures: Vec<Column>,
+}
+
+/// One data row of a county workbook: its cells, read into a report when
+/// asked ([`Row::input`]), so that a batch of thousands of rows holds
+/// only what the sheet holds.
 #[derive(Debug)]
 pub struct Row {
     /// The 1-based row number in the sheet.
     pub row: usize,
-    /// The report, or why the row cannot be read.
-    pub value: Result<Value, Diagnostics>,
-    /// JSON pointer → `报告!D17`.
-    pub cells: CellMap,
+    cells: Vec<(u32, Data)>,
+    header: Arc<Header>,
 }
 
-/// Reads every data row of a county workbook.
-pub fn read(bytes: &[u8], name: &str) -> Result<Vec<Row>, Diagnostic> {
-    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| {
-        Diagnostic::input(
-            Code::JsonSyntax,
-            tr(
-                format!("{name} 不是可读的工作簿：{e}"),
-                format!("{name} is not a readable workbook: {e}"),
-            ),
-        )
-    })?;
-    let range = wb.worksheet_range(SHEET).map_err(|_| {
-        Diagnostic::input(
+/// Reads every data row of a county workbook; the sheet's own errors
+/// (its path row) fail the whole workbook, each at its cell.
+pub fn read(bytes: &[u8], name: &str) -> Result<Vec<Row>, Diagnostics> {
+    let mut book = cells::open(bytes, name, &guard::COUNTY)?;
+    if !book.names().iter().any(|n| n == SHEET) {
+        return Err(Diagnostic::input(
             Code::MissingKey,
             tr(
                 format!("{name} 里没有工作表「{SHEET}」"),
                 format!("{name} has no sheet 「{SHEET}」"),
             ),
         )
-    })?;
-    let width = range.end().map_or(0, |e| e.1 as usize + 1);
-    let height = range.end().map_or(0, |e| e.0 as usize + 1);
-    let get = |r: usize, c: usize| {
-        range
-            .get_value((r as u32, c as u32))
-            .cloned()
-            .unwrap_or(Data::Empty)
+        .into());
+    }
+    let bounds = Bounds {
+        rows: (guard::COUNTY_ROWS + 2) as u32,
+        cols: COLUMNS,
     };
-    let paths: Vec<String> = (0..width).map(|c| shown(&get(1, c))).collect();
+    let mut rows: BTreeMap<u32, Vec<(u32, Data)>> = BTreeMap::new();
+    book.each(SHEET, bounds, |(r, c), d| {
+        rows.entry(r).or_default().push((c, d))
+    })?;
+    let paths = rows.remove(&1).unwrap_or_default();
+    rows.remove(&0);
+    let header = Arc::new(header(&paths, &rows)?);
+    Ok(rows
+        .into_iter()
+        .map(|(r, cells)| Row {
+            row: r as usize + 1,
+            cells,
+            header: header.clone(),
+        })
+        .collect())
+}
+
+/// The path row, checked: each path known, none twice, and no column
+/// that holds figures without one.
+fn header(
+    paths: &[(u32, Data)],
+    rows: &BTreeMap<u32, Vec<(u32, Data)>>,
+) -> Result<Header, Diagnostics> {
     let figures = columns();
-    let mut rows = Vec::new();
-    for r in 2..height {
-        if (0..width).all(|c| matches!(get(r, c), Data::Empty)) {
+    let mut errors = Diagnostics::new();
+    let width = paths
+        .iter()
+        .map(|(c, _)| *c as usize + 1)
+        .max()
+        .unwrap_or(0);
+    let mut out = vec![None; width];
+    let mut first: BTreeMap<String, String> = BTreeMap::new();
+    for (c, d) in paths {
+        let cell = format!("{SHEET}!{}", a1(1, *c as usize));
+        let path = shown(d).trim().to_string();
+        if path.is_empty() {
             continue;
         }
-        let mut cells = CellMap::new();
-        let mut v = json!({});
-        let mut errors = Diagnostics::new();
-        for (c, path) in paths.iter().enumerate() {
-            if path.is_empty() {
+        let known =
+            TEXT.iter().any(|(p, _)| *p == path) || figures.iter().any(|f| f.pointer == path);
+        if !known {
+            errors.push(at_cell(
+                &cell,
+                format!("列的 JSON 路径「{path}」不是报告的数据"),
+                format!("the column's JSON path 「{path}」 is not report data"),
+            ));
+            continue;
+        }
+        if let Some(was) = first.get(&path) {
+            errors.push(at_cell(
+                &cell,
+                format!("JSON 路径「{path}」有两列（另一列在 {was}）：不知道该用哪一列"),
+                format!("two columns have the JSON path 「{path}」 (the other at {was}): which one holds it cannot be known"),
+            ));
+            continue;
+        }
+        first.insert(path.clone(), cell);
+        out[*c as usize] = Some(path);
+    }
+    // A figure under a column without a path would be lost: said at the
+    // first such cell of each column.
+    let mut said = std::collections::BTreeSet::new();
+    for (r, cells) in rows {
+        for (c, _) in cells {
+            if out.get(*c as usize).is_some_and(Option::is_some) || !said.insert(*c) {
                 continue;
             }
-            cells.insert(path.clone(), format!("{SHEET}!{}", a1(r, c)));
-            let d = get(r, c);
+            errors.push(at_cell(
+                &format!("{SHEET}!{}", a1(*r as usize, *c as usize)),
+                format!(
+                    "这一格有内容，但它所在的列在第 2 行没有 JSON 路径（{}）",
+                    a1(1, *c as usize)
+                ),
+                format!(
+                    "this cell has content, but its column has no JSON path in row 2 ({})",
+                    a1(1, *c as usize)
+                ),
+            ));
+        }
+    }
+    if errors.has_errors() {
+        return Err(errors);
+    }
+    Ok(Header {
+        paths: out,
+        figures,
+    })
+}
+
+fn at_cell(cell: &str, zh: String, en: String) -> Diagnostic {
+    let mut d = Diagnostic::input(Code::Shape, tr(zh, en));
+    d.place = Some(cell.to_string());
+    d
+}
+
+impl Row {
+    /// The report this row holds, what reading it said, and where each
+    /// value sat; or why the row cannot be read, each at its cell.
+    pub fn input(&self) -> Result<crate::input::Input, Diagnostics> {
+        let mut v = json!({});
+        let mut cells = CellMap::new();
+        let mut errors = Diagnostics::new();
+        let mut warnings = Diagnostics::new();
+        let get = |c: usize| {
+            self.cells
+                .iter()
+                .find(|(k, _)| *k as usize == c)
+                .map_or(Data::Empty, |(_, d)| d.clone())
+        };
+        let paths = &self.header.paths;
+        for (c, path) in paths.iter().enumerate() {
+            let Some(path) = path else { continue };
+            let cell = format!("{SHEET}!{}", a1(self.row - 1, c));
+            cells.insert(path.clone(), cell.clone());
             if TEXT.iter().any(|(p, _)| p == path) {
-                if let Some(value) = text_value(path, &d) {
-                    super::read::set(&mut v, path, value);
+                let at = At {
+                    cell: &cell,
+                    pointer: path,
+                };
+                match text_value(path, &get(c), at) {
+                    Ok(Some(value)) => super::read::set(&mut v, path, value),
+                    Ok(None) => {}
+                    Err(d) => errors.push(d),
                 }
             }
         }
@@ -275,56 +387,78 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Vec<Row>, Diagnostic> {
             _ => Format::for_year(year),
         };
         for (c, path) in paths.iter().enumerate() {
-            let Some(col) = figures.iter().find(|f| &f.pointer == path) else {
-                if !path.is_empty() && !TEXT.iter().any(|(p, _)| p == path) {
-                    let mut d = Diagnostic::error(
-                        Code::UnknownKey,
-                        path.clone(),
-                        tr(
-                            format!("列「{path}」不是报告的数据"),
-                            format!("the column 「{path}」 is not report data"),
+            let Some(path) = path else { continue };
+            let Some(col) = self.header.figures.iter().find(|f| &f.pointer == path) else {
+                continue;
+            };
+            let d = get(c);
+            let cell = format!("{SHEET}!{}", a1(self.row - 1, c));
+            if !col.formats.contains(&format) {
+                if !matches!(d, Data::Empty) {
+                    errors.push(at_cell(
+                        &cell,
+                        format!(
+                            "这一列只属于另一种格式；本行是{}的报告",
+                            format.describe_zh()
                         ),
-                    );
-                    d.place = Some(format!("{SHEET}!{}", a1(1, c)));
-                    errors.push(d);
+                        format!(
+                            "this column belongs to the other format; this row is a report in {}",
+                            format.describe()
+                        ),
+                    ));
                 }
                 continue;
-            };
-            if !col.formats.contains(&format) {
+            }
+            if matches!(d, Data::Empty) && col.total {
                 continue;
             }
-            let d = get(r, c);
-            let value = match d {
-                Data::Empty if col.total => continue,
-                Data::Empty => Value::Null,
-                Data::Int(i) => json!(i),
-                Data::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => json!(f as i64),
-                Data::Float(f) => json!(f),
-                other => json!(shown(&other)),
+            let at = At {
+                cell: &cell,
+                pointer: path,
             };
-            super::read::set(&mut v, path, value);
+            match value::figure(&d, col.cell, at, &mut warnings) {
+                Ok(value) => super::read::set(&mut v, path, value),
+                Err(e) => errors.push(e),
+            }
         }
-        let value = if errors.has_errors() {
-            Err(errors)
-        } else {
-            Ok(v)
-        };
-        rows.push(Row {
-            row: r + 1,
-            value,
+        if errors.has_errors() {
+            return Err(errors);
+        }
+        Ok(crate::input::Input {
+            value: v,
+            warnings,
             cells,
-        });
+        })
     }
-    Ok(rows)
+
+    /// The report this row holds, or why it cannot be read.
+    pub fn value(&self) -> Result<Value, Diagnostics> {
+        self.input().map(|i| i.value)
+    }
+
+    /// The unit the row names, when it names one (for messages).
+    pub fn unit(&self) -> Option<String> {
+        let c = self
+            .header
+            .paths
+            .iter()
+            .position(|p| p.as_deref() == Some("/unit"))?;
+        let (_, d) = self.cells.iter().find(|(k, _)| *k as usize == c)?;
+        let s = shown(d);
+        (!s.trim().is_empty()).then_some(s)
+    }
 }
 
-fn text_value(path: &str, d: &Data) -> Option<Value> {
-    let s = shown(d);
-    if s.is_empty() {
-        return None;
+fn text_value(path: &str, d: &Data, at: At) -> Result<Option<Value>, Diagnostic> {
+    match path {
+        "/year" => return value::year(d, at),
+        "/signature/date" => return value::signing_date(d, at),
+        _ => {}
     }
-    Some(match path {
-        "/year" => s.trim().parse::<i64>().map_or(json!(s), |y| json!(y)),
+    let Some(s) = value::text(d, at)? else {
+        return Ok(None);
+    };
+    Ok(Some(match path {
         "/title" if s.contains('\n') => json!(s.split('\n').collect::<Vec<_>>()),
         "/title" if s.starts_with('[') => serde_json::from_str(&s).unwrap_or(json!(s)),
         "/labels" => {
@@ -343,5 +477,5 @@ fn text_value(path: &str, d: &Data) -> Option<Value> {
             }
         }
         _ => json!(s),
-    })
+    }))
 }

@@ -8,9 +8,12 @@
 //! A spreadsheet is one more reader of the same checked data: nothing
 //! after the data stage knows where the report came from.
 
+mod cells;
 pub mod county;
+pub mod guard;
 pub mod layout;
 mod read;
+mod value;
 mod write;
 
 pub use read::{read, CellMap, Read};
@@ -21,6 +24,12 @@ use crate::diag::Diagnostics;
 /// Whether bytes are an XLSX (a zip) rather than JSON text.
 pub fn is_xlsx(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04")
+}
+
+/// Whether bytes are an old binary Office file (`.xls`, `.et`, `.doc`:
+/// an OLE compound file), which only Excel or WPS can turn into `.xlsx`.
+pub fn is_ole(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
 }
 
 /// Names the sheet cell of every diagnostic at a pointer the workbook

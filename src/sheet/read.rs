@@ -11,15 +11,16 @@
 //! checked. A label that is not the official text, or a figure where a
 //! label belongs, means the table was edited or moved: refused at the cell.
 
+use super::cells::{self, Book, Bounds, Grid};
+use super::guard;
 use super::layout::{self, Role, Section};
+use super::value::{self, At};
 use super::write::{a1, BASICS, PROSE, PROSE_SECTIONS};
-use crate::data::spec::Cell;
 use crate::data::Format;
 use crate::diag::{tr, Code, Diagnostic, Diagnostics};
-use calamine::{Data, Range, Reader, Xlsx};
+use calamine::Data;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
-use std::io::Cursor;
 
 /// JSON pointer → `sheet!A1`.
 pub type CellMap = BTreeMap<String, String>;
@@ -38,35 +39,30 @@ pub struct Read {
 
 /// Reads a workbook; `name` names it in messages.
 pub fn read(bytes: &[u8], name: &str) -> Result<Read, Diagnostics> {
-    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| {
-        Diagnostics::from(Diagnostic::input(
-            Code::JsonSyntax,
-            tr(
-                format!("{name} 不是可读的 Excel 工作簿（.xlsx）：{e}"),
-                format!("{name} is not a readable workbook (.xlsx): {e}"),
-            ),
-        ))
-    })?;
+    let mut book = cells::open(bytes, name, &guard::REPORT)?;
     let mut r = SheetReader {
         name: name.to_string(),
         errors: Diagnostics::new(),
         warnings: Diagnostics::new(),
         cells: CellMap::new(),
     };
-    let basics = r.sheet(&mut wb, BASICS).ok_or_else(|| r.errors.clone())?;
-    let mut value = r.basics(&basics.0);
+    let basics = r.sheet(&mut book, BASICS, BASICS_BOUNDS, false)?;
+    let Some(basics) = basics else {
+        return Err(r.errors);
+    };
+    let mut value = r.basics(&basics);
     let year = value["year"].as_i64().unwrap_or(2021);
     let format = match value["format"].as_str() {
         Some("2019") => Format::F2019,
         Some("2021") => Format::F2021,
         _ => Format::for_year(year),
     };
-    if let Some((prose, _)) = r.sheet(&mut wb, PROSE) {
+    if let Some(prose) = r.sheet(&mut book, PROSE, PROSE_BOUNDS, false)? {
         r.prose(&prose, &mut value);
     }
     for section in Section::ALL {
-        if let Some((range, formulas)) = r.sheet(&mut wb, section.sheet()) {
-            r.table(&range, &formulas, format, section, &mut value);
+        if let Some(grid) = r.sheet(&mut book, section.sheet(), table_bounds(section), true)? {
+            r.table(&grid, format, section, &mut value);
         }
     }
     if r.errors.has_errors() {
@@ -79,6 +75,34 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Read, Diagnostics> {
     })
 }
 
+/// 基本信息 holds columns A–C (项目, 内容, JSON 路径); a row per fact,
+/// title line and label override.
+const BASICS_BOUNDS: Bounds = Bounds {
+    rows: 2_000,
+    cols: 3,
+};
+
+/// 正文 holds columns A–D (部分, 小标题, 正文, JSON 路径); a row a
+/// paragraph.
+const PROSE_BOUNDS: Bounds = Bounds {
+    rows: 10_000,
+    cols: 4,
+};
+
+/// A table's sheet holds its official grid, in either format.
+fn table_bounds(section: Section) -> Bounds {
+    let (mut rows, mut cols) = (0, 0);
+    for format in [Format::F2019, Format::F2021] {
+        let grid = layout::grid(format, section);
+        rows = rows.max(grid.rows);
+        cols = cols.max(grid.cols);
+    }
+    Bounds {
+        rows: rows as u32,
+        cols: cols as u32,
+    }
+}
+
 /// A workbook being read: what it said so far, and where each value was.
 struct SheetReader {
     name: String,
@@ -87,13 +111,36 @@ struct SheetReader {
     cells: CellMap,
 }
 
-/// The text of a cell as a clerk sees it.
-pub(super) fn shown(d: &Data) -> String {
-    match d {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        other => other.to_string(),
+/// The most title lines a workbook gives (a title is two or three lines).
+const TITLE_LINES: usize = 10;
+
+/// A path of the 基本信息 sheet: what it fills.
+#[derive(Debug, Clone, PartialEq)]
+enum Fact {
+    Year,
+    Date,
+    TitleLine(usize),
+    Label,
+    Text,
+}
+
+/// What a path in 基本信息 names, or `None` when the contract has no such
+/// place there.
+fn fact(path: &str, title_lines: usize) -> Option<Fact> {
+    match path {
+        "/year" => Some(Fact::Year),
+        "/signature/date" => Some(Fact::Date),
+        "/unit" | "/format" | "/title" | "/signature/unit" => Some(Fact::Text),
+        _ => {
+            if let Some(key) = path.strip_prefix("/labels/") {
+                return (!key.is_empty()).then_some(Fact::Label);
+            }
+            let n = path.strip_prefix("/title/")?;
+            let i: usize = n.parse().ok().filter(|_| !n.starts_with('+'))?;
+            // Lines in order, each once: `/title/5` without lines 0–4
+            // would make an array of blanks.
+            (i == title_lines && i < TITLE_LINES).then_some(Fact::TitleLine(i))
+        }
     }
 }
 
@@ -108,15 +155,18 @@ impl SheetReader {
         self.errors.push(d);
     }
 
-    /// A sheet's values and formulas, or an error naming the missing sheet.
+    /// A sheet's cells, or an error naming the missing sheet (kept, and
+    /// `None` returned); an unreadable sheet stops the workbook.
     fn sheet(
         &mut self,
-        wb: &mut Xlsx<Cursor<&[u8]>>,
+        book: &mut Book,
         sheet: &str,
-    ) -> Option<(Range<Data>, Range<String>)> {
-        match (wb.worksheet_range(sheet), wb.worksheet_formula(sheet)) {
-            (Ok(v), Ok(f)) => Some((v, f)),
-            _ => {
+        bounds: Bounds,
+        formulas: bool,
+    ) -> Result<Option<Grid>, Diagnostics> {
+        match book.sheet(sheet, bounds, formulas) {
+            Ok(Some(grid)) => Ok(Some(grid)),
+            Ok(None) => {
                 let name = self.name.clone();
                 self.errors.push(Diagnostic::input(
                     Code::MissingKey,
@@ -129,70 +179,153 @@ impl SheetReader {
                     "用 nianbao convert 或 nianbao init -o 报告.xlsx 生成的工作簿，不要改工作表的名字",
                     "start from a workbook written by nianbao convert or nianbao init -o report.xlsx, and keep its sheet names",
                 )));
-                None
+                Ok(None)
+            }
+            Err(d) => {
+                let mut all = std::mem::take(&mut self.errors);
+                all.push(d);
+                Err(all)
             }
         }
     }
 
-    fn basics(&mut self, range: &Range<Data>) -> Value {
+    fn basics(&mut self, grid: &Grid) -> Value {
         let mut v = json!({});
-        let (h, _) = range.get_size();
-        for row in 1..range.end().map_or(h as u32, |e| e.0 + 1) as usize {
-            let get = |c: usize| {
-                range
-                    .get_value((row as u32, c as u32))
-                    .cloned()
-                    .unwrap_or(Data::Empty)
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        let mut title_lines = 0;
+        for row in 1..grid.height() {
+            let path_cell = self.at(BASICS, row, 2);
+            let cell = self.at(BASICS, row, 1);
+            let content = grid.get(row, 1);
+            let path = match value::text(
+                &grid.get(row, 2),
+                At {
+                    cell: &path_cell,
+                    pointer: "",
+                },
+            ) {
+                Ok(p) => p.unwrap_or_default().trim().to_string(),
+                Err(d) => {
+                    self.errors.push(d);
+                    continue;
+                }
             };
-            let path = shown(&get(2));
-            let content = get(1);
             if path.is_empty() {
+                if !matches!(content, Data::Empty) {
+                    self.fail(
+                        path_cell,
+                        format!("这一行填了内容「{}」，却没有 JSON 路径：不知道它是什么", value::shown(&content)),
+                        format!("this row has content 「{}」 but no JSON path: what it is cannot be known", value::shown(&content)),
+                    );
+                }
                 continue;
             }
-            self.cells.insert(path.clone(), self.at(BASICS, row, 1));
-            let value = match (&path[..], &content) {
-                (_, Data::Empty) => continue,
-                ("/year", Data::Float(f)) => json!(*f as i64),
-                ("/year", Data::Int(i)) => json!(*i),
-                ("/year", d) => match shown(d).trim().parse::<i64>() {
-                    Ok(y) => json!(y),
-                    Err(_) => json!(shown(d)),
-                },
-                (_, d) => json!(shown(d)),
+            let Some(kind) = fact(&path, title_lines) else {
+                self.fail(
+                    path_cell,
+                    format!("「{path}」不是基本信息里可填的 JSON 路径"),
+                    format!("「{path}」 is not a JSON path the basic facts may name"),
+                );
+                continue;
             };
-            set(&mut v, &path, value);
+            if let Some(first) = seen.get(&path) {
+                let first = first.clone();
+                self.fail(
+                    path_cell,
+                    format!("JSON 路径「{path}」重复了（第一次在 {first}）"),
+                    format!("the JSON path 「{path}」 appears twice (first at {first})"),
+                );
+                continue;
+            }
+            let both = match kind {
+                Fact::TitleLine(_) => seen.contains_key("/title"),
+                _ => path == "/title" && title_lines > 0,
+            };
+            if both {
+                self.fail(
+                    path_cell,
+                    "标题要么写在一行（/title），要么分行写（/title/0、/title/1…），不能两样都写"
+                        .into(),
+                    "the title is either one row (/title) or lines (/title/0, /title/1…), not both"
+                        .into(),
+                );
+                continue;
+            }
+            if let Fact::TitleLine(_) = kind {
+                title_lines += 1;
+            }
+            seen.insert(path.clone(), path_cell);
+            self.cells.insert(path.clone(), cell.clone());
+            let at = At {
+                cell: &cell,
+                pointer: &path,
+            };
+            let got = match kind {
+                Fact::Year => value::year(&content, at),
+                Fact::Date => value::signing_date(&content, at),
+                // A title line keeps its place even when blank.
+                Fact::TitleLine(_) => {
+                    value::text(&content, at).map(|t| Some(json!(t.unwrap_or_default())))
+                }
+                Fact::Label | Fact::Text => value::text(&content, at).map(|t| t.map(Value::from)),
+            };
+            match got {
+                Ok(Some(value)) => set(&mut v, &path, value),
+                Ok(None) => {}
+                Err(d) => self.errors.push(d),
+            }
         }
         v
     }
 
-    fn prose(&mut self, range: &Range<Data>, v: &mut Value) {
+    fn prose(&mut self, grid: &Grid, v: &mut Value) {
         for (key, _) in PROSE_SECTIONS {
             if key != "preamble" {
                 v[key] = json!([]);
             }
         }
-        let end = range.end().map_or(0, |e| e.0 as usize);
-        for row in 1..=end {
-            let get = |c: usize| {
-                shown(
-                    &range
-                        .get_value((row as u32, c as u32))
-                        .cloned()
-                        .unwrap_or(Data::Empty),
-                )
-            };
-            let (part, heading, text) = (get(0), get(1), get(2));
-            if heading.trim().is_empty() && text.trim().is_empty() {
+        for row in 1..grid.height() {
+            let mut cols = [String::new(), String::new(), String::new()];
+            let mut bad = false;
+            for (c, slot) in cols.iter_mut().enumerate() {
+                let cell = self.at(PROSE, row, c);
+                match value::text(
+                    &grid.get(row, c),
+                    At {
+                        cell: &cell,
+                        pointer: "",
+                    },
+                ) {
+                    Ok(t) => *slot = t.unwrap_or_default(),
+                    Err(d) => {
+                        self.errors.push(d);
+                        bad = true;
+                    }
+                }
+            }
+            let [part, heading, text] = cols;
+            if bad || (heading.trim().is_empty() && text.trim().is_empty()) {
                 continue;
             }
             // The section by its words, so that a clerk may add a row
             // without a path.
             let Some((key, _)) = PROSE_SECTIONS.iter().find(|(_, w)| *w == part.trim()) else {
-                self.fail(
-                    self.at(PROSE, row, 0),
-                    format!("「{part}」不是报告的一部分（可写：前言、一、总体情况、五、存在的主要问题及改进情况、六、其他需要报告的事项）"),
-                    format!("「{part}」 is not a part of the report"),
-                );
+                let all: String = PROSE_SECTIONS
+                    .iter()
+                    .map(|(_, w)| format!("「{w}」"))
+                    .collect();
+                let (zh, en) = if part.trim().is_empty() {
+                    (
+                        format!("这一行的「部分」是空的：请填 {all} 之一"),
+                        format!("this row's part is empty: write one of {all}"),
+                    )
+                } else {
+                    (
+                        format!("「{part}」不是报告的一部分：请填 {all} 之一"),
+                        format!("「{part}」 is not a part of the report: write one of {all}"),
+                    )
+                };
+                self.fail(self.at(PROSE, row, 0), zh, en);
                 continue;
             };
             let item = if heading.trim().is_empty() {
@@ -202,44 +335,25 @@ impl SheetReader {
             } else {
                 json!({ "heading": heading, "text": text })
             };
-            let list = v[*key].as_array_mut();
-            let list = match list {
-                Some(l) => l,
-                None => {
-                    v[*key] = json!([]);
-                    v[*key].as_array_mut().expect("just set")
-                }
-            };
-            let i = list.len();
-            list.push(item);
-            self.cells
-                .insert(format!("/{key}/{i}"), self.at(PROSE, row, 2));
+            if !v[*key].is_array() {
+                v[*key] = json!([]);
+            }
+            if let Some(list) = v[*key].as_array_mut() {
+                let i = list.len();
+                list.push(item);
+                self.cells
+                    .insert(format!("/{key}/{i}"), self.at(PROSE, row, 2));
+            }
         }
     }
 
-    fn table(
-        &mut self,
-        range: &Range<Data>,
-        formulas: &Range<String>,
-        format: Format,
-        section: Section,
-        v: &mut Value,
-    ) {
+    fn table(&mut self, grid_cells: &Grid, format: Format, section: Section, v: &mut Value) {
         let sheet = section.sheet();
         let grid = layout::grid(format, section);
-        let get = |r: usize, c: usize| {
-            range
-                .get_value((r as u32, c as u32))
-                .cloned()
-                .unwrap_or(Data::Empty)
-        };
-        let formula = |r: usize, c: usize| {
-            formulas
-                .get_value((r as u32, c as u32))
-                .is_some_and(|f| !f.trim().is_empty())
-        };
+        let get = |r: usize, c: usize| grid_cells.get(r, c);
+        let formula = |r: usize, c: usize| grid_cells.formula(r, c);
         for cell in grid.cells.iter().filter(|c| c.role != Role::Value) {
-            let got = shown(&get(cell.r, cell.c));
+            let got = value::shown(&get(cell.r, cell.c));
             if squash(&got) != squash(&cell.text) {
                 self.fail(
                     self.at(sheet, cell.r, cell.c),
@@ -260,13 +374,15 @@ impl SheetReader {
                 continue;
             }
             let d = get(cell.r, cell.c);
-            let value = self.figure(
-                &d,
-                slot.cell,
-                &self.at(sheet, cell.r, cell.c),
-                &slot.pointer,
-            );
-            set(v, &slot.pointer, value);
+            let place = self.at(sheet, cell.r, cell.c);
+            let at = At {
+                cell: &place,
+                pointer: &slot.pointer,
+            };
+            match value::figure(&d, slot.cell, at, &mut self.warnings) {
+                Ok(value) => set(v, &slot.pointer, value),
+                Err(e) => self.errors.push(e),
+            }
         }
         // A row left to compute its 总计: drop the trailing slot; （七）总计
         // all formulas: no `total` at all.
@@ -290,58 +406,6 @@ impl SheetReader {
             }
         }
     }
-
-    /// A figure from a cell: a number, blank as null, text as written
-    /// for money; a count typed as text (`12`, `１２`, `12件`) is read as
-    /// the number with a warning.
-    fn figure(&mut self, d: &Data, kind: Cell, place: &str, pointer: &str) -> Value {
-        match d {
-            Data::Empty => Value::Null,
-            Data::Int(i) => json!(i),
-            // A whole amount comes back as the integer it was written as.
-            Data::Float(f) if kind == Cell::Money && (f.fract() != 0.0 || f.abs() >= 9.0e15) => {
-                json!(f)
-            }
-            Data::Float(f) if f.fract() == 0.0 => json!(*f as i64),
-            Data::String(s) if kind == Cell::Money => json!(s),
-            Data::String(s) if s.trim().is_empty() => Value::Null,
-            Data::String(s) => {
-                let cleaned: String = s
-                    .trim()
-                    .chars()
-                    .map(|c| match c {
-                        '０'..='９' => {
-                            char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c)
-                        }
-                        '－' => '-',
-                        c => c,
-                    })
-                    .collect();
-                let digits = cleaned
-                    .trim_end_matches(['件', '个', '项', '起', '次'])
-                    .trim();
-                match digits.parse::<i64>() {
-                    Ok(n) => {
-                        let mut w = Diagnostic::warning(
-                            Code::Shape,
-                            pointer,
-                            tr(
-                                format!("「{s}」是文字，按数字 {n} 读入"),
-                                format!("「{s}」 is text; read as the number {n}"),
-                            ),
-                        )
-                        .with_hint(tr("格子里只填数字", "type only the number in the cell"));
-                        w.place = Some(place.to_string());
-                        self.warnings.push(w);
-                        json!(n)
-                    }
-                    // The shape check refuses it, at this cell.
-                    Err(_) => json!(s),
-                }
-            }
-            other => json!(shown(other)),
-        }
-    }
 }
 
 /// Text compared without spaces and line breaks (an office suite may wrap
@@ -349,6 +413,10 @@ impl SheetReader {
 fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
+
+/// The most blanks [`set`] adds before an index (a table row is at most
+/// 9 cells).
+const MAX_PAD: usize = 64;
 
 /// Sets `pointer` in `v`, making the objects and arrays on the way.
 pub(super) fn set(v: &mut Value, pointer: &str, new: Value) {
@@ -366,6 +434,12 @@ pub(super) fn set(v: &mut Value, pointer: &str, new: Value) {
                 *cur = Value::Array(Vec::new());
             }
             let arr = cur.as_array_mut().expect("an array");
+            // Every pointer set here was checked against the contract's
+            // shape first; this bound only keeps a mistake from padding
+            // an array to a hostile index.
+            if idx > arr.len() + MAX_PAD {
+                return;
+            }
             while arr.len() <= idx {
                 arr.push(Value::Null);
             }
