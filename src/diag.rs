@@ -381,6 +381,10 @@ impl fmt::Display for Shown<'_> {
                 write!(f, " {place}")?;
             }
             f.write_str(": ")?;
+        } else if let Some(place) = &d.place {
+            // A workbook's own problem: the sheet!cell (or part!cell) is
+            // all there is to point at.
+            write!(f, "{place}: ")?;
         }
         let sev = match (d.severity, lang) {
             (Severity::Error, Lang::Zh) => "错误",

@@ -221,6 +221,11 @@ impl SheetReader {
                 continue;
             }
             let Some(kind) = fact(&path, title_lines) else {
+                // A title line out of place still takes its place, so
+                // that the lines after it are not refused as well.
+                if path.starts_with("/title/") {
+                    title_lines += 1;
+                }
                 self.fail(
                     path_cell,
                     format!("「{path}」不是基本信息里可填的 JSON 路径"),
