@@ -153,8 +153,9 @@ pub fn units(inputs: &[String]) -> Units {
 }
 
 impl Units {
-    /// Whether every unit is known already (no stream): the count is then
-    /// final.
+    /// Whether units still come from a stream (standard input), so that
+    /// their count is not known yet; false when every unit is known and
+    /// the count is final.
     pub fn is_streaming(&self) -> bool {
         self.stream.is_some() || self.pending.iter().any(|p| p == "-")
     }

@@ -1,7 +1,9 @@
 //! nianbao: a JSON data file plus a template → a formally typeset Chinese
 //! report (政府信息公开工作年度报告) as PDF, DOCX, HTML or OFD.
 //!
-//! The pipeline is four stages, each one type in and one type out:
+//! The pipeline is a chain of stages, each one type in and one type out;
+//! a report comes in as JSON text or as a workbook (`sheet`), and every
+//! stage after `input` reads the same checked data:
 //!
 //! ```text
 //! input (input::load: JSON text or a workbook) → data (data::check_value)

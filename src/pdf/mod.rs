@@ -291,8 +291,6 @@ fn text_ops(t: &TextRun, h: Length, f: &UsedFace, ops: &mut Vec<Op>) {
     ops.push(Op::EndTextSection);
 }
 
-/// Deflates every stream not yet filtered (page content, the ToUnicode
-/// maps) with zlib's matching; the font programs come already packed.
 /// Leaves in the info dictionary only what is true of the file. printpdf
 /// writes an empty `/GTS_PDFXVersion` (so `pdfinfo` reports "PDF subtype:
 /// PDF/X" on a file that is not PDF/X, and an archive's checker may refuse
@@ -327,6 +325,8 @@ fn true_metadata(doc: &mut lopdf::Document) {
     }
 }
 
+/// Deflates every stream not yet filtered (page content, the ToUnicode
+/// maps) with zlib's matching; the font programs come already packed.
 fn compress(doc: &mut lopdf::Document) {
     for obj in doc.objects.values_mut() {
         let Object::Stream(stream) = obj else {
