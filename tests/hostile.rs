@@ -417,3 +417,63 @@ fn a_failed_render_never_replaces_a_good_file() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn device_outputs_are_written_through_and_stay_devices() {
+    if !common::is_char_device("/dev/null") || !common::is_char_device("/dev/full") {
+        assert!(!common::tools::in_ci(), "/dev/null and /dev/full exist");
+        return;
+    }
+    let dir = temp("devices");
+    let sample = "samples/goushi-2020.json";
+    for args in [
+        vec!["render", sample, "-o", "/dev/null", "-f", "pdf"],
+        vec!["convert", sample, "-o", "/dev/null"],
+        vec!["batch", sample, "-o", s(&dir), "--summary", "/dev/null"],
+    ] {
+        let o = run(&args, b"");
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", err(&o));
+        assert!(
+            common::is_char_device("/dev/null"),
+            "{args:?} replaced /dev/null"
+        );
+    }
+    for args in [
+        vec!["render", sample, "-o", "/dev/full", "-f", "pdf"],
+        vec!["convert", sample, "-o", "/dev/full"],
+        vec!["init", "-o", "/dev/full"],
+        vec!["batch", sample, "-o", s(&dir), "--summary", "/dev/full"],
+    ] {
+        let o = run(&args, b"");
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", err(&o));
+        assert!(
+            err(&o).contains("cannot write /dev/full: no space left on device"),
+            "{args:?}: {}",
+            err(&o)
+        );
+        assert!(
+            common::is_char_device("/dev/full"),
+            "{args:?} replaced /dev/full"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_fifo_output_gets_the_document_and_stays_a_fifo() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = temp("fifo-out");
+    let fifo = dir.join("report.pdf");
+    if !common::mkfifo(&fifo) {
+        return;
+    }
+    let reader = common::drain_fifo(&fifo);
+    let o = run(&["render", "samples/goushi-2020.json", "-o", s(&fifo)], b"");
+    let got = reader.join().expect("reader");
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(got.starts_with(b"%PDF-"), "the reader got the PDF");
+    common::assert_pdf(&got);
+    let kind = std::fs::symlink_metadata(&fifo).expect("meta").file_type();
+    assert!(kind.is_fifo(), "the FIFO is still a FIFO");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -87,15 +87,16 @@ enum Command {
         #[arg(short, long, value_name = "OUT")]
         output: Option<String>,
     },
-    /// Convert one report between JSON and a workbook (XLSX), either way.
+    /// Convert reports between JSON and workbooks (XLSX), as OUT's extension says.
     #[command(
-        after_help = "Examples:\n  nianbao convert samples/goushi-2020.json -o goushi-2020.xlsx\n  nianbao convert goushi-2020.xlsx -o goushi-2020.json\n\nThe direction comes from the input: a workbook becomes JSON, JSON a workbook. Exit: 0 written, 1 refused, 2 usage or I/O error."
+        after_help = "Examples:\n  nianbao convert samples/goushi-2020.json -o goushi-2020.xlsx\n  nianbao convert goushi-2020.xlsx -o goushi-2020.json\n\nOUT's extension names what is written: .xlsx a workbook, .json JSON (- for stdout); a directory, array or JSON Lines input makes the county workbook. The input is read once (pipes work). Exit: 0 written, 1 refused, 2 usage or I/O error."
     )]
     Convert {
         /// The report: a JSON data file or a workbook; `-` reads standard input.
         #[arg(value_name = "IN")]
         input: String,
-        /// The output file (`.xlsx` or `.json`); `-` writes standard output.
+        /// The output file: `.xlsx` writes a workbook, `.json` JSON; `-`
+        /// writes JSON to standard output.
         #[arg(short, long, value_name = "OUT")]
         output: String,
     },

@@ -184,7 +184,7 @@ fn write_output(target: &Option<PathBuf>, bytes: &[u8], name: &str, out: &Report
             }
             EXIT_OK
         }
-        Some(path) => match nianbao::output::write_atomic(path, bytes) {
+        Some(path) => match nianbao::output::write(path, bytes) {
             Ok(()) => {
                 let shown = path.display();
                 out.note(&tr(
