@@ -92,7 +92,7 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
         Ok(p) => p,
         Err(d) => return usage(out, "--name", &d),
     };
-    let engine = match super::engine(args.template, args.fonts) {
+    let engine = match super::engine(args.template, args.fonts, out) {
         Ok(e) => e,
         Err(d) => return usage(out, "batch", &d),
     };

@@ -221,13 +221,21 @@ impl From<FontArgs> for FontOptions {
 }
 
 /// The engine for `--template DIR` (or the built-in template) with the
-/// fonts of `--font-dir` (and the system's unless `--no-system-fonts`).
-fn engine(template: Option<&Path>, fonts: &FontOptions) -> Result<Engine, Diagnostic> {
+/// fonts of `--font-dir` (and the system's unless `--no-system-fonts`);
+/// a `--font-dir` file left out is said here, once.
+fn engine(
+    template: Option<&Path>,
+    fonts: &FontOptions,
+    out: &report::Reporter,
+) -> Result<Engine, Diagnostic> {
     let bundle = match template {
         Some(dir) => nianbao::template::Bundle::from_dir(dir)?,
         None => nianbao::template::builtin("annual-report")?,
     };
-    Engine::with_font_options(&bundle, fonts)
+    let engine = Engine::with_font_options(&bundle, fonts)?;
+    let said = nianbao::Diagnostics(engine.font_warnings().to_vec());
+    out.diagnostics("--font-dir", &said);
+    Ok(engine)
 }
 
 /// The language of messages: `--lang`, else `NIANBAO_LANG`, else the

@@ -32,7 +32,7 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
         out.diagnostic(args.data, &d);
         return EXIT_USAGE;
     }
-    let engine = match super::engine(args.template, args.fonts) {
+    let engine = match super::engine(args.template, args.fonts, out) {
         Ok(e) => e,
         Err(d) => {
             out.diagnostic(args.data, &d);
