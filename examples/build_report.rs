@@ -47,7 +47,7 @@ fn main() -> ExitCode {
                 }
                 let path =
                     std::path::Path::new(&dir).join(format!("example.{}", format.extension()));
-                if let Err(e) = nianbao::output::write_atomic(&path, &r.bytes) {
+                if let Err(e) = nianbao::output::write(&path, &r.bytes) {
                     eprintln!("cannot write {}: {e}", path.display());
                     return ExitCode::from(2);
                 }

@@ -489,18 +489,7 @@ fn units_of_inner(bytes: Vec<u8>, input: &str, name: &str) -> Result<Vec<Unit>, 
         Ok(t) => t,
         Err(d) => return Ok(vec![failed(d)]),
     };
-    let lines = if input == "-" {
-        // A stream is JSON Lines when it holds more than one value.
-        serde_json::Deserializer::from_str(text)
-            .into_iter::<&RawValue>()
-            .nth(1)
-            .is_some()
-    } else {
-        Path::new(input)
-            .extension()
-            .is_some_and(|e| e == "jsonl" || e == "ndjson")
-    };
-    let is_array = text.trim_start().starts_with('[');
+    let (lines, is_array) = text_shape(text, input);
     if !lines && !is_array && regular {
         // One report: read again when rendered, so that it is not held.
         return Ok(vec![Unit {
@@ -543,10 +532,46 @@ fn units_of_inner(bytes: Vec<u8>, input: &str, name: &str) -> Result<Vec<Unit>, 
     Ok(vec![unit(None, 0..shared.len(), None)])
 }
 
+/// Whether an input's bytes hold many reports (a county workbook, a JSON
+/// array, JSON Lines) rather than one. Decided from bytes already read,
+/// so that a pipe or FIFO is read once ([`read_bounded`], then
+/// [`units_from_bytes`] or one report from the same bytes).
+pub fn holds_many(bytes: &[u8], input: &str) -> bool {
+    if crate::sheet::is_xlsx(bytes) {
+        return crate::sheet::county::is_county(bytes);
+    }
+    crate::data::decode_any_size(bytes, input).is_ok_and(|text| {
+        let (lines, array) = text_shape(text, input);
+        lines || array
+    })
+}
+
+/// The units that an input's bytes, read once by [`read_bounded`], hold.
+pub fn units_from_bytes(bytes: &[u8], input: &str) -> Vec<Unit> {
+    let name = if input == "-" { "<stdin>" } else { input };
+    units_of(bytes, input, name)
+}
+
+/// Whether a text is JSON Lines, and whether it is an array. A file says
+/// JSON Lines by its name (`.jsonl`, `.ndjson`); a stream or FIFO has no
+/// telling name, and is JSON Lines when it holds more than one value.
+fn text_shape(text: &str, input: &str) -> (bool, bool) {
+    let named = Path::new(input)
+        .extension()
+        .is_some_and(|e| e == "jsonl" || e == "ndjson");
+    let lines = named
+        || (!regular_file(input)
+            && serde_json::Deserializer::from_str(text)
+                .into_iter::<&RawValue>()
+                .nth(1)
+                .is_some());
+    (lines, text.trim_start().starts_with('['))
+}
+
 /// An input's bytes (`-`: standard input), at most
 /// [`MAX_BATCH_INPUT_BYTES`]: an endless stream (`yes |`) is refused
 /// rather than held in memory.
-fn read_bounded(input: &str) -> Result<Vec<u8>, Diagnostic> {
+pub fn read_bounded(input: &str) -> Result<Vec<u8>, Diagnostic> {
     use std::io::Read;
     let name = if input == "-" { "<stdin>" } else { input };
     let mut bytes = Vec::new();

@@ -117,6 +117,12 @@ impl Engine {
         })
     }
 
+    /// What loading the fonts said: `--font-dir` files left out, each by
+    /// name (warnings, code `font`). Said once per engine, not per report.
+    pub fn font_warnings(&self) -> &[Diagnostic] {
+        self.fonts.warnings()
+    }
+
     /// The compiled template.
     pub fn template(&self) -> &Template {
         &self.template

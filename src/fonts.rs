@@ -5,7 +5,9 @@
 //! font roles. Out: a [`FontBook`] (shared, `Send + Sync`) and, per
 //! stylesheet, [`Chains`]: for each role the faces to try, in order, for
 //! every character (the stylesheet lists the office fonts first, then the
-//! bundled ones, then a full-coverage fallback). A face is parsed on first
+//! bundled ones, then a full-coverage fallback). A `--font-dir` face that
+//! cannot map the characters it claims is left out with a warning naming
+//! its file ([`FontBook::warnings`]), so it never shadows a bundled face. A face is parsed on first
 //! use only, so a rare fallback costs nothing until a character needs it.
 
 use crate::diag::{Code, Diagnostic};
@@ -194,6 +196,8 @@ struct Slot {
 pub struct FontBook {
     db: Database,
     slots: Vec<Slot>,
+    /// `--font-dir` files that were left out, and why.
+    warnings: Vec<Diagnostic>,
 }
 
 /// The faces of each role, in fallback order.
@@ -209,6 +213,7 @@ impl FontBook {
     pub fn new(opts: &FontOptions) -> Result<FontBook, Diagnostic> {
         let mut db = Database::new();
         let mut order: Vec<(ID, String, Option<&'static [u8]>)> = Vec::new();
+        let mut warnings = Vec::new();
         for dir in &opts.dirs {
             if !dir.is_dir() {
                 return Err(Diagnostic::input(
@@ -221,9 +226,21 @@ impl FontBook {
             }
             let before: Vec<ID> = db.faces().map(|f| f.id).collect();
             db.load_fonts_dir(dir);
-            for f in db.faces().filter(|f| !before.contains(&f.id)) {
-                order.push((f.id, stem_of(&f.source), None));
+            let added: Vec<ID> = db
+                .faces()
+                .filter(|f| !before.contains(&f.id))
+                .map(|f| f.id)
+                .collect();
+            for id in added {
+                // A face that cannot map its characters would shadow the
+                // bundled face of its family and leave every character to
+                // the fallback: it is named and left out instead.
+                match usable(&db, id) {
+                    Ok(()) => order.push((id, String::new(), None)),
+                    Err(d) => warnings.push(d),
+                }
             }
+            warnings.extend(unloaded_files(&db, dir));
         }
         for (stem, bytes) in BUNDLED {
             for id in db.load_font_source(Source::Binary(Arc::new(*bytes))) {
@@ -261,7 +278,17 @@ impl FontBook {
                 })
             })
             .collect();
-        Ok(FontBook { db, slots })
+        Ok(FontBook {
+            db,
+            slots,
+            warnings,
+        })
+    }
+
+    /// What loading the `--font-dir` fonts said: each file left out, by
+    /// name, with why (code `font`, warnings).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
     }
 
     /// The faces of each role, by the names in the stylesheet. A name
@@ -372,6 +399,134 @@ impl FontBook {
             }
         }
         Ok(None)
+    }
+}
+
+/// Whether a `--font-dir` face can be used: ttf-parser reads it, it has
+/// glyphs, its cmap maps characters to them, and it maps 一 when its OS/2
+/// table claims the CJK ideographs. Else a warning naming its file.
+fn usable(db: &Database, id: ID) -> Result<(), Diagnostic> {
+    let file = db
+        .face(id)
+        .map(|f| source_path(&f.source))
+        .unwrap_or_default();
+    let why = db
+        .with_face_data(id, face_fault)
+        .unwrap_or(Some(("读不出来", "cannot be read")));
+    match why {
+        None => Ok(()),
+        Some((zh, en)) => Err(font_warning(&file, zh, en)),
+    }
+}
+
+/// What is wrong with a face, in both languages; `None` when nothing is.
+fn face_fault(bytes: &[u8], index: u32) -> Option<(&'static str, &'static str)> {
+    let Ok(face) = ttf_parser::Face::parse(bytes, index) else {
+        return Some(("不是可读的字体", "is not a readable font"));
+    };
+    let glyphs = face.number_of_glyphs();
+    if glyphs <= 1 {
+        return Some(("没有字形", "has no glyphs"));
+    }
+    let mut maps = false;
+    let mut seen = 0;
+    let subtables = face.tables().cmap.map(|c| c.subtables);
+    for sub in subtables.into_iter().flatten().filter(|t| t.is_unicode()) {
+        sub.codepoints(|cp| {
+            // A sample is enough: a broken table maps none of them.
+            if maps || seen > 64 {
+                return;
+            }
+            seen += 1;
+            let gid = char::from_u32(cp).and_then(|c| face.glyph_index(c));
+            maps = gid.is_some_and(|g| g.0 != 0 && g.0 < glyphs);
+        });
+    }
+    if !maps {
+        return Some((
+            "的字符映射表（cmap）是坏的或缺失的，查不到任何字",
+            "has a broken or missing character map (cmap): it maps no character",
+        ));
+    }
+    let claims_cjk = face
+        .tables()
+        .os2
+        .is_some_and(|t| t.unicode_ranges().contains_char('一'));
+    if claims_cjk && face.glyph_index('一').is_none_or(|g| g.0 == 0) {
+        return Some((
+            "声称有汉字，却查不到“一”：字符映射表（cmap）不完整",
+            "claims the CJK ideographs but maps no 一: its character map (cmap) is incomplete",
+        ));
+    }
+    None
+}
+
+/// The font files of `dir` (and below, as fontdb reads it) that gave no
+/// face at all: named, so that a misspelt or damaged file is not silently
+/// passed over.
+fn unloaded_files(db: &Database, dir: &Path) -> Vec<Diagnostic> {
+    let loaded: Vec<PathBuf> = db
+        .faces()
+        .filter_map(|f| match &f.source {
+            Source::File(p) | Source::SharedFile(p, _) => Some(p.clone()),
+            Source::Binary(_) => None,
+        })
+        .collect();
+    let mut files = Vec::new();
+    font_files(dir, 0, &mut files);
+    files.sort();
+    files
+        .into_iter()
+        .filter(|p| !loaded.contains(p))
+        .map(|p| {
+            font_warning(
+                &p.display().to_string(),
+                "不是可读的字体",
+                "is not a readable font",
+            )
+        })
+        .collect()
+}
+
+/// The `.ttf`/`.otf`/`.ttc`/`.otc` files under `dir`, a few levels deep.
+fn font_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let kind = entry.file_type();
+        if kind.as_ref().is_ok_and(|k| k.is_dir()) && depth < 8 {
+            font_files(&path, depth + 1, out);
+        } else if kind.is_ok_and(|k| k.is_file()) {
+            let ext = path
+                .extension()
+                .map(|e| e.to_string_lossy().to_ascii_lowercase());
+            if matches!(ext.as_deref(), Some("ttf" | "otf" | "ttc" | "otc")) {
+                out.push(path);
+            }
+        }
+    }
+}
+
+/// "--font-dir FILE: what is wrong; it is not used", a warning.
+fn font_warning(file: &str, zh: &str, en: &str) -> Diagnostic {
+    Diagnostic {
+        severity: crate::diag::Severity::Warning,
+        ..Diagnostic::input(
+            Code::Font,
+            crate::diag::tr(
+                format!("字体文件 {file} {zh}；不使用它，改用随附的同名字体或后备字体"),
+                format!("the font file {file} {en}; it is not used (the bundled face of its family or the fallback is)"),
+            ),
+        )
+    }
+}
+
+fn source_path(source: &Source) -> String {
+    match source {
+        Source::File(p) | Source::SharedFile(p, _) => p.display().to_string(),
+        Source::Binary(_) => String::new(),
     }
 }
 

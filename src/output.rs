@@ -1,10 +1,17 @@
-//! Writing outputs so that nothing half-written is ever left behind.
+//! Writing outputs so that nothing half-written is ever left behind, and
+//! nothing is replaced that the user did not name.
 //!
-//! In: the bytes of a finished document and a destination path. Out: the
-//! file, written to a temporary file in the same directory, flushed to disk
-//! and renamed over the destination in one step. A failure leaves the old
-//! file (if any) untouched and removes the temporary one. A file being
-//! replaced keeps its permissions.
+//! In: the bytes of a finished document and a destination path. Out: for a
+//! regular file (or a new one), the file, written to a temporary file in
+//! the same directory, flushed to disk and renamed over the destination in
+//! one step; a failure leaves the old file (if any) untouched and removes
+//! the temporary one, and a file being replaced keeps its permissions. A
+//! destination that is not a regular file (`/dev/null`, `/dev/full`, a
+//! FIFO, `/dev/stdout` on a pipe, a symbolic link to one of them) is
+//! written through, never renamed over: the device stays a device. A
+//! symbolic link to a regular file stays a link; the file it names is
+//! replaced. [`InputSet`] tells whether an output would be one of the
+//! run's inputs (by device and inode), so that it can be refused first.
 
 use std::fs::File;
 use std::io::Write;
@@ -16,8 +23,41 @@ pub const TEMP_PREFIX: &str = ".nianbao-";
 /// The suffix of every temporary file.
 pub const TEMP_SUFFIX: &str = ".tmp";
 
-/// Writes `bytes` to `path` atomically.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes `bytes` to `path`: the one function every output goes through.
+/// A regular file (or a new name) is replaced atomically
+/// ([`write_atomic`]); anything else that exists (a device, a FIFO) is
+/// opened and written through, because renaming over it would replace the
+/// device node with a regular file.
+pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() && !meta.is_dir() => write_through(path, bytes),
+        // Through a symbolic link, the file it names is replaced and the
+        // link kept (`-o /dev/stdout` redirected to a file, a link in a
+        // shared folder).
+        Ok(meta) if meta.is_file() && is_symlink(path) => {
+            let target = std::fs::canonicalize(path)?;
+            write_atomic(&target, bytes)
+        }
+        _ => write_atomic(path, bytes),
+    }
+}
+
+fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+/// Opens an existing non-regular file for writing and writes `bytes`
+/// through it: `/dev/null` takes them, `/dev/full` fails with "no space",
+/// a FIFO passes them to its reader (opening waits for one).
+fn write_through(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
+    f.write_all(bytes)?;
+    f.flush()
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file beside it,
+/// flushed, then renamed over it. For regular files only; use [`write`].
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = temp_path(path);
     let result = (|| {
         let mut f = File::create(&tmp)?;
@@ -52,6 +92,73 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
             (Ok(x), Ok(y)) => x == y,
             _ => false,
         }
+    }
+}
+
+/// The files a run reads (data files, the files of input directories,
+/// `--defaults`, a workbook), by device and inode, so that no output can
+/// be one of them whatever name reaches it (`./s.json`, a hard link, a
+/// symbolic link).
+#[derive(Debug, Default)]
+pub struct InputSet {
+    ids: Vec<FileId>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+struct FileId(u64, u64);
+
+impl InputSet {
+    /// The inputs among `paths`: each existing file, and each file inside
+    /// a directory given (one level, as inputs are read). `-` and names
+    /// that do not exist are no file anything can be written over.
+    pub fn of<P: AsRef<Path>>(paths: &[P]) -> InputSet {
+        let mut set = InputSet::default();
+        for path in paths {
+            let path = path.as_ref();
+            if path.is_dir() {
+                let entries = std::fs::read_dir(path).into_iter().flatten().flatten();
+                entries.for_each(|e| set.add(&e.path()));
+            } else {
+                set.add(path);
+            }
+        }
+        set
+    }
+
+    fn add(&mut self, path: &Path) {
+        if let Some(id) = file_id(path) {
+            if !self.ids.contains(&id) {
+                self.ids.push(id);
+            }
+        }
+    }
+
+    /// Whether writing `path` would write one of the inputs.
+    pub fn contains(&self, path: &Path) -> bool {
+        file_id(path).is_some_and(|id| self.ids.contains(&id))
+    }
+}
+
+/// A file's identity, following symbolic links; `None` when it does not
+/// exist. Devices (`/dev/null`) have one too, but are never inputs that
+/// writing could destroy: they are left out.
+fn file_id(path: &Path) -> Option<FileId> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some(FileId(meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        use std::hash::{Hash, Hasher};
+        let real = std::fs::canonicalize(path).ok()?;
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        real.hash(&mut h);
+        Some(FileId(0, h.finish()))
     }
 }
 
@@ -167,6 +274,51 @@ mod tests {
         write_atomic(&path, b"two").expect("rewrite");
         let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
+        std::fs::remove_dir_all(&dir).expect("clean");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_device_is_written_through_and_stays_a_device() {
+        use std::os::unix::fs::FileTypeExt;
+        write(Path::new("/dev/null"), b"gone").expect("/dev/null takes anything");
+        let full = write(Path::new("/dev/full"), b"x").expect_err("/dev/full is full");
+        assert_eq!(full.kind(), std::io::ErrorKind::StorageFull);
+        for dev in ["/dev/null", "/dev/full"] {
+            let meta = std::fs::symlink_metadata(dev).expect("meta");
+            assert!(meta.file_type().is_char_device(), "{dev} is still a device");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_to_a_file_stays_a_link() {
+        let dir = dir("link");
+        let (file, link) = (dir.join("a.pdf"), dir.join("b.pdf"));
+        std::fs::write(&file, b"one").expect("write");
+        std::os::unix::fs::symlink(&file, &link).expect("link");
+        write(&link, b"two").expect("write through the link");
+        assert_eq!(std::fs::read(&file).expect("read"), b"two");
+        assert!(std::fs::symlink_metadata(&link)
+            .expect("meta")
+            .file_type()
+            .is_symlink());
+        std::fs::remove_dir_all(&dir).expect("clean");
+    }
+
+    #[test]
+    fn an_input_set_knows_its_files_by_identity() {
+        let dir = dir("inputs");
+        let inner = dir.join("in");
+        std::fs::create_dir_all(&inner).expect("dir");
+        let (a, b) = (dir.join("a.json"), inner.join("b.json"));
+        for p in [&a, &b] {
+            std::fs::write(p, b"{}").expect("write");
+        }
+        let set = InputSet::of(&[a.clone(), inner.clone()]);
+        assert!(set.contains(&a) && set.contains(&b));
+        assert!(set.contains(&inner.join("../a.json")));
+        assert!(!set.contains(&dir.join("new.json")));
         std::fs::remove_dir_all(&dir).expect("clean");
     }
 

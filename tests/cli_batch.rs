@@ -327,3 +327,58 @@ fn json_lines_on_stdin_and_json_errors() {
     assert_eq!(lines[0]["location"]["pointer"], "/applications/new");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn no_output_may_be_an_input() {
+    let dir = temp("inputs");
+    let data = dir.join("s.json");
+    let defaults = dir.join("d.json");
+    let sample = std::fs::read(root().join("samples/goushi-2020.json")).expect("sample");
+    std::fs::write(&data, &sample).expect("write");
+    std::fs::write(&defaults, b"{}").expect("write");
+    // A data file named like a document the batch writes.
+    let named = dir.join("x.pdf");
+    std::fs::write(&named, &sample).expect("write");
+    let out = dir.join("out");
+    let dotted = dir.join(".").join("s.json");
+    for (args, input) in [
+        (
+            vec![s(&data), "-o", s(&out), "--summary", s(&dotted)],
+            &data,
+        ),
+        (
+            vec![
+                s(&data),
+                "--defaults",
+                s(&defaults),
+                "-o",
+                s(&out),
+                "--summary",
+                s(&defaults),
+            ],
+            &defaults,
+        ),
+        (vec![s(&dir), "-o", s(&out), "--summary", s(&data)], &data),
+        (vec![s(&named), "-o", s(&dir), "--name", "x"], &named),
+    ] {
+        let before = std::fs::read(input).expect("input");
+        let mut all = vec!["batch"];
+        all.extend(&args);
+        let o = nianbao(&all);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o.stderr));
+        assert!(
+            text(&o.stderr).contains("error[output]")
+                && text(&o.stderr).contains("is one of the inputs"),
+            "{args:?}: {}",
+            text(&o.stderr)
+        );
+        assert_eq!(
+            std::fs::read(input).expect("input"),
+            before,
+            "{args:?}: the input is intact"
+        );
+    }
+    // Refused up front: nothing was rendered.
+    assert!(!out.exists() || files(&out).is_empty(), "{:?}", files(&out));
+    let _ = std::fs::remove_dir_all(&dir);
+}

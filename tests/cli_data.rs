@@ -414,3 +414,117 @@ fn no_system_fonts_uses_only_the_bundled_ones() {
     assert!(without.iter().any(|n| n.ends_with("+FandolFang-Regular")));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn convert_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("nianbao-convert-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    dir
+}
+
+fn p(path: &std::path::Path) -> &str {
+    path.to_str().expect("utf-8")
+}
+
+#[test]
+fn convert_writes_what_the_output_extension_names() {
+    let dir = convert_dir("ext");
+    let (book, again, json) = (dir.join("a.xlsx"), dir.join("b.xlsx"), dir.join("c.json"));
+    let o = nianbao(
+        &["convert", "samples/goushi-2020.json", "-o", p(&book)],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    // A workbook to .xlsx is a workbook again, to .json JSON.
+    let o = nianbao(&["convert", p(&book), "-o", p(&again)], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(nianbao::sheet::is_xlsx(
+        &std::fs::read(&again).expect("written")
+    ));
+    let o = nianbao(&["convert", p(&again), "-o", p(&json)], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let back: Value = serde_json::from_slice(&std::fs::read(&json).expect("json")).expect("JSON");
+    assert_eq!(back["unit"], goushi()["unit"]);
+    // A document format is render's; an unknown one is refused; nothing written.
+    let before = std::fs::read(&book).expect("book");
+    for (out, hint) in [
+        ("x.pdf", "nianbao render"),
+        ("x.ofd", "nianbao render"),
+        ("x.txt", ".xlsx"),
+    ] {
+        let target = dir.join(out);
+        let o = nianbao(&["convert", p(&book), "-o", p(&target)], None);
+        assert_eq!(o.status.code(), Some(2), "{out}: {}", text(&o.stderr));
+        assert!(
+            text(&o.stderr).contains("error[output]"),
+            "{}",
+            text(&o.stderr)
+        );
+        assert!(text(&o.stderr).contains(hint), "{out}: {}", text(&o.stderr));
+        assert!(!target.exists(), "{out} was not written");
+    }
+    // The input itself, by another name, is never the output.
+    let o = nianbao(
+        &["convert", p(&book), "-o", p(&dir.join(".").join("a.xlsx"))],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert_eq!(std::fs::read(&book).expect("book"), before);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_county_convert_that_converts_nothing_leaves_the_workbook() {
+    let dir = convert_dir("county");
+    let reports = json!([goushi(), common::shili()]);
+    let arr = dir.join("all.json");
+    std::fs::write(&arr, reports.to_string()).expect("write");
+    let county = dir.join("county.xlsx");
+    let o = nianbao(&["convert", p(&arr), "-o", p(&county)], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let good = std::fs::read(&county).expect("county");
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "[1, {\"unit\": 2}]").expect("write");
+    let o = nianbao(&["convert", p(&bad), "-o", p(&county)], None);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("was not written"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert_eq!(std::fs::read(&county).expect("county"), good, "untouched");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn convert_reads_a_fifo_once() {
+    let dir = convert_dir("fifo");
+    let sample = std::fs::read(root().join("samples/goushi-2020.json")).expect("sample");
+    let array = json!([goushi(), common::shili()]).to_string().into_bytes();
+    for (name, bytes, rows) in [("one", sample, None), ("many", array, Some(2))] {
+        let fifo = dir.join(name);
+        if !common::mkfifo(&fifo) {
+            return;
+        }
+        let writer = common::feed_fifo(&fifo, bytes);
+        let out = dir.join(format!("{name}.xlsx"));
+        let o = nianbao(&["convert", p(&fifo), "-o", p(&out)], None);
+        writer.join().expect("writer");
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", text(&o.stderr));
+        let book = std::fs::read(&out).expect("written");
+        assert_eq!(
+            nianbao::sheet::county::is_county(&book),
+            rows.is_some(),
+            "{name}"
+        );
+        let back = dir.join(format!("{name}.json"));
+        let o = nianbao(&["convert", p(&out), "-o", p(&back)], None);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", text(&o.stderr));
+        let v: Value = serde_json::from_slice(&std::fs::read(&back).expect("json")).expect("JSON");
+        match rows {
+            Some(n) => assert_eq!(v.as_array().map(Vec::len), Some(n), "{name}: every report"),
+            None => assert_eq!(v["unit"], goushi()["unit"]),
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

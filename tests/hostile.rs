@@ -360,6 +360,12 @@ fn a_missing_or_broken_font() {
         "an unreadable font is passed over: {}",
         err(&o)
     );
+    assert!(
+        err(&o).contains("warning[font]")
+            && err(&o).contains("仿宋_GB2312.ttf is not a readable font"),
+        "and named: {}",
+        err(&o)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -415,5 +421,155 @@ fn a_failed_render_never_replaces_a_good_file() {
         before,
         "the good file is untouched"
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn device_outputs_are_written_through_and_stay_devices() {
+    if !common::is_char_device("/dev/null") || !common::is_char_device("/dev/full") {
+        assert!(!common::tools::in_ci(), "/dev/null and /dev/full exist");
+        return;
+    }
+    let dir = temp("devices");
+    let sample = "samples/goushi-2020.json";
+    for args in [
+        vec!["render", sample, "-o", "/dev/null", "-f", "pdf"],
+        vec!["convert", sample, "-o", "/dev/null"],
+        vec!["batch", sample, "-o", s(&dir), "--summary", "/dev/null"],
+    ] {
+        let o = run(&args, b"");
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", err(&o));
+        assert!(
+            common::is_char_device("/dev/null"),
+            "{args:?} replaced /dev/null"
+        );
+    }
+    for args in [
+        vec!["render", sample, "-o", "/dev/full", "-f", "pdf"],
+        vec!["convert", sample, "-o", "/dev/full"],
+        vec!["init", "-o", "/dev/full"],
+        vec!["batch", sample, "-o", s(&dir), "--summary", "/dev/full"],
+    ] {
+        let o = run(&args, b"");
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", err(&o));
+        assert!(
+            err(&o).contains("cannot write /dev/full: no space left on device"),
+            "{args:?}: {}",
+            err(&o)
+        );
+        assert!(
+            common::is_char_device("/dev/full"),
+            "{args:?} replaced /dev/full"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_fifo_output_gets_the_document_and_stays_a_fifo() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = temp("fifo-out");
+    let fifo = dir.join("report.pdf");
+    if !common::mkfifo(&fifo) {
+        return;
+    }
+    let reader = common::drain_fifo(&fifo);
+    let o = run(&["render", "samples/goushi-2020.json", "-o", s(&fifo)], b"");
+    let got = reader.join().expect("reader");
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(got.starts_with(b"%PDF-"), "the reader got the PDF");
+    common::assert_pdf(&got);
+    let kind = std::fs::symlink_metadata(&fifo).expect("meta").file_type();
+    assert!(kind.is_fifo(), "the FIFO is still a FIFO");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A copy of a bundled font whose `cmap` table is zeroed, found through
+/// the table directory (OpenType: numTables at 4, 16-byte records from 12).
+fn font_without_cmap(bundled: &str) -> Vec<u8> {
+    let mut b = std::fs::read(root().join("fonts").join(bundled)).expect("bundled font");
+    let tables = usize::from(u16::from_be_bytes([b[4], b[5]]));
+    let be32 = |b: &[u8], at: usize| u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
+    let record = (0..tables)
+        .map(|i| 12 + 16 * i)
+        .find(|&r| &b[r..r + 4] == b"cmap")
+        .expect("a cmap table");
+    let (offset, length) = (
+        be32(&b, record + 8) as usize,
+        be32(&b, record + 12) as usize,
+    );
+    b[offset..offset + length].fill(0);
+    b
+}
+
+#[test]
+fn a_broken_font_dir_face_is_named_and_never_shadows_the_bundled_one() {
+    let dir = temp("cmap");
+    let fonts = dir.join("fonts");
+    std::fs::create_dir_all(&fonts).expect("dir");
+    let broken = fonts.join("FandolFang-Regular.otf");
+    std::fs::write(&broken, font_without_cmap("FandolFang-Regular.otf")).expect("write");
+    let (good, with) = (dir.join("good.pdf"), dir.join("with.pdf"));
+    let sample = "samples/goushi-2020.json";
+    let o = run(
+        &["render", sample, "--no-system-fonts", "-o", s(&good)],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let o = run(
+        &[
+            "render",
+            sample,
+            "--no-system-fonts",
+            "--font-dir",
+            s(&fonts),
+            "-o",
+            s(&with),
+        ],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        err(&o).contains(&format!(
+            "warning[font]: the font file {}",
+            broken.display()
+        )) && err(&o).contains("character map (cmap)"),
+        "{}",
+        err(&o)
+    );
+    // The bundled 仿宋 drew the body, exactly as without --font-dir.
+    let bytes = std::fs::read(&with).expect("written");
+    assert!(
+        bytes == std::fs::read(&good).expect("written"),
+        "the same PDF as the bundled fonts give"
+    );
+    // In Chinese too, naming the file.
+    let o = common::cli_env(
+        &[
+            "render",
+            sample,
+            "--no-system-fonts",
+            "--font-dir",
+            s(&fonts),
+            "-o",
+            s(&with),
+        ],
+        b"",
+        &[("NIANBAO_LANG", Some("zh"))],
+    );
+    assert!(
+        err(&o).contains(&format!("警告[font]：字体文件 {}", broken.display())),
+        "{}",
+        err(&o)
+    );
+    if common::pdfread::have_poppler() {
+        let listed = Command::new("pdffonts")
+            .arg(&with)
+            .output()
+            .expect("pdffonts");
+        let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+        assert!(listed.contains("+FandolFang-Regular"), "{listed}");
+        assert!(!listed.contains("NotoSerifSC"), "{listed}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -70,6 +70,14 @@ fn usage(out: &Reporter, what: &str, d: &Diagnostic) -> u8 {
 pub fn run(args: &Args, out: &Reporter) -> u8 {
     let started = Instant::now();
     let began = std::time::SystemTime::now();
+    // No output may be an input: the data would be lost (a summary named
+    // like a data file, an output directory holding the inputs).
+    let mut read: Vec<&Path> = args.inputs.iter().map(Path::new).collect();
+    read.extend(args.defaults);
+    let inputs = nianbao::output::InputSet::of(&read);
+    if let Some(d) = args.summary.and_then(|s| is_input(&inputs, s)) {
+        return usage(out, "--summary", &d);
+    }
     if let Some(d) = bad_outdir(args.outdir) {
         return usage(out, "batch", &d);
     }
@@ -84,7 +92,7 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
         Ok(p) => p,
         Err(d) => return usage(out, "--name", &d),
     };
-    let engine = match super::engine(args.template, args.fonts) {
+    let engine = match super::engine(args.template, args.fonts, out) {
         Ok(e) => e,
         Err(d) => return usage(out, "batch", &d),
     };
@@ -160,7 +168,14 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
                     let outcome = if stop.load(Ordering::SeqCst) {
                         skipped(unit)
                     } else {
-                        process(&engine, unit, defaults.as_ref(), name, args, opts)
+                        let job = Job {
+                            engine: &engine,
+                            defaults: defaults.as_ref(),
+                            inputs: &inputs,
+                            args,
+                            opts,
+                        };
+                        process(&job, unit, name)
                     };
                     report(out, unit, &outcome, bar.as_ref());
                     outcome
@@ -323,16 +338,41 @@ fn assign_names(
         .collect()
 }
 
-/// Renders every format, then writes them all; a report that fails
-/// writes nothing.
-fn process(
-    engine: &Engine,
-    unit: &Unit,
-    defaults: Option<&serde_json::Value>,
-    name: &Result<String, Diagnostic>,
-    args: &Args,
+/// Why `path` cannot be written: it is one of the run's inputs.
+fn is_input(inputs: &nianbao::output::InputSet, path: &Path) -> Option<Diagnostic> {
+    if !inputs.contains(path) {
+        return None;
+    }
+    let shown = path.display();
+    Some(
+        Diagnostic::input(
+            Code::Output,
+            tr(
+                format!("输出 `{shown}` 是本次的一个输入，写出会覆盖它；什么也没有写"),
+                format!("the output `{shown}` is one of the inputs; writing would destroy it, so nothing was written"),
+            ),
+        )
+        .with_hint(tr(
+            "给输出另取一个名字，或放到另一个目录",
+            "give the output another name, or another directory",
+        )),
+    )
+}
+
+/// What every report of a run shares.
+struct Job<'a> {
+    engine: &'a Engine,
+    defaults: Option<&'a serde_json::Value>,
+    inputs: &'a nianbao::output::InputSet,
+    args: &'a Args<'a>,
     opts: RenderOptions,
-) -> Outcome {
+}
+
+/// Renders every format, then writes them all; a report that fails
+/// writes nothing, and one whose output would be an input is refused
+/// before it is rendered (an I/O-class failure, exit 2).
+fn process(job: &Job, unit: &Unit, name: &Result<String, Diagnostic>) -> Outcome {
+    let (engine, defaults, args, opts) = (job.engine, job.defaults, job.args, job.opts);
     let mut outcome = Outcome {
         input: unit.input.clone(),
         index: unit.index,
@@ -365,6 +405,16 @@ fn process(
             return outcome;
         }
     };
+    let paths: Vec<_> = args
+        .formats
+        .iter()
+        .map(|format| args.outdir.join(format!("{name}.{}", format.extension())))
+        .collect();
+    if let Some(d) = paths.iter().find_map(|p| is_input(job.inputs, p)) {
+        outcome.errors.push(d);
+        outcome.write_failed = true;
+        return outcome;
+    }
     // One render for every format: the data checked and the pages laid
     // out once, so a report's PDF and OFD are the same pages.
     let rendered = match engine.render_input(&input, &args.formats, opts) {
@@ -372,13 +422,10 @@ fn process(
             if let Some(first) = all.first() {
                 outcome.warnings = first.diagnostics.warnings().cloned().collect();
             }
-            args.formats
-                .iter()
+            paths
+                .into_iter()
                 .zip(all)
-                .map(|(format, r)| {
-                    let path = args.outdir.join(format!("{name}.{}", format.extension()));
-                    (path, r.bytes)
-                })
+                .map(|(p, r)| (p, r.bytes))
                 .collect::<Vec<_>>()
         }
         Err(d) => {
@@ -387,7 +434,7 @@ fn process(
         }
     };
     for (path, bytes) in rendered {
-        if let Err(e) = nianbao::output::write_atomic(&path, &bytes) {
+        if let Err(e) = nianbao::output::write(&path, &bytes) {
             let (shown, why) = (path.display(), io_reason(&e));
             outcome.errors.push(Diagnostic::input(
                 Code::Output,
@@ -494,7 +541,7 @@ fn finish(
             reports: tally.reports.as_deref().unwrap_or(&[]),
         };
         let text = serde_json::to_string_pretty(&s).unwrap_or_default();
-        if let Err(e) = nianbao::output::write_atomic(path, text.as_bytes()) {
+        if let Err(e) = nianbao::output::write(path, text.as_bytes()) {
             let (shown, why) = (path.display(), io_reason(&e));
             out.diagnostic(
                 "--summary",

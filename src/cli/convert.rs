@@ -1,40 +1,146 @@
-//! `nianbao convert IN -o OUT`: one report between JSON and a workbook.
+//! `nianbao convert IN -o OUT`: reports between JSON and workbooks.
 //!
-//! In: a data file or a workbook (`-` for stdin) and an output path. Out:
-//! the workbook (from JSON) or the JSON (from a workbook), written
-//! atomically; the input's diagnostics on stderr. A report whose shape is
-//! wrong is refused (nothing written); check errors are reported and the
-//! report is still converted, so that a clerk can fix the figures in the
-//! workbook.
+//! In: a data file, a workbook, a county workbook, an array or JSON Lines
+//! file or a directory of reports (`-` for stdin), and an output path.
+//! Out: what OUT's extension names, whatever the input is: `.xlsx` a
+//! workbook (one report's, or the county workbook of many), `.json` (or
+//! `-`, stdout, or a device such as `/dev/null`) the JSON (an array for
+//! many reports); the input's
+//! diagnostics on stderr. An extension it cannot write is refused before
+//! anything is read. The input is read once, so a pipe or a process
+//! substitution works; whether it holds one report or many is decided
+//! from those bytes. A report whose shape is wrong is refused (nothing
+//! written); check errors are reported and the report is still
+//! converted, so that a clerk can fix the figures in the workbook. A run
+//! that converts nothing leaves an existing output untouched (exit 1),
+//! and no output may be an input (exit 2).
 
-use super::report::{cannot_write, read_input, stdout_bytes, Reporter};
+use super::report::{cannot_write, stdout_bytes, Reporter};
 use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
+use nianbao::batch::Unit;
 use nianbao::data::Format;
 use nianbao::{tr, Code, Diagnostic};
 use serde_json::Value;
 use std::path::Path;
 
+/// What OUT's extension asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Workbook,
+    Json,
+}
+
 pub fn run(input: &str, output: &str, out: &Reporter) -> u8 {
-    if output.to_ascii_lowercase().ends_with(".xlsx") {
-        if let Some(code) = county(input, output, out) {
-            return code;
-        }
-    }
-    let (bytes, name) = match read_input(input) {
-        Ok(r) => r,
+    let name = if input == "-" { "<stdin>" } else { input };
+    let kind = match kind_of(output) {
+        Ok(k) => k,
         Err(d) => {
-            out.diagnostic(input, &d);
-            return if d.code == Code::Io {
-                EXIT_USAGE
-            } else {
-                EXIT_INVALID
-            };
+            out.diagnostic(name, &d);
+            return EXIT_USAGE;
         }
     };
-    let loaded = match nianbao::input::load(&bytes, &name) {
+    if let Some(d) = is_input(input, output) {
+        out.diagnostic(name, &d);
+        return EXIT_USAGE;
+    }
+    let units = if Path::new(input).is_dir() {
+        match nianbao::batch::expand(&[input.to_string()]) {
+            Ok(u) => u,
+            Err(d) => return failed_read(out, name, &d),
+        }
+    } else {
+        // Read once: a pipe gives its bytes only once.
+        let bytes = match nianbao::batch::read_bounded(input) {
+            Ok(b) => b,
+            Err(d) => return failed_read(out, name, &d),
+        };
+        if !nianbao::batch::holds_many(&bytes, input) {
+            return one(&bytes, name, kind, output, out);
+        }
+        nianbao::batch::units_from_bytes(&bytes, input)
+    };
+    many(&units, name, kind, output, out)
+}
+
+/// An input that cannot be read: I/O is exit 2, too large or not data 1.
+fn failed_read(out: &Reporter, name: &str, d: &Diagnostic) -> u8 {
+    out.diagnostic(name, d);
+    if d.code == Code::Io {
+        EXIT_USAGE
+    } else {
+        EXIT_INVALID
+    }
+}
+
+/// The kind OUT names by its extension, or why it cannot be written (a
+/// document format is `render`'s).
+fn kind_of(output: &str) -> Result<Kind, Diagnostic> {
+    // Standard output, or a device or FIFO named without an extension
+    // (`/dev/null`, `/dev/stdout`): JSON, the text a pipe carries.
+    let device = std::fs::metadata(output).is_ok_and(|m| !m.is_file() && !m.is_dir());
+    if output == "-" || (device && Path::new(output).extension().is_none()) {
+        return Ok(Kind::Json);
+    }
+    let ext = Path::new(output)
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("xlsx") => Ok(Kind::Workbook),
+        Some("json") => Ok(Kind::Json),
+        Some(doc @ ("pdf" | "docx" | "ofd" | "html")) => Err(Diagnostic::input(
+            Code::Output,
+            tr(
+                format!("convert 不写 .{doc} 文件：它只在 JSON 和工作簿（.xlsx）之间转换"),
+                format!(
+                    "convert does not write .{doc}: it converts between JSON and workbooks (.xlsx)"
+                ),
+            ),
+        )
+        .with_hint(tr(
+            format!("排出公文用 render：nianbao render 数据.json -o 报告.{doc}"),
+            format!("render the document instead: nianbao render data.json -o report.{doc}"),
+        ))),
+        _ => Err(Diagnostic::input(
+            Code::Output,
+            tr(
+                format!("输出 `{output}`：请用 .xlsx（工作簿）或 .json 作扩展名"),
+                format!("output `{output}`: name it .xlsx (a workbook) or .json"),
+            ),
+        )),
+    }
+}
+
+/// Why OUT cannot be written: it is the input, or a file of the input
+/// directory (compared by device and inode, whatever the names).
+fn is_input(input: &str, output: &str) -> Option<Diagnostic> {
+    if output == "-" || !nianbao::output::InputSet::of(&[input]).contains(Path::new(output)) {
+        return None;
+    }
+    Some(
+        Diagnostic::input(
+            Code::Output,
+            tr(
+                format!("输出 `{output}` 就是输入本身，写出会覆盖它；什么也没有写"),
+                format!("the output `{output}` is the input itself; writing would destroy it, so nothing was written"),
+            ),
+        )
+        .with_hint(tr(
+            "用 -o 指定另一个文件名",
+            "give another file name with -o",
+        )),
+    )
+}
+
+/// One report (a data file or a report's workbook) → OUT.
+fn one(bytes: &[u8], name: &str, kind: Kind, output: &str, out: &Reporter) -> u8 {
+    if let Err(d) = nianbao::data::check_size(bytes.len(), name) {
+        out.diagnostic(name, &d);
+        return EXIT_INVALID;
+    }
+    let loaded = match nianbao::input::load(bytes, name) {
         Ok(l) => l,
         Err(d) => {
-            out.diagnostics(&name, &d);
+            out.diagnostics(name, &d);
             return EXIT_INVALID;
         }
     };
@@ -44,88 +150,125 @@ pub fn run(input: &str, output: &str, out: &Reporter) -> u8 {
             diags.extend(checked.diagnostics);
             checked.resolved.format
         }
-        Err(d) => {
-            let mut d = d;
+        Err(mut d) => {
             loaded.locate(&mut d);
-            out.diagnostics(&name, &d);
+            out.diagnostics(name, &d);
             return EXIT_INVALID;
         }
     };
     loaded.locate(&mut diags);
-    out.diagnostics(&name, &diags);
-    if nianbao::sheet::is_xlsx(&bytes) {
-        let text = nianbao::data::to_pretty_json(&loaded.value) + "\n";
-        write(output, text.as_bytes(), &name, out)
-    } else {
-        write_report(&loaded.value, format, output, &name, out)
-    }
-}
-
-/// Writes a report as a workbook (`.xlsx`) or JSON, by the output's name.
-pub fn write_report(value: &Value, format: Format, output: &str, name: &str, out: &Reporter) -> u8 {
-    let ext = Path::new(output)
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase());
-    match ext.as_deref() {
-        Some("xlsx") => {
+    out.diagnostics(name, &diags);
+    let bytes = match kind {
+        Kind::Workbook => {
             let created = super::render::source_date_epoch().ok().flatten();
-            match nianbao::sheet::write(value, format, created) {
-                Ok(bytes) => write(output, &bytes, name, out),
+            match nianbao::sheet::write(&loaded.value, format, created) {
+                Ok(b) => b,
                 Err(d) => {
                     out.diagnostic(name, &d);
-                    EXIT_USAGE
+                    return EXIT_USAGE;
                 }
             }
         }
-        Some("json") => {
-            let text = nianbao::data::to_pretty_json(value) + "\n";
-            write(output, text.as_bytes(), name, out)
-        }
-        _ if output == "-" => {
-            let text = nianbao::data::to_pretty_json(value) + "\n";
-            write(output, text.as_bytes(), name, out)
-        }
-        _ => {
-            out.diagnostic(
-                name,
-                &Diagnostic::input(
-                    Code::Output,
-                    tr(
-                        format!("输出 `{output}`：请用 .xlsx（工作簿）或 .json 作扩展名"),
-                        format!("output `{output}`: name it .xlsx (a workbook) or .json"),
-                    ),
-                ),
-            );
-            EXIT_USAGE
-        }
-    }
+        Kind::Json => (nianbao::data::to_pretty_json(&loaded.value) + "\n").into_bytes(),
+    };
+    write(output, &bytes, name, out)
 }
 
-fn write(output: &str, bytes: &[u8], name: &str, out: &Reporter) -> u8 {
-    if output == "-" {
-        return match stdout_bytes(bytes) {
-            Ok(()) => out.exit(EXIT_OK),
-            Err(e) => {
-                out.diagnostic(name, &cannot_write("-", &e));
-                EXIT_USAGE
+/// Many reports (a directory, an array, JSON Lines, a county workbook) →
+/// the county workbook, or a JSON array. A report that cannot be read is
+/// reported and left out (exit 1); when none is left, nothing is written.
+fn many(units: &[Unit], name: &str, kind: Kind, output: &str, out: &Reporter) -> u8 {
+    let mut reports = Vec::new();
+    let mut code = EXIT_OK;
+    for unit in units {
+        match checked(unit) {
+            Ok((v, diags)) => {
+                out.diagnostics(&unit.label(), &diags);
+                reports.push(v);
             }
-        };
+            Err(d) => {
+                out.diagnostics(&unit.label(), &d);
+                code = EXIT_INVALID;
+            }
+        }
     }
-    let path = Path::new(output);
-    if name != "<stdin>" && nianbao::output::same_file(Path::new(name), path) {
+    if reports.is_empty() {
         out.diagnostic(
             name,
             &Diagnostic::input(
                 Code::Output,
                 tr(
-                    format!("输出 `{output}` 就是输入本身"),
-                    format!("the output `{output}` is the input itself"),
+                    format!("没有一份报告可以转换；{output} 没有写出"),
+                    format!("no report could be converted; {output} was not written"),
                 ),
             ),
         );
-        return EXIT_USAGE;
+        return EXIT_INVALID;
     }
-    match nianbao::output::write_atomic(path, bytes) {
+    let bytes = match kind {
+        Kind::Workbook => {
+            let created = super::render::source_date_epoch().ok().flatten();
+            match nianbao::sheet::county::write(&reports, created) {
+                Ok(b) => b,
+                Err(d) => {
+                    out.diagnostic(name, &d);
+                    return EXIT_USAGE;
+                }
+            }
+        }
+        Kind::Json => (nianbao::data::to_pretty_json(&Value::Array(reports)) + "\n").into_bytes(),
+    };
+    write(output, &bytes, name, out).max(code)
+}
+
+/// A unit's report and what checking it said (at workbook cells where it
+/// came from one); `Err` when it cannot be read or its shape is wrong (a
+/// check error still converts, as for one report).
+fn checked(unit: &Unit) -> Result<(Value, nianbao::Diagnostics), nianbao::Diagnostics> {
+    let loaded = unit.input(None)?;
+    let mut diags = loaded.warnings.clone();
+    match nianbao::data::check_value(&loaded.value) {
+        Ok(c) => diags.extend(c.diagnostics),
+        Err(mut d) => {
+            loaded.locate(&mut d);
+            return Err(d);
+        }
+    }
+    loaded.locate(&mut diags);
+    Ok((loaded.value, diags))
+}
+
+/// Writes a report as a workbook (`.xlsx`) or JSON, by the output's name
+/// (`init -o`).
+pub fn write_report(value: &Value, format: Format, output: &str, name: &str, out: &Reporter) -> u8 {
+    let bytes = match kind_of(output) {
+        Ok(Kind::Workbook) => {
+            let created = super::render::source_date_epoch().ok().flatten();
+            match nianbao::sheet::write(value, format, created) {
+                Ok(b) => b,
+                Err(d) => {
+                    out.diagnostic(name, &d);
+                    return EXIT_USAGE;
+                }
+            }
+        }
+        Ok(Kind::Json) => (nianbao::data::to_pretty_json(value) + "\n").into_bytes(),
+        Err(d) => {
+            out.diagnostic(name, &d);
+            return EXIT_USAGE;
+        }
+    };
+    write(output, &bytes, name, out)
+}
+
+fn write(output: &str, bytes: &[u8], name: &str, out: &Reporter) -> u8 {
+    let result = if output == "-" {
+        stdout_bytes(bytes)
+    } else {
+        nianbao::output::write(Path::new(output), bytes)
+    };
+    match result {
+        Ok(()) if output == "-" => out.exit(EXIT_OK),
         Ok(()) => {
             out.note(&tr(
                 format!("{name}: 已写出 {output}"),
@@ -138,47 +281,4 @@ fn write(output: &str, bytes: &[u8], name: &str, out: &Reporter) -> u8 {
             EXIT_USAGE
         }
     }
-}
-
-/// Many reports (a directory, a JSON array, JSON Lines) → one county
-/// workbook, a row a report; `None` when the input is one report. A
-/// report that cannot be read is reported and left out (exit 1); the
-/// others are written.
-fn county(input: &str, output: &str, out: &Reporter) -> Option<u8> {
-    let many = Path::new(input).is_dir()
-        || input.ends_with(".jsonl")
-        || input.ends_with(".ndjson")
-        || (input != "-"
-            && std::fs::read(input)
-                .ok()
-                .is_some_and(|b| String::from_utf8_lossy(&b).trim_start().starts_with('[')));
-    if !many {
-        return None;
-    }
-    let units = match nianbao::batch::expand(&[input.to_string()]) {
-        Ok(u) => u,
-        Err(d) => {
-            out.diagnostic(input, &d);
-            return Some(EXIT_USAGE);
-        }
-    };
-    let mut reports = Vec::new();
-    let mut code = EXIT_OK;
-    for unit in &units {
-        match unit.data(None) {
-            Ok(v) => reports.push(v),
-            Err(d) => {
-                out.diagnostics(&unit.label(), &d);
-                code = EXIT_INVALID;
-            }
-        }
-    }
-    let created = super::render::source_date_epoch().ok().flatten();
-    Some(match nianbao::sheet::county::write(&reports, created) {
-        Ok(bytes) => write(output, &bytes, input, out).max(code),
-        Err(d) => {
-            out.diagnostic(input, &d);
-            EXIT_USAGE
-        }
-    })
 }

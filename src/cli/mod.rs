@@ -87,15 +87,16 @@ enum Command {
         #[arg(short, long, value_name = "OUT")]
         output: Option<String>,
     },
-    /// Convert one report between JSON and a workbook (XLSX), either way.
+    /// Convert reports between JSON and workbooks (XLSX), as OUT's extension says.
     #[command(
-        after_help = "Examples:\n  nianbao convert samples/goushi-2020.json -o goushi-2020.xlsx\n  nianbao convert goushi-2020.xlsx -o goushi-2020.json\n\nThe direction comes from the input: a workbook becomes JSON, JSON a workbook. Exit: 0 written, 1 refused, 2 usage or I/O error."
+        after_help = "Examples:\n  nianbao convert samples/goushi-2020.json -o goushi-2020.xlsx\n  nianbao convert goushi-2020.xlsx -o goushi-2020.json\n\nOUT's extension names what is written: .xlsx a workbook, .json JSON (- for stdout); a directory, array or JSON Lines input makes the county workbook. The input is read once (pipes work). Exit: 0 written, 1 refused, 2 usage or I/O error."
     )]
     Convert {
         /// The report: a JSON data file or a workbook; `-` reads standard input.
         #[arg(value_name = "IN")]
         input: String,
-        /// The output file (`.xlsx` or `.json`); `-` writes standard output.
+        /// The output file: `.xlsx` writes a workbook, `.json` JSON; `-`
+        /// writes JSON to standard output.
         #[arg(short, long, value_name = "OUT")]
         output: String,
     },
@@ -220,13 +221,21 @@ impl From<FontArgs> for FontOptions {
 }
 
 /// The engine for `--template DIR` (or the built-in template) with the
-/// fonts of `--font-dir` (and the system's unless `--no-system-fonts`).
-fn engine(template: Option<&Path>, fonts: &FontOptions) -> Result<Engine, Diagnostic> {
+/// fonts of `--font-dir` (and the system's unless `--no-system-fonts`);
+/// a `--font-dir` file left out is said here, once.
+fn engine(
+    template: Option<&Path>,
+    fonts: &FontOptions,
+    out: &report::Reporter,
+) -> Result<Engine, Diagnostic> {
     let bundle = match template {
         Some(dir) => nianbao::template::Bundle::from_dir(dir)?,
         None => nianbao::template::builtin("annual-report")?,
     };
-    Engine::with_font_options(&bundle, fonts)
+    let engine = Engine::with_font_options(&bundle, fonts)?;
+    let said = nianbao::Diagnostics(engine.font_warnings().to_vec());
+    out.diagnostics("--font-dir", &said);
+    Ok(engine)
 }
 
 /// The language of messages: `--lang`, else `NIANBAO_LANG`, else the

@@ -32,7 +32,7 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
         out.diagnostic(args.data, &d);
         return EXIT_USAGE;
     }
-    let engine = match super::engine(args.template, args.fonts) {
+    let engine = match super::engine(args.template, args.fonts, out) {
         Ok(e) => e,
         Err(d) => {
             out.diagnostic(args.data, &d);
@@ -184,7 +184,7 @@ fn write_output(target: &Option<PathBuf>, bytes: &[u8], name: &str, out: &Report
             }
             EXIT_OK
         }
-        Some(path) => match nianbao::output::write_atomic(path, bytes) {
+        Some(path) => match nianbao::output::write(path, bytes) {
             Ok(()) => {
                 let shown = path.display();
                 out.note(&tr(

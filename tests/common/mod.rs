@@ -360,3 +360,41 @@ pub fn have_dejavu() -> bool {
     eprintln!("skipped: DejaVu Serif (fonts-dejavu-core) is not installed");
     false
 }
+
+/// Makes a FIFO at `path`; `false` (the test skips) where `mkfifo` is
+/// missing, except in CI.
+pub fn mkfifo(path: &std::path::Path) -> bool {
+    let made = std::process::Command::new("mkfifo").arg(path).status();
+    if made.is_ok_and(|s| s.success()) {
+        return true;
+    }
+    assert!(!tools::in_ci(), "mkfifo failed");
+    eprintln!("skipped: mkfifo failed");
+    false
+}
+
+/// A thread that writes `bytes` into the FIFO once, then closes it.
+pub fn feed_fifo(path: &std::path::Path, bytes: Vec<u8>) -> std::thread::JoinHandle<()> {
+    let path = path.to_path_buf();
+    std::thread::spawn(move || {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .expect("open fifo");
+        // The reader may stop early on a refusal: that is its business.
+        let _ = f.write_all(&bytes);
+    })
+}
+
+/// A thread that reads the FIFO to its end and returns what came.
+pub fn drain_fifo(path: &std::path::Path) -> std::thread::JoinHandle<Vec<u8>> {
+    let path = path.to_path_buf();
+    std::thread::spawn(move || std::fs::read(&path).expect("read fifo"))
+}
+
+/// Whether `path` is still a character device (never replaced by a file).
+pub fn is_char_device(path: &str) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_char_device())
+}
