@@ -350,7 +350,11 @@ fn locate_char(d: Diagnostic, data: &Value) -> Diagnostic {
 
 fn find_char(v: &Value, c: char, path: &str, out: &mut Vec<String>) {
     match v {
-        Value::String(s) if s.contains(c) => out.push(path.to_string()),
+        // The document's text is NFC (markup::text): a composed character
+        // may stand decomposed in the data.
+        Value::String(s) if s.contains(c) || crate::text::nfc(s).contains(c) => {
+            out.push(path.to_string())
+        }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
                 find_char(item, c, &pointer_push(path, &i.to_string()), out);

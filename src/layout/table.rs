@@ -79,11 +79,7 @@ fn content(glyphs: &[Glyph], style: &ParaStyle, vertical: bool, width: Length) -
     let pitch = style.line_pitch;
     let size = style.text.size;
     let lines = if vertical {
-        glyphs
-            .iter()
-            .filter(|g| !g.is_newline() && !g.is_hint() && !g.is_space())
-            .map(|g| (vec![g.clone()], vec![(width - g.advance) / 2.0]))
-            .collect()
+        vertical_lines(glyphs, width)
     } else {
         balanced_lines(glyphs, width)
             .iter()
@@ -94,6 +90,27 @@ fn content(glyphs: &[Glyph], style: &ParaStyle, vertical: bool, width: Length) -
             .collect()
     };
     Content { lines, pitch, size }
+}
+
+/// A vertical cell's lines: one character a line, centred, a combining
+/// mark on its base's line (UAX #14 LB9: it is part of that character).
+fn vertical_lines(glyphs: &[Glyph], width: Length) -> Vec<(Vec<Glyph>, Vec<Length>)> {
+    let mut lines: Vec<(Vec<Glyph>, Vec<Length>)> = Vec::new();
+    for g in glyphs
+        .iter()
+        .filter(|g| !g.is_newline() && !g.is_hint() && !g.is_space())
+    {
+        match lines.last_mut() {
+            Some((line, xs)) if crate::text::is_mark(g.c) => {
+                let x = xs.last().copied().unwrap_or(Length::ZERO)
+                    + line.last().map_or(Length::ZERO, |b| b.advance);
+                line.push(g.clone());
+                xs.push(x);
+            }
+            _ => lines.push((vec![g.clone()], vec![(width - g.advance) / 2.0])),
+        }
+    }
+    lines
 }
 
 /// A cell's lines: as the paragraph breaker sets them, except that a last
