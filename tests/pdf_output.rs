@@ -446,3 +446,65 @@ fn the_info_dictionary_claims_nothing_false() {
         assert!(info.get(key.as_bytes()).is_ok(), "/{key} missing");
     }
 }
+
+/// A 署名 of 38 characters, read back with `pdftotext -bbox`: every glyph
+/// of the document inside the 版心 (x from 28 mm to 28 + 156 mm), the
+/// unit's characters all there and in order, on lines whose right ends
+/// line up (GB/T 9704 7.3.5).
+#[test]
+fn a_long_signature_unit_stays_inside_the_text_block() {
+    if skip("a_long_signature_unit_stays_inside_the_text_block") {
+        return;
+    }
+    const MM: f64 = 72.0 / 25.4;
+    let unit = "某某省某某市某某区人民政府办公室政务公开科（某某区政府信息与政务公开办公室）";
+    let mut data = goushi();
+    common::set(
+        &mut data,
+        "/signature",
+        serde_json::json!({"unit": unit, "date": "2021-01-20"}),
+    );
+    let path = write_temp("long-signature.pdf", &pdf(&data));
+    let pages = pdfread::words(&path);
+    for (p, words) in pages.iter().enumerate() {
+        for w in words {
+            // A closing mark compressed at a line's end keeps its full
+            // advance in the box: half an em (8 pt) may stand past.
+            assert!(
+                w.x0 >= 28.0 * MM - 0.5 && w.x1 <= 184.0 * MM + 8.5,
+                "page {}: outside the 版心: {} at {:.1}–{:.1}",
+                p + 1,
+                w.text,
+                w.x0,
+                w.x1
+            );
+        }
+    }
+    let last = pages.last().expect("a page");
+    let first = last
+        .iter()
+        .position(|w| w.text.starts_with("某某省"))
+        .expect("the unit on the last page");
+    let mut read = String::new();
+    let mut k = first;
+    while read.chars().count() < unit.chars().count() {
+        read.push_str(&last[k].text);
+        k += 1;
+    }
+    assert_eq!(read, unit, "every character of the unit, in order");
+    let lines = &last[first..k];
+    assert!(lines.len() >= 2, "{} line(s)", lines.len());
+    for w in lines {
+        assert!(
+            (w.x1 - lines[0].x1).abs() < 0.5,
+            "right ends differ: {:.1} against {:.1}",
+            w.x1,
+            lines[0].x1
+        );
+    }
+    assert!(last[k].text.starts_with("2021年1月20日"));
+    assert!(
+        last[k].y0 > lines[lines.len() - 1].y1 - 0.5,
+        "the date below"
+    );
+}
