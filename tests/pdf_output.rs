@@ -508,3 +508,68 @@ fn a_long_signature_unit_stays_inside_the_text_block() {
         "the date below"
     );
 }
+
+/// A label override (`labels`, official label → local wording) in a cell:
+/// at every length either every character is printed inside the 版心, or
+/// the report is refused with a `limit` error at the label's JSON path,
+/// its message in Chinese first. Never a silent cut (issue #22: 468 of
+/// 1,000 characters were printed).
+#[test]
+fn a_cell_too_tall_for_a_page_is_refused_at_its_path_and_none_is_cut() {
+    const MM: f64 = 72.0 / 25.4;
+    let engine = common::engine();
+    let mut rendered = Vec::new();
+    for n in [100, 450, 800, 900, 1000, 5000] {
+        let mut data = goushi();
+        common::set(
+            &mut data,
+            "/labels",
+            serde_json::json!({"采购总金额": "鑫".repeat(n)}),
+        );
+        match engine.render(&data, OutputFormat::Pdf, RenderOptions::default()) {
+            Err(d) => {
+                let e = &d.0[0];
+                assert_eq!(e.code, nianbao::Code::Limit, "{n}: {e}");
+                assert_eq!(
+                    e.location,
+                    nianbao::Location::Pointer {
+                        pointer: "/labels/采购总金额".into()
+                    },
+                    "{n}: {e}"
+                );
+                let zh = e.message.get(nianbao::Lang::Zh);
+                assert!(zh.starts_with("表格第"), "Chinese first: {zh}");
+                assert!(zh.contains("一页排不下"), "{zh}");
+            }
+            Ok(r) => {
+                rendered.push(n);
+                if skip("a_cell_too_tall_for_a_page_is_refused_at_its_path_and_none_is_cut") {
+                    continue;
+                }
+                let path = write_temp(&format!("label-{n}.pdf"), &r.bytes);
+                let pages = pdfread::words(&path);
+                let mut printed = 0;
+                for w in pages.iter().flatten().filter(|w| w.text.contains('鑫')) {
+                    printed += w.text.matches('鑫').count();
+                    assert!(
+                        w.x0 >= 28.0 * MM - 0.5
+                            && w.x1 <= 184.0 * MM + 0.5
+                            && w.y0 >= 37.0 * MM - 0.5
+                            && w.y1 <= 262.0 * MM + 0.5,
+                        "{n}: outside the 版心: {:.1},{:.1}–{:.1},{:.1}",
+                        w.x0,
+                        w.y0,
+                        w.x1,
+                        w.y1
+                    );
+                }
+                assert_eq!(printed, n, "every character printed");
+            }
+        }
+    }
+    assert_eq!(
+        rendered,
+        [100, 450, 800, 900],
+        "the lengths that fit render"
+    );
+}

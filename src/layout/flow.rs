@@ -189,7 +189,11 @@ impl<'a> Flow<'a> {
     fn measure(&mut self, i: usize, t: &Table) -> Result<Measured, Diagnostic> {
         match self.measured.take() {
             Some((j, m)) if j == i => Ok(m),
-            _ => Measured::new(t, self.book, self.chains),
+            _ => {
+                let m = Measured::new(t, self.book, self.chains)?;
+                m.fits(self.page.text_height)?;
+                Ok(m)
+            }
         }
     }
 
