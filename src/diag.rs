@@ -256,6 +256,11 @@ pub struct Diagnostic {
     /// The character a font diagnostic is about (one no font can draw).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub character: Option<char>,
+    /// The text a layout diagnostic is about (a table cell's text too tall
+    /// for a page), so that the engine, which knows the data, can point
+    /// the error at the string it came from. Not part of the output.
+    #[serde(skip)]
+    pub source_text: Option<String>,
 }
 
 impl Diagnostic {
@@ -271,6 +276,7 @@ impl Diagnostic {
             place: None,
             hint: None,
             character: None,
+            source_text: None,
         }
     }
 
@@ -292,6 +298,7 @@ impl Diagnostic {
             place: None,
             hint: None,
             character: None,
+            source_text: None,
         }
     }
 
@@ -315,6 +322,7 @@ impl Diagnostic {
             place: None,
             hint: None,
             character: None,
+            source_text: None,
         }
     }
 

@@ -325,9 +325,13 @@ impl Engine {
     }
 }
 
-/// A missing-character error pointed at the data: the JSON path of the
-/// first string holding the character the diagnostic carries.
+/// A layout error pointed at the data: for a missing character, the
+/// JSON path of the first string holding it; for a text that does not fit
+/// (a table cell's), the string it came from ([`locate_text`]).
 fn locate_char(d: Diagnostic, data: &Value) -> Diagnostic {
+    if d.source_text.is_some() {
+        return locate_text(d, data);
+    }
     let Some(c) = d.character else {
         return d;
     };
@@ -354,9 +358,65 @@ fn locate_char(d: Diagnostic, data: &Value) -> Diagnostic {
     located
 }
 
+/// The JSON path of the longest data string that the diagnostic's text
+/// holds (compared without white space, in NFC, as the document tree has
+/// it) and that makes up at least half of it: a label override, a
+/// paragraph. Text of the template's own stays located at the input.
+fn locate_text(mut d: Diagnostic, data: &Value) -> Diagnostic {
+    let Some(text) = d.source_text.take() else {
+        return d;
+    };
+    let squash = |s: &str| -> String {
+        crate::text::nfc(s)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    };
+    let want = squash(&text);
+    let mut strings = Vec::new();
+    strings_of(data, "", &mut strings);
+    let best = strings
+        .into_iter()
+        .map(|(path, s)| (path, squash(s)))
+        .filter(|(_, s)| s.chars().count() * 2 >= want.chars().count() && want.contains(s.as_str()))
+        .fold(None, |best: Option<(String, usize)>, (path, s)| {
+            let n = s.chars().count();
+            match best {
+                Some((_, m)) if m >= n => best,
+                _ => Some((path, n)),
+            }
+        });
+    if let Some((pointer, _)) = best {
+        d.location = Location::Pointer { pointer };
+    }
+    d
+}
+
+/// Every string of `v` with its JSON path, in document order.
+fn strings_of<'a>(v: &'a Value, path: &str, out: &mut Vec<(String, &'a str)>) {
+    match v {
+        Value::String(s) if !s.trim().is_empty() => out.push((path.to_string(), s)),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                strings_of(item, &pointer_push(path, &i.to_string()), out);
+            }
+        }
+        Value::Object(map) => {
+            for (k, item) in map {
+                strings_of(item, &pointer_push(path, k), out);
+            }
+        }
+        _ => {}
+    }
+}
+
 fn find_char(v: &Value, c: char, path: &str, out: &mut Vec<String>) {
     match v {
-        Value::String(s) if s.contains(c) => out.push(path.to_string()),
+        // The document's text is NFC (markup::text): a composed character
+        // may stand decomposed in the data.
+        Value::String(s) if s.contains(c) || crate::text::nfc(s).contains(c) => {
+            out.push(path.to_string())
+        }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
                 find_char(item, c, &pointer_push(path, &i.to_string()), out);

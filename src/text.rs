@@ -1,8 +1,9 @@
 //! Text helpers every stage shares: a leaf module (it uses nothing else of
 //! the crate), so the markup, the layout and every writer read one rule.
 //!
-//! In: characters and strings. Out: their class (wide or not, the 禁则
-//! sets of GB/T 15834 and clreq) and their XML escape.
+//! In: characters and strings. Out: their class (wide or not, a
+//! combining mark or not, the 禁则 sets of GB/T 15834 and clreq), their
+//! NFC form and their XML escape.
 
 /// Whether a character is East Asian Wide or Fullwidth (UAX #11), by the
 /// blocks that hold them: the CJK ideographs, kana, Hangul, CJK symbols and
@@ -22,6 +23,26 @@ pub fn is_wide(c: char) -> bool {
         | 0xFF00..=0xFF60
         | 0xFFE0..=0xFFE6
         | 0x20000..=0x3FFFD)
+}
+
+/// Whether a character is a combining mark (General_Category M: Mn, Mc,
+/// Me; UAX #14 class CM): it belongs to the character before it, so no
+/// line may break before it (UAX #14 LB9) and no justification gap may
+/// open before it.
+pub fn is_mark(c: char) -> bool {
+    unicode_normalization::char::is_combining_mark(c)
+}
+
+/// Text in Unicode Normalization Form C: a base character and its marks
+/// composed where Unicode has a precomposed character (`e` + U+0301 →
+/// `é`), so that every writer carries one form of it and a font draws the
+/// designed glyph rather than a mark stacked by position.
+pub fn nfc(s: &str) -> String {
+    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+    match is_nfc_quick(s.chars()) {
+        IsNormalized::Yes => s.to_string(),
+        _ => s.nfc().collect(),
+    }
 }
 
 /// Marks that may not start a line (clreq 行首禁则; GB/T 15834 4.1–4.2):

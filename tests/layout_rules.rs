@@ -278,3 +278,66 @@ fn layout_snapshot() {
         common::snapshot(&format!("{name}.layout.txt"), &text);
     }
 }
+
+/// A 署名 of 38 characters (an office with its second name in brackets)
+/// is wider than the line: it is broken into lines flush right at
+/// 右空二字, every character in order, inside the 版心, with the date on
+/// the line below it (GB/T 9704 7.3.5).
+const LONG_UNIT: &str =
+    "某某省某某市某某区人民政府办公室政务公开科（某某区政府信息与政务公开办公室）";
+
+#[test]
+fn a_long_signature_unit_breaks_into_right_aligned_lines_inside_the_text_block() {
+    let mut data = goushi();
+    common::set(
+        &mut data,
+        "/signature",
+        serde_json::json!({"unit": LONG_UNIT, "date": "2021-01-20"}),
+    );
+    let (l, _) = laid(&data);
+    let all = lines(&l);
+    let first = all
+        .iter()
+        .position(|x| x.text.starts_with("某某省"))
+        .expect("the unit's first line");
+    let mut unit = String::new();
+    let mut k = first;
+    while unit.chars().count() < LONG_UNIT.chars().count() {
+        unit.push_str(&all[k].text);
+        k += 1;
+    }
+    let unit_lines = &all[first..k];
+    assert_eq!(unit, LONG_UNIT, "every character, in order");
+    assert!(unit_lines.len() >= 2, "broken: {unit_lines:?}");
+    let date = &all[k];
+    assert_eq!(date.text, "2021年1月20日");
+    let pitch = 15.79;
+    for (i, x) in unit_lines.iter().enumerate() {
+        assert_eq!(x.page, unit_lines[0].page, "on one page: {x:?}");
+        assert!(x.left >= LEFT - 0.01 && x.right <= RIGHT + 0.01, "{x:?}");
+        if i > 0 {
+            assert!(x.baseline > unit_lines[i - 1].baseline, "{x:?}");
+        }
+        // Flush right at 右空二字 (a closing mark may give up half its
+        // width at the line's end).
+        let last = x.text.chars().last().unwrap_or(' ');
+        let give = if nianbao::text::COMPRESSIBLE_AT_END.contains(last) {
+            x.size / 2.0
+        } else {
+            0.5
+        };
+        assert!(
+            x.right <= RIGHT - 2.0 * pitch + 0.5 && x.right >= RIGHT - 2.0 * pitch - give,
+            "not flush right at 右空二字: {x:?}"
+        );
+        let first = x.text.chars().next().unwrap_or(' ');
+        assert!(!NO_LINE_START.contains(first), "starts with {first}: {x:?}");
+        assert!(!NO_LINE_END.contains(last), "ends with {last}: {x:?}");
+    }
+    let below = unit_lines[unit_lines.len() - 1].baseline;
+    assert!(date.page == unit_lines[0].page && date.baseline > below);
+    assert!(
+        (date.right - (RIGHT - 4.0 * pitch)).abs() < 0.5,
+        "右空四字: {date:?}"
+    );
+}

@@ -579,3 +579,45 @@ fn a_truetype_face_is_embedded_whole_enough_to_draw() {
     }
     assert_pages_render_alike("DejaVu Serif", &ofd, &pdf);
 }
+
+/// The same long 署名 in the OFD (the PDF's laid pages): every glyph
+/// origin inside the 版心 (28 mm to 28 + 156 mm), the unit's characters
+/// all there, in order, and no object past its Boundary.
+#[test]
+fn a_long_signature_unit_stays_inside_the_text_block() {
+    if !have_readers("the long signature test", None) {
+        return;
+    }
+    let unit = "某某省某某市某某区人民政府办公室政务公开科（某某区政府信息与政务公开办公室）";
+    let mut data = common::goushi();
+    common::set(
+        &mut data,
+        "/signature",
+        serde_json::json!({"unit": unit, "date": "2021-01-20"}),
+    );
+    let (ofd, _) = render("long-signature", &data, RenderOptions::default());
+    let read = read(&ofd);
+    for (p, page) in pages(&read).iter().enumerate() {
+        assert_eq!(page["outside"], serde_json::json!([]), "page {}", p + 1);
+        for t in page["texts"].as_array().expect("texts") {
+            for x in t["xs"]
+                .as_array()
+                .expect("xs")
+                .iter()
+                .filter_map(Value::as_f64)
+            {
+                assert!(
+                    (28.0 - 0.01..184.0).contains(&x),
+                    "page {}: {} at x {x:.2} mm, outside the 版心",
+                    p + 1,
+                    t["text"]
+                );
+            }
+        }
+    }
+    let last = page_text(pages(&read).last().expect("a page"));
+    assert!(
+        last.contains(&format!("{unit}2021年1月20日")),
+        "the unit whole and in order, then the date: {last}"
+    );
+}

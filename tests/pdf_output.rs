@@ -446,3 +446,130 @@ fn the_info_dictionary_claims_nothing_false() {
         assert!(info.get(key.as_bytes()).is_ok(), "/{key} missing");
     }
 }
+
+/// A 署名 of 38 characters, read back with `pdftotext -bbox`: every glyph
+/// of the document inside the 版心 (x from 28 mm to 28 + 156 mm), the
+/// unit's characters all there and in order, on lines whose right ends
+/// line up (GB/T 9704 7.3.5).
+#[test]
+fn a_long_signature_unit_stays_inside_the_text_block() {
+    if skip("a_long_signature_unit_stays_inside_the_text_block") {
+        return;
+    }
+    const MM: f64 = 72.0 / 25.4;
+    let unit = "某某省某某市某某区人民政府办公室政务公开科（某某区政府信息与政务公开办公室）";
+    let mut data = goushi();
+    common::set(
+        &mut data,
+        "/signature",
+        serde_json::json!({"unit": unit, "date": "2021-01-20"}),
+    );
+    let path = write_temp("long-signature.pdf", &pdf(&data));
+    let pages = pdfread::words(&path);
+    for (p, words) in pages.iter().enumerate() {
+        for w in words {
+            // A closing mark compressed at a line's end keeps its full
+            // advance in the box: half an em (8 pt) may stand past.
+            assert!(
+                w.x0 >= 28.0 * MM - 0.5 && w.x1 <= 184.0 * MM + 8.5,
+                "page {}: outside the 版心: {} at {:.1}–{:.1}",
+                p + 1,
+                w.text,
+                w.x0,
+                w.x1
+            );
+        }
+    }
+    let last = pages.last().expect("a page");
+    let first = last
+        .iter()
+        .position(|w| w.text.starts_with("某某省"))
+        .expect("the unit on the last page");
+    let mut read = String::new();
+    let mut k = first;
+    while read.chars().count() < unit.chars().count() {
+        read.push_str(&last[k].text);
+        k += 1;
+    }
+    assert_eq!(read, unit, "every character of the unit, in order");
+    let lines = &last[first..k];
+    assert!(lines.len() >= 2, "{} line(s)", lines.len());
+    for w in lines {
+        assert!(
+            (w.x1 - lines[0].x1).abs() < 0.5,
+            "right ends differ: {:.1} against {:.1}",
+            w.x1,
+            lines[0].x1
+        );
+    }
+    assert!(last[k].text.starts_with("2021年1月20日"));
+    assert!(
+        last[k].y0 > lines[lines.len() - 1].y1 - 0.5,
+        "the date below"
+    );
+}
+
+/// A label override (`labels`, official label → local wording) in a cell:
+/// at every length either every character is printed inside the 版心, or
+/// the report is refused with a `limit` error at the label's JSON path,
+/// its message in Chinese first. Never a silent cut (issue #22: 468 of
+/// 1,000 characters were printed).
+#[test]
+fn a_cell_too_tall_for_a_page_is_refused_at_its_path_and_none_is_cut() {
+    const MM: f64 = 72.0 / 25.4;
+    let engine = common::engine();
+    let mut rendered = Vec::new();
+    for n in [100, 450, 800, 900, 1000, 5000] {
+        let mut data = goushi();
+        common::set(
+            &mut data,
+            "/labels",
+            serde_json::json!({"采购总金额": "鑫".repeat(n)}),
+        );
+        match engine.render(&data, OutputFormat::Pdf, RenderOptions::default()) {
+            Err(d) => {
+                let e = &d.0[0];
+                assert_eq!(e.code, nianbao::Code::Limit, "{n}: {e}");
+                assert_eq!(
+                    e.location,
+                    nianbao::Location::Pointer {
+                        pointer: "/labels/采购总金额".into()
+                    },
+                    "{n}: {e}"
+                );
+                let zh = e.message.get(nianbao::Lang::Zh);
+                assert!(zh.starts_with("表格第"), "Chinese first: {zh}");
+                assert!(zh.contains("一页排不下"), "{zh}");
+            }
+            Ok(r) => {
+                rendered.push(n);
+                if skip("a_cell_too_tall_for_a_page_is_refused_at_its_path_and_none_is_cut") {
+                    continue;
+                }
+                let path = write_temp(&format!("label-{n}.pdf"), &r.bytes);
+                let pages = pdfread::words(&path);
+                let mut printed = 0;
+                for w in pages.iter().flatten().filter(|w| w.text.contains('鑫')) {
+                    printed += w.text.matches('鑫').count();
+                    assert!(
+                        w.x0 >= 28.0 * MM - 0.5
+                            && w.x1 <= 184.0 * MM + 0.5
+                            && w.y0 >= 37.0 * MM - 0.5
+                            && w.y1 <= 262.0 * MM + 0.5,
+                        "{n}: outside the 版心: {:.1},{:.1}–{:.1},{:.1}",
+                        w.x0,
+                        w.y0,
+                        w.x1,
+                        w.y1
+                    );
+                }
+                assert_eq!(printed, n, "every character printed");
+            }
+        }
+    }
+    assert_eq!(
+        rendered,
+        [100, 450, 800, 900],
+        "the lengths that fit render"
+    );
+}

@@ -449,3 +449,179 @@ fn narrow_cells_break_into_balanced_lines() {
         assert!(!runs.iter().any(|r| r == "开"), "开 alone");
     }
 }
+
+/// Whether a character is a combining mark (General_Category M), the
+/// ranges the tests below use written out: the combining diacritics and
+/// the combining marks for symbols.
+fn is_mark(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x20D0..=0x20FF)
+}
+
+/// Every combining mark drawn on the laid pages sits on its base's line,
+/// right after it: never alone at a line's start (UAX #14 LB9), in the
+/// title, body lines and table cells alike.
+fn assert_marks_keep_their_base(laid: &Laid) -> usize {
+    let mut marks = 0;
+    for (p, page) in laid.pages.iter().enumerate() {
+        // Glyphs per baseline, in x order: (x, advance, character).
+        let mut lines: std::collections::BTreeMap<i64, Vec<(f64, f64, char)>> =
+            std::collections::BTreeMap::new();
+        for item in &page.items {
+            let Item::Text(t) = item else { continue };
+            let key = (t.baseline.to_pt() * 100.0).round() as i64;
+            for g in &t.glyphs {
+                lines
+                    .entry(key)
+                    .or_default()
+                    .push((g.x.to_pt(), g.advance.to_pt(), g.c));
+            }
+        }
+        for glyphs in lines.values_mut() {
+            glyphs.sort_by(|a, b| a.0.total_cmp(&b.0));
+            for k in 0..glyphs.len() {
+                let (x, _, c) = glyphs[k];
+                if !is_mark(c) {
+                    continue;
+                }
+                marks += 1;
+                // Its base: the glyph before it, ending where it starts.
+                let base = glyphs[..k].iter().rev().find(|g| !is_mark(g.2));
+                assert!(
+                    base.is_some_and(|&(bx, badv, _)| (bx + badv - x).abs() < 0.5),
+                    "page {}: U+{:04X} at x {x:.1} without its base before it: {:?}",
+                    p + 1,
+                    c as u32,
+                    &glyphs[k.saturating_sub(3)..(k + 2).min(glyphs.len())]
+                );
+            }
+        }
+    }
+    marks
+}
+
+/// Decomposed text (`e` + U+0301) reaches every output composed (NFC):
+/// the PDF's text reads `café` and no line of it starts with the accent;
+/// the HTML and the DOCX carry the same composed characters.
+#[test]
+fn decomposed_text_is_composed_before_it_is_set() {
+    let mut data = goushi();
+    common::set(
+        &mut data,
+        "/overview",
+        serde_json::json!(["cafe\u{301} ".repeat(400)]),
+    );
+    let engine = engine();
+    let (doc, _) = engine
+        .document(&data, RenderOptions::default())
+        .expect("document");
+    let laid = engine.layout(&doc).expect("layout");
+    let drawn: String = body_lines(&laid)
+        .iter()
+        .flat_map(|l| l.text.iter())
+        .collect();
+    assert_eq!(drawn.matches("café").count(), 400, "every café composed");
+    assert!(!drawn.contains('\u{301}'), "no accent drawn on its own");
+    let out = engine
+        .render_all(
+            &data,
+            &[
+                nianbao::OutputFormat::Pdf,
+                nianbao::OutputFormat::Html,
+                nianbao::OutputFormat::Docx,
+            ],
+            RenderOptions::default(),
+        )
+        .expect("renders");
+    let html = String::from_utf8(out[1].bytes.clone()).expect("utf-8");
+    assert_eq!(html.matches("café").count(), 400, "the HTML's café");
+    assert!(!html.contains('\u{301}'));
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(out[2].bytes.clone())).expect("zip");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("word/document.xml").expect("document.xml"),
+        &mut xml,
+    )
+    .expect("read");
+    assert_eq!(xml.matches("café").count(), 400, "the DOCX's café");
+    assert!(!xml.contains('\u{301}'));
+    if !common::tools::have(
+        "pdftotext",
+        &["-v"],
+        "poppler-utils",
+        "reading the PDF back",
+    ) {
+        return;
+    }
+    let path = std::env::temp_dir().join(format!("nianbao-nfc-{}.pdf", std::process::id()));
+    std::fs::write(&path, &out[0].bytes).expect("write");
+    let text = common::pdfread::text(&path);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(text.matches("café").count(), 400, "pdftotext reads café");
+    for line in text.lines() {
+        assert!(
+            !line.starts_with('\u{301}'),
+            "a line starts with U+0301: {line}"
+        );
+    }
+}
+
+/// A combining mark with no precomposed form (`q̇`, the enclosing circle
+/// U+20DD) stays with its base: in a long run of them in a paragraph, in
+/// a run broken at `/`, after Chinese characters, in the title and in a
+/// table cell, no line starts with the mark.
+#[test]
+fn a_combining_mark_never_starts_a_line() {
+    let mut data = goushi();
+    common::set(
+        &mut data,
+        "/title",
+        serde_json::json!("缑氏镇人民政府q\u{307}q\u{307}q\u{307}中\u{20DD}中\u{20DD}中\u{20DD}2020年政府信息公开工作年度报告"),
+    );
+    common::set(
+        &mut data,
+        "/overview",
+        serde_json::json!([
+            "q\u{307}".repeat(3000),
+            "中\u{20DD}".repeat(300),
+            format!("{}/", "q\u{307}".repeat(30)).repeat(40),
+            "这是一段中文q\u{307}q\u{307}，再接中文中\u{307}中\u{307}。".repeat(40),
+        ]),
+    );
+    common::set(
+        &mut data,
+        "/labels",
+        serde_json::json!({"采购总金额": format!("采购{}总金额", "q\u{307}中\u{20DD}".repeat(12))}),
+    );
+    let engine = engine();
+    let (doc, _) = engine
+        .document(&data, RenderOptions::default())
+        .expect("document");
+    let laid = engine.layout(&doc).expect("layout");
+    let marks = assert_marks_keep_their_base(&laid);
+    let expected = 6 + 3000 + 300 + 30 * 40 + 4 * 40 + 24;
+    assert_eq!(marks, expected, "every mark drawn once");
+    if !common::tools::have(
+        "pdftotext",
+        &["-v"],
+        "poppler-utils",
+        "reading the PDF back",
+    ) {
+        return;
+    }
+    let pdf = engine
+        .render(&data, nianbao::OutputFormat::Pdf, RenderOptions::default())
+        .expect("renders")
+        .bytes;
+    let path = std::env::temp_dir().join(format!("nianbao-cm-{}.pdf", std::process::id()));
+    std::fs::write(&path, &pdf).expect("write");
+    let text = common::pdfread::text(&path);
+    let _ = std::fs::remove_file(&path);
+    for line in text.lines() {
+        let first = line.trim_start().chars().next().unwrap_or(' ');
+        assert!(
+            !is_mark(first),
+            "a line starts with U+{:04X}: {line}",
+            first as u32
+        );
+    }
+}

@@ -9,7 +9,9 @@
 //!   (orphans and widows);
 //! - a heading never alone at the foot of a page (kept with what follows);
 //! - table rows never split; header rows repeated on every page;
-//! - 署名 centred over 成文日期, the date 右空四字 (7.3.5);
+//! - 署名 centred over 成文日期, the date 右空四字 (7.3.5); a 署名 too long
+//!   for the line broken by the paragraph breaker (禁则 and all) into
+//!   lines flush right at 右空二字, the date below it, all inside the 版心;
 //! - page numbers "— N —" 7 mm below the 版心, odd right, even left (7.5).
 
 use super::linebreak::{place, Line, LineAlign};
@@ -187,7 +189,11 @@ impl<'a> Flow<'a> {
     fn measure(&mut self, i: usize, t: &Table) -> Result<Measured, Diagnostic> {
         match self.measured.take() {
             Some((j, m)) if j == i => Ok(m),
-            _ => Measured::new(t, self.book, self.chains),
+            _ => {
+                let m = Measured::new(t, self.book, self.chains)?;
+                m.fits(self.page.text_height)?;
+                Ok(m)
+            }
         }
     }
 
@@ -287,7 +293,11 @@ impl<'a> Flow<'a> {
 
     /// 署名 and 成文日期 (GB/T 9704 7.3.5), each ending where
     /// `layout::resolve` measured it: the date 右空四字, the unit centred
-    /// over it.
+    /// over it. A unit wider than the line left of its inset (a long
+    /// office name with its parenthesised second name) is broken as body
+    /// text is, with the 禁则, into lines flush right at that inset: it
+    /// stays inside the 版心 and every character is printed, as Word
+    /// wraps the DOCX's right-aligned paragraph at the same indent.
     fn signature(
         &mut self,
         unit: &[Span],
@@ -300,17 +310,34 @@ impl<'a> Flow<'a> {
         let unit = shape(unit, self.book, self.chains, k)?;
         let date = shape(date, self.book, self.chains, k)?;
         let right = self.page.margin_left + self.page.text_width;
-        let need = style.space_before + pitch * 2.0;
+        let unit_avail = (self.page.text_width - insets.unit).max(Length::ZERO);
+        let unit_lines = if width(&unit) > unit_avail + Length::pt(0.01) {
+            break_lines(&unit, unit_avail, unit_avail)
+        } else {
+            vec![Line::whole(&unit)]
+        };
+        let need = style.space_before + pitch * (unit_lines.len() + 1) as f64;
         if self.y + need > self.page.text_height && self.y > Length::ZERO {
             self.new_page();
         }
         if self.y > Length::ZERO {
             self.y += style.space_before;
         }
-        for (glyphs, inset) in [(unit, insets.unit), (date, insets.date)] {
-            let x = right - inset - width(&glyphs);
-            self.put_line(&glyphs, x, width(&glyphs), LineAlign::Left, style);
+        for line in &unit_lines {
+            let xs = place(&unit, line, unit_avail, LineAlign::Right);
+            let x0 = right - insets.unit - unit_avail;
+            let baseline = self.page.margin_top + self.y + baseline_in(pitch, style.text.size);
+            push_runs(
+                &unit[line.start..line.end],
+                &xs,
+                x0,
+                baseline,
+                &mut self.cur.items,
+            );
+            self.y += pitch;
         }
+        let x = right - insets.date - width(&date);
+        self.put_line(&date, x, width(&date), LineAlign::Left, style);
         self.y += style.space_after;
         Ok(())
     }

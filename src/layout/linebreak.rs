@@ -11,10 +11,14 @@
 //! wide characters: a line never starts with a closing or pause mark and
 //! never ends with an opening mark. A line is justified by widening the
 //! gaps next to wide characters (clreq §3.2.3) and narrowed by taking up
-//! to half the width of its full-width marks (标点挤压).
+//! to half the width of its full-width marks (标点挤压). A combining mark
+//! (UAX #14 class CM: `q̇`, U+20DD) belongs to the character before it:
+//! never a break before it, in body text, titles and cells alike (UAX #14
+//! LB9, which the Chinese rules below would otherwise override next to a
+//! wide character), and never a justification gap between them.
 
 use super::shape::Glyph;
-use crate::text::{COMPRESSIBLE_AT_END, NO_LINE_END, NO_LINE_START};
+use crate::text::{is_mark, COMPRESSIBLE_AT_END, NO_LINE_END, NO_LINE_START};
 use crate::units::Length;
 use unicode_linebreak::{linebreaks, BreakOpportunity};
 
@@ -66,7 +70,13 @@ pub fn opportunities(glyphs: &[Glyph]) -> Vec<bool> {
     let mut out = vec![false; glyphs.len()];
     for i in 1..glyphs.len() {
         let (a, b) = (&glyphs[i - 1], &glyphs[i]);
-        out[i] = if a.is_hint() || a.is_newline() {
+        out[i] = if a.is_newline() {
+            true
+        } else if is_mark(b.c) {
+            // A combining mark stays in its base's cluster (UAX #14 LB9),
+            // even after a `<wbr/>` hint or next to a wide character.
+            false
+        } else if a.is_hint() {
             true
         } else if b.is_newline()
             || b.is_hint()
@@ -123,7 +133,7 @@ pub fn place(glyphs: &[Glyph], line: &Line, avail: Length, align: LineAlign) -> 
             // spaced evenly instead, so that it still ends flush.
             tracked = gaps == 0;
             let n = if tracked {
-                visible_len(g).saturating_sub(1)
+                (1..visible_len(g)).filter(|&k| !is_mark(g[k].c)).count()
             } else {
                 gaps
             };
@@ -154,7 +164,7 @@ pub fn place(glyphs: &[Glyph], line: &Line, avail: Length, align: LineAlign) -> 
         if k > 0
             && gap > Length::ZERO
             && k < visible_len(g)
-            && (tracked || gap_at(glyphs, line.start + k))
+            && (tracked && !is_mark(glyph.c) || gap_at(glyphs, line.start + k))
         {
             x += gap;
         }
@@ -176,8 +186,17 @@ fn visible_len(g: &[Glyph]) -> usize {
 /// wide character or a space, never inside a word, a number or a URL
 /// (clreq §3.2.3: the space goes between the characters of Chinese
 /// text; a Latin run keeps its letter spacing).
+/// A combining mark takes no gap before it, and the gap after it is
+/// judged by its base character.
 pub(crate) fn gap_at(glyphs: &[Glyph], k: usize) -> bool {
-    expandable(&glyphs[k - 1], &glyphs[k])
+    if is_mark(glyphs[k].c) {
+        return false;
+    }
+    let mut base = k - 1;
+    while base > 0 && is_mark(glyphs[base].c) {
+        base -= 1;
+    }
+    expandable(&glyphs[base], &glyphs[k])
 }
 
 pub(crate) fn expandable(a: &Glyph, b: &Glyph) -> bool {
@@ -349,6 +368,25 @@ pub(crate) mod tests {
         let xs = place(&g, &line, Length::pt(59.0), LineAlign::Justify);
         for k in 1..g.len() {
             assert!((xs[k] - xs[k - 1] - Length::pt(6.0)).abs() < Length::pt(1e-6));
+        }
+    }
+
+    #[test]
+    fn no_break_and_no_gap_before_a_combining_mark() {
+        // Next to a wide character, after a hint, inside a Latin run.
+        let g = glyphs("中\u{307}中\u{200B}\u{20DD}aq\u{307}b");
+        let ok = opportunities(&g);
+        for (i, x) in g.iter().enumerate() {
+            if crate::text::is_mark(x.c) {
+                assert!(!ok[i], "a break before U+{:04X} at {i}", x.c as u32);
+                assert!(!gap_at(&g, i), "a gap before U+{:04X} at {i}", x.c as u32);
+            }
+        }
+        // The gap after a mark is its base's: 中̇|中 widens.
+        assert!(gap_at(&g, 2));
+        // Even a run wider than the line breaks only between clusters.
+        for l in lines(&"q\u{307}".repeat(40), 3.0) {
+            assert!(!l.starts_with('\u{307}'), "{l}");
         }
     }
 

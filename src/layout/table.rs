@@ -7,13 +7,15 @@
 //! collected per grid edge and merged, so every edge is drawn once and a
 //! merged cell shows no inner line. A cell spanning rows cut by a page
 //! break is drawn as a piece on each page, its label on both (typst issue
-//! 4707 is the failure this avoids).
+//! 4707 is the failure this avoids). A cell whose text is taller than a
+//! page can hold (below the repeated header) is refused with a `limit`
+//! error ([`Measured::fits`]): its text is never cut.
 
 use super::linebreak::{place, LineAlign};
 use super::shape::{shape, shape_vertical, Glyph};
 use super::totalfit::break_lines;
 use super::{Item, PlacedGlyph, Rule, TextRun};
-use crate::diag::Diagnostic;
+use crate::diag::{tr, Code, Diagnostic};
 use crate::doc::{Align, Cell, ParaStyle, Table, VAlign};
 use crate::fonts::{Chains, FontBook};
 use crate::units::Length;
@@ -79,11 +81,7 @@ fn content(glyphs: &[Glyph], style: &ParaStyle, vertical: bool, width: Length) -
     let pitch = style.line_pitch;
     let size = style.text.size;
     let lines = if vertical {
-        glyphs
-            .iter()
-            .filter(|g| !g.is_newline() && !g.is_hint() && !g.is_space())
-            .map(|g| (vec![g.clone()], vec![(width - g.advance) / 2.0]))
-            .collect()
+        vertical_lines(glyphs, width)
     } else {
         balanced_lines(glyphs, width)
             .iter()
@@ -94,6 +92,27 @@ fn content(glyphs: &[Glyph], style: &ParaStyle, vertical: bool, width: Length) -
             .collect()
     };
     Content { lines, pitch, size }
+}
+
+/// A vertical cell's lines: one character a line, centred, a combining
+/// mark on its base's line (UAX #14 LB9: it is part of that character).
+fn vertical_lines(glyphs: &[Glyph], width: Length) -> Vec<(Vec<Glyph>, Vec<Length>)> {
+    let mut lines: Vec<(Vec<Glyph>, Vec<Length>)> = Vec::new();
+    for g in glyphs
+        .iter()
+        .filter(|g| !g.is_newline() && !g.is_hint() && !g.is_space())
+    {
+        match lines.last_mut() {
+            Some((line, xs)) if crate::text::is_mark(g.c) => {
+                let x = xs.last().copied().unwrap_or(Length::ZERO)
+                    + line.last().map_or(Length::ZERO, |b| b.advance);
+                line.push(g.clone());
+                xs.push(x);
+            }
+            _ => lines.push((vec![g.clone()], vec![(width - g.advance) / 2.0])),
+        }
+    }
+    lines
 }
 
 /// A cell's lines: as the paragraph breaker sets them, except that a last
@@ -189,6 +208,75 @@ impl Measured {
         };
         m.size_rows();
         Ok(m)
+    }
+
+    /// Checks that every cell's text fits on a page `page` tall: a body
+    /// cell below the header rows, which repeat on every page; the header
+    /// with the shortest body row under it. Else a `limit` error naming
+    /// the cell, carrying its text so the engine can point at the data.
+    ///
+    /// Refused rather than continued on the next page: rows never split
+    /// (the DOCX marks them `cantSplit` and Word keeps them whole too), so
+    /// a cell continued across pages would part the PDF from the DOCX and
+    /// break the form's grid; and a cell's text taller than a page is, in
+    /// a report's form, a slip in the data (a label of a thousand
+    /// characters), which the user wants named at its JSON path, not set
+    /// in a row pages long. Either way no character is cut silently.
+    pub fn fits(&self, page: Length) -> Result<(), Diagnostic> {
+        let eps = Length::pt(0.01);
+        let head = self.header_rows.min(self.heights.len());
+        let header_h: Length = self.heights[..head].iter().copied().sum();
+        for (i, c) in self.cells.iter().enumerate() {
+            if c.row >= head && self.need(i) > page - header_h + eps {
+                return Err(self.too_tall(i, page - header_h));
+            }
+        }
+        let shortest = self.heights[head..]
+            .iter()
+            .copied()
+            .fold(None, |m: Option<Length>, h| Some(m.map_or(h, |m| m.min(h))))
+            .unwrap_or(Length::ZERO);
+        let over = header_h + shortest - page;
+        if over > eps {
+            let tallest = (0..self.cells.len())
+                .filter(|&i| self.cells[i].row < head)
+                .max_by(|&a, &b| self.need(a).to_pt().total_cmp(&self.need(b).to_pt()));
+            if let Some(i) = tallest {
+                return Err(self.too_tall(i, self.need(i) - over));
+            }
+        }
+        Ok(())
+    }
+
+    fn too_tall(&self, i: usize, room: Length) -> Diagnostic {
+        let c = &self.cells[i];
+        let text = crate::doc::plain(&c.cell.spans);
+        let mut head: String = text.chars().take(20).collect();
+        if text.chars().count() > 20 {
+            head.push('…');
+        }
+        let (need, room) = (self.need(i).to_mm(), room.max(Length::ZERO).to_mm());
+        let (r, col) = (c.row + 1, c.col + 1);
+        let mut d = Diagnostic::input(
+            Code::Limit,
+            tr(
+                format!(
+                    "表格第{r}行第{col}列单元格的文字太长，一页排不下：需要 {need:.0} 毫米，\
+                     一页只有 {room:.0} 毫米（表格的行不跨页，文字也不截断）：“{head}”"
+                ),
+                format!(
+                    "the text of the table cell at row {r}, column {col} is too long for a \
+                     page: it needs {need:.0} mm, a page holds {room:.0} mm (table rows never \
+                     split across pages, and text is never cut): “{head}”"
+                ),
+            ),
+        )
+        .with_hint(tr(
+            "缩短这段文字，例如 labels 里给这个标签的写法",
+            "shorten this text, e.g. the wording given for this label in labels",
+        ));
+        d.source_text = Some(text);
+        d
     }
 
     fn inner_width(&self, c: &MCell) -> Length {

@@ -93,7 +93,8 @@ fn cuts(glyphs: &[Glyph], tier: Tier) -> Vec<Cut> {
     let chars: Vec<char> = glyphs.iter().map(|g| g.c).collect();
     let mut out: Vec<Cut> = Vec::new();
     for (i, g) in glyphs.iter().enumerate() {
-        if g.is_hint() && i > 0 && i + 1 < glyphs.len() {
+        // Not before a combining mark: it stays with its base.
+        if g.is_hint() && i > 0 && i + 1 < glyphs.len() && !crate::text::is_mark(glyphs[i + 1].c) {
             out.push(Cut {
                 at: i,
                 skip: 1,

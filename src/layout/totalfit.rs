@@ -17,7 +17,9 @@
 //!   between groups of four digits: each at a penalty, taken only where
 //!   every other choice stretches a line;
 //! - inside an ordinary word or number, a break is an emergency, taken
-//!   only when a run is wider than the line.
+//!   only when a run is wider than the line;
+//! - never, not even in an emergency, where the next line would start
+//!   with a combining mark (UAX #14 LB9): a mark stays with its base.
 //!
 //! The search keeps only the breakpoints from which a line can still
 //! reach the current one (at most a line's worth of characters back), so
@@ -279,6 +281,12 @@ fn candidates(glyphs: &[Glyph], desperate: bool) -> Vec<Candidate> {
     for i in 1..glyphs.len() {
         if glyphs[i - 1].is_newline() {
             // The break belongs before the newline; see below.
+            continue;
+        }
+        let next = line_start(glyphs, i);
+        if !glyphs[i].is_newline() && glyphs.get(next).is_some_and(|g| crate::text::is_mark(g.c)) {
+            // The next line would start with a combining mark, cut from
+            // its base (UAX #14 LB9); an emergency break is no exception.
             continue;
         }
         if glyphs[i].is_newline() {

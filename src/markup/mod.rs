@@ -209,7 +209,7 @@ impl Parser<'_, '_> {
         }
         let title = root
             .attribute("title")
-            .map(str::to_string)
+            .map(crate::text::nfc)
             .unwrap_or_else(|| {
                 blocks
                     .iter()
@@ -221,7 +221,7 @@ impl Parser<'_, '_> {
                     })
                     .unwrap_or_default()
             });
-        let author = root.attribute("author").unwrap_or_default().to_string();
+        let author = crate::text::nfc(root.attribute("author").unwrap_or_default());
         Ok(Document {
             meta: Meta { title, author },
             page: self.sheet.page.clone(),

@@ -6,9 +6,14 @@
 //! the ends, except that a run containing a line break between two East
 //! Asian wide characters disappears (CSS Text 3 §4.1.3, segment break
 //! transformation), so a template may wrap long Chinese lines freely.
+//! Every run comes out in Unicode NFC ([`crate::text::nfc`]): this is the
+//! one place all text of the document tree passes, so the PDF, the OFD,
+//! the DOCX and the HTML carry the same composed characters (`café`, not
+//! `cafe` + U+0301), and a mark with no precomposed form stays after its
+//! base for the line breaker to keep them together.
 
 use crate::doc::Span;
-use crate::text::is_wide;
+use crate::text::{is_wide, nfc};
 
 /// Collapses white space across runs; `\n` in a run is a forced break
 /// (from `<br/>`) and is kept. Empty runs are dropped.
@@ -44,7 +49,10 @@ pub fn collapse(spans: Vec<Span>) -> Vec<Span> {
             }
         }
         if !text.is_empty() {
-            out.push(Span { text, ..span });
+            out.push(Span {
+                text: nfc(&text),
+                ..span
+            });
         }
     }
     out
