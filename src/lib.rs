@@ -42,7 +42,6 @@
 // only ever on the path that stops a report, never in a hot loop.
 #![allow(clippy::result_large_err)]
 
-pub mod batch;
 pub mod clock;
 pub mod data;
 pub mod diag;
@@ -54,6 +53,7 @@ pub mod html;
 pub mod input;
 pub mod layout;
 pub mod markup;
+pub mod names;
 pub mod ofd;
 pub mod output;
 pub mod pdf;

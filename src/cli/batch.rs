@@ -12,11 +12,11 @@
 use super::report::{io_reason, stdout_line, Reporter};
 use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use nianbao::batch::{self, NamePattern, Unit};
+use nianbao::input::{Input, Source, Unit};
+use nianbao::names::{NamePattern, Names};
 use nianbao::{tr, Code, Diagnostic, Diagnostics, Engine, OutputFormat, RenderOptions};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -84,7 +84,11 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
     // What a killed run left here (`.nianbao-PID-N.tmp` of a process that
     // is gone) is removed before this one writes.
     nianbao::output::remove_stale_temps(args.outdir, began);
-    let defaults = match args.defaults.map(read_defaults).transpose() {
+    let defaults = match args
+        .defaults
+        .map(nianbao::input::defaults::read)
+        .transpose()
+    {
         Ok(d) => d,
         Err(d) => return usage(out, "--defaults", &d),
     };
@@ -101,7 +105,9 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
             return usage(out, "--name", &d);
         }
     }
-    let mut units = batch::units(args.inputs);
+    let sources: Vec<Source> = args.inputs.iter().map(|i| Source::from_arg(i)).collect();
+    let stdin = Box::new(std::io::BufReader::new(std::io::stdin()));
+    let mut units = nianbao::input::units(&sources, stdin);
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         .build()
@@ -148,7 +154,7 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
     let bar = progress(known.len(), out.quiet || streaming);
     let mut pending = known.into_iter();
     let chunk = 64 * pool.current_num_threads().max(1);
-    let mut taken: HashMap<String, String> = HashMap::new();
+    let mut names = Names::new();
     let mut tally = Tally::new(args.summary.is_some());
     loop {
         let batch: Vec<Unit> = if streaming {
@@ -159,23 +165,31 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
         if batch.is_empty() {
             break;
         }
-        let names = pool.install(|| assign_names(&batch, defaults.as_ref(), &pattern, &mut taken));
+        // Each report is read and parsed once, here, and kept for its
+        // name and its render (a chunk at a time, so memory stays bounded).
+        let loaded: Vec<Result<Input, Diagnostics>> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|u| u.input(defaults.as_ref()))
+                .collect()
+        });
+        let named = pool.install(|| assign_names(&batch, &loaded, &pattern, &mut names));
         let outcomes: Vec<Outcome> = pool.install(|| {
             batch
                 .par_iter()
-                .zip(names.par_iter())
-                .map(|(unit, name)| {
+                .zip(loaded.into_par_iter())
+                .zip(named.par_iter())
+                .map(|((unit, input), name)| {
                     let outcome = if stop.load(Ordering::SeqCst) {
                         skipped(unit)
                     } else {
                         let job = Job {
                             engine: &engine,
-                            defaults: defaults.as_ref(),
                             inputs: &inputs,
                             args,
                             opts,
                         };
-                        process(&job, unit, name)
+                        process(&job, unit, input, name)
                     };
                     report(out, unit, &outcome, bar.as_ref());
                     outcome
@@ -267,74 +281,26 @@ fn bad_outdir(dir: &Path) -> Option<Diagnostic> {
     ))
 }
 
-fn read_defaults(path: &Path) -> Result<serde_json::Value, Diagnostic> {
-    let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        let why = io_reason(&e);
-        Diagnostic::input(
-            Code::Io,
-            tr(
-                format!("无法读取 {name}：{}", why.zh),
-                format!("cannot read {name}: {}", why.en),
-            ),
-        )
-    })?;
-    let text = nianbao::data::decode(&bytes, &name)?;
-    let v = nianbao::data::parse_text(text, &name)?;
-    if !v.is_object() {
-        return Err(Diagnostic::input(
-            Code::Shape,
-            tr(
-                format!("{name}：默认值文件必须是一个 JSON 对象 {{…}}"),
-                format!("{name}: defaults must be a JSON object"),
-            ),
-        ));
-    }
-    Ok(v)
-}
-
 /// Each unit's output name, or why it has none: its data cannot be read,
 /// the pattern failed, or an earlier report already has the name
-/// (compared without case, as Windows and macOS do), so that no output
-/// overwrites another. The data is read in parallel and dropped once
-/// named; it is read again when the report is rendered.
+/// ([`Names::claim`]), so that no output overwrites another.
 fn assign_names(
     units: &[Unit],
-    defaults: Option<&serde_json::Value>,
+    loaded: &[Result<Input, Diagnostics>],
     pattern: &NamePattern,
-    taken: &mut HashMap<String, String>,
+    names: &mut Names,
 ) -> Vec<Result<String, Diagnostic>> {
-    let raw: Vec<Result<String, Diagnostic>> = units
+    let raw: Vec<Result<String, Diagnostic>> = loaded
         .par_iter()
-        .map(|u| {
-            let data = u
-                .data(defaults)
-                .map_err(|_| Diagnostic::input(Code::Output, tr("没有数据", "no data")))?;
-            pattern.name(&data)
+        .map(|l| match l {
+            Ok(input) => pattern.name(&input.value),
+            Err(_) => Err(Diagnostic::input(Code::Output, tr("没有数据", "no data"))),
         })
         .collect();
     units
         .iter()
         .zip(raw)
-        .map(|(u, name)| {
-            let name = name?;
-            let key = name.to_lowercase();
-            if let Some(first) = taken.get(&key) {
-                return Err(Diagnostic::input(
-                    Code::Output,
-                    tr(
-                        format!("输出文件名 `{name}` 已被 {first} 占用；这份没有写出"),
-                        format!("output name `{name}` is already taken by {first}; nothing written"),
-                    ),
-                )
-                .with_hint(tr(
-                    "两份报告的单位和年份相同：若是重复的，删去一份；否则用 --name 加上区分它们的内容，如 \"{{unit}}-{{year}}-{{signature.date}}\"",
-                    "two reports share unit and year: if one is a duplicate, remove it; else give --name something that tells them apart, e.g. \"{{unit}}-{{year}}-{{signature.date}}\"",
-                )));
-            }
-            taken.insert(key, u.label());
-            Ok(name)
-        })
+        .map(|(u, name)| names.claim(name?, &u.label()))
         .collect()
 }
 
@@ -362,7 +328,6 @@ fn is_input(inputs: &nianbao::output::InputSet, path: &Path) -> Option<Diagnosti
 /// What every report of a run shares.
 struct Job<'a> {
     engine: &'a Engine,
-    defaults: Option<&'a serde_json::Value>,
     inputs: &'a nianbao::output::InputSet,
     args: &'a Args<'a>,
     opts: RenderOptions,
@@ -371,8 +336,13 @@ struct Job<'a> {
 /// Renders every format, then writes them all; a report that fails
 /// writes nothing, and one whose output would be an input is refused
 /// before it is rendered (an I/O-class failure, exit 2).
-fn process(job: &Job, unit: &Unit, name: &Result<String, Diagnostic>) -> Outcome {
-    let (engine, defaults, args, opts) = (job.engine, job.defaults, job.args, job.opts);
+fn process(
+    job: &Job,
+    unit: &Unit,
+    input: Result<Input, Diagnostics>,
+    name: &Result<String, Diagnostic>,
+) -> Outcome {
+    let (engine, args, opts) = (job.engine, job.args, job.opts);
     let mut outcome = Outcome {
         input: unit.input.clone(),
         index: unit.index,
@@ -382,7 +352,7 @@ fn process(job: &Job, unit: &Unit, name: &Result<String, Diagnostic>) -> Outcome
         errors: Vec::new(),
         warnings: Vec::new(),
     };
-    let input = match unit.input(defaults) {
+    let input = match input {
         Ok(i) => i,
         Err(d) => {
             outcome.errors = d.0;

@@ -17,8 +17,8 @@
 
 use super::report::{cannot_write, stdout_bytes, Reporter};
 use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
-use nianbao::batch::Unit;
 use nianbao::data::Format;
+use nianbao::input::{Source, Unit};
 use nianbao::{tr, Code, Diagnostic};
 use serde_json::Value;
 use std::path::Path;
@@ -31,7 +31,8 @@ enum Kind {
 }
 
 pub fn run(input: &str, output: &str, out: &Reporter) -> u8 {
-    let name = if input == "-" { "<stdin>" } else { input };
+    let source = Source::from_arg(input);
+    let name = &source.name();
     let kind = match kind_of(output) {
         Ok(k) => k,
         Err(d) => {
@@ -43,21 +44,19 @@ pub fn run(input: &str, output: &str, out: &Reporter) -> u8 {
         out.diagnostic(name, &d);
         return EXIT_USAGE;
     }
-    let units = if Path::new(input).is_dir() {
-        match nianbao::batch::expand(&[input.to_string()]) {
-            Ok(u) => u,
-            Err(d) => return failed_read(out, name, &d),
+    let units = match &source {
+        Source::Path(dir) if dir.is_dir() => nianbao::input::expand(std::slice::from_ref(dir)),
+        _ => {
+            // Read once: a pipe gives its bytes only once.
+            let bytes = match nianbao::input::read_source(&source, std::io::stdin().lock()) {
+                Ok(b) => b,
+                Err(d) => return failed_read(out, name, &d),
+            };
+            if !nianbao::input::holds_many(&bytes, &source) {
+                return one(&bytes, name, kind, output, out);
+            }
+            nianbao::input::units_from_bytes(bytes, &source)
         }
-    } else {
-        // Read once: a pipe gives its bytes only once.
-        let bytes = match nianbao::batch::read_bounded(input) {
-            Ok(b) => b,
-            Err(d) => return failed_read(out, name, &d),
-        };
-        if !nianbao::batch::holds_many(&bytes, input) {
-            return one(&bytes, name, kind, output, out);
-        }
-        nianbao::batch::units_from_bytes(&bytes, input)
     };
     many(&units, name, kind, output, out)
 }

@@ -141,7 +141,7 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         defaults: Option<PathBuf>,
         /// Output file names: a pattern over the data.
-        #[arg(long, value_name = "PATTERN", default_value = nianbao::batch::DEFAULT_NAME)]
+        #[arg(long, value_name = "PATTERN", default_value = nianbao::names::DEFAULT_NAME)]
         name: String,
         /// Reports rendered at once [default: the number of cores].
         #[arg(short, long, value_name = "N")]

@@ -140,46 +140,13 @@ pub fn stdout_line(line: &str) {
     }
 }
 
-/// Reads an input file, or standard input for `-`; returns the bytes and
-/// the name to use in messages. At most the data limit + 1 bytes are
-/// read; a larger input is refused here with its real size (a file's, or
-/// "more than" for a stream), never the number of bytes read.
+/// Reads one report's input (a file, or standard input for `-`), bounded
+/// as [`nianbao::input::read_report`] says; returns the bytes and the
+/// name to use in messages.
 pub fn read_input(path: &str) -> Result<(Vec<u8>, String), Diagnostic> {
-    use nianbao::Code;
-    use std::io::Read;
-    let max = nianbao::data::MAX_DATA_BYTES as u64;
-    let name = if path == "-" { "<stdin>" } else { path };
-    let failed = |zh: &str, en: &str, e: &std::io::Error| nianbao::diag::cannot((zh, en), name, e);
-    let mut bytes = Vec::new();
-    let size = if path == "-" {
-        std::io::stdin()
-            .take(max + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| failed("读取", "read", &e))?;
-        None
-    } else {
-        let file = std::fs::File::open(path).map_err(|e| failed("打开", "open", &e))?;
-        let size = file.metadata().ok().map(|m| m.len());
-        file.take(max + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| failed("读取", "read", &e))?;
-        size
-    };
-    if bytes.len() as u64 > max {
-        let mib = max >> 20;
-        let (zh, en) = match size {
-            Some(n) => (
-                format!("{name} 有 {n} 字节；一份数据文件最多 {mib} MiB"),
-                format!("{name} is {n} bytes; a data file holds at most {mib} MiB"),
-            ),
-            None => (
-                format!("{name} 超过 {mib} MiB；一份数据文件最多 {mib} MiB"),
-                format!("{name} is more than {mib} MiB, the most a data file holds"),
-            ),
-        };
-        return Err(Diagnostic::input(Code::Limit, tr(zh, en)));
-    }
-    Ok((bytes, name.to_string()))
+    let source = nianbao::input::Source::from_arg(path);
+    let bytes = nianbao::input::read_report(&source, std::io::stdin().lock())?;
+    Ok((bytes, source.name()))
 }
 
 /// "Cannot write TARGET" (a file, or standard output for `-`), with the

@@ -99,9 +99,11 @@ fn columns() -> Vec<Column> {
 /// Whether reports are one county workbook's (a 报告 sheet, no 基本信息),
 /// told from the workbook's list of sheets alone.
 pub fn is_county(bytes: &[u8]) -> bool {
-    let Some(names) = guard::sheet_names(bytes) else {
-        return false;
-    };
+    guard::sheet_names(bytes).is_some_and(|names| is_county_sheets(&names))
+}
+
+/// Whether a workbook with these sheets is a county workbook.
+pub fn is_county_sheets(names: &[String]) -> bool {
     names.iter().any(|n| n == SHEET) && !names.iter().any(|n| n == super::BASICS)
 }
 

@@ -155,7 +155,13 @@ pub fn check(bytes: &[u8], name: &str, limits: &Limits) -> Result<(), Diagnostic
 /// The sheet names of a workbook, in order, read from `xl/workbook.xml`
 /// alone (bounded), so that its kind is known before it is checked.
 pub fn sheet_names(bytes: &[u8]) -> Option<Vec<String>> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    sheet_names_of(Cursor::new(bytes))
+}
+
+/// [`sheet_names`] of a workbook being read (a file: only its central
+/// directory and `xl/workbook.xml` are read).
+pub fn sheet_names_of<R: Read + std::io::Seek>(reader: R) -> Option<Vec<String>> {
+    let mut zip = zip::ZipArchive::new(reader).ok()?;
     let i = (0..zip.len()).find(|&i| {
         zip.name_for_index(i)
             .is_some_and(|n| n.eq_ignore_ascii_case("xl/workbook.xml"))

@@ -85,30 +85,10 @@ fn scan(
     let mut owners: Vec<String> = vec![name.to_string()];
     nodes.entry(name.to_string()).or_default().file = path.to_string();
     let mut depth = 0usize;
-    let mut rest = text;
-    let mut offset = 0;
-    while let Some(open) = rest.find("{{") {
-        let tag_start = offset + open;
-        let after = &rest[open + 2..];
+    for tag in super::tags::tags(text) {
+        let tag_start = tag.start;
         // Comments may hold anything.
-        let (inner, consumed) = if let Some(c) = after.strip_prefix("!--") {
-            let end = c.find("--}}").map_or(c.len(), |e| e + 4);
-            (None, 2 + 3 + end)
-        } else if after.starts_with('!') {
-            let end = after.find("}}").map_or(after.len(), |e| e + 2);
-            (None, 2 + end)
-        } else {
-            // An unclosed tag runs to the end (handlebars refuses it later).
-            let (inner, end) = match after.find("}}") {
-                Some(e) => (&after[..e], e + 2),
-                None => (after, after.len()),
-            };
-            (Some(inner.trim_start_matches(['{', '~'])), 2 + end)
-        };
-        offset += open + consumed;
-        rest = &text[offset.min(text.len())..];
-        let Some(inner) = inner else { continue };
-        let inner = inner.trim_start();
+        let Some(inner) = tag.inner else { continue };
         let line = text[..tag_start].matches('\n').count() + 1;
         let at = |message: (String, String)| {
             Diagnostic::at_text(

@@ -10,6 +10,7 @@ mod bundle;
 mod each;
 pub mod helpers;
 pub mod limits;
+pub mod tags;
 
 pub use bundle::{builtin, builtin_list, Bundle, DataKind, Manifest};
 

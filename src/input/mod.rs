@@ -1,0 +1,169 @@
+//! Inputs: where reports come from, each read and parsed once.
+//!
+//! In: the run's inputs as [`Source`]s (a path, or standard input, whose
+//! reader the caller hands in: the library never reads the process's
+//! own), and a report's bytes. Out: [`Unit`]s, one per report (files,
+//! directories, JSON arrays, JSON Lines, county workbooks, streamed JSON
+//! Lines on standard input), each giving its [`Input`]: the report's JSON
+//! value (from JSON text, or from a workbook by [`crate::sheet::read`]),
+//! with the run's defaults merged under it ([`defaults`]), the warnings
+//! reading gave, and where each value sat in a workbook, so that later
+//! diagnostics can name the sheet cell. The size limits of one report and
+//! of one input that holds many live here too. Everything after this
+//! reads the same checked data.
+//!
+//! - [`units`]: paths and bytes → units;
+//! - [`stream`]: standard input, streamed;
+//! - [`defaults`]: `--defaults`, read and merged.
+
+pub mod defaults;
+pub mod stream;
+pub mod units;
+
+pub use stream::{units, Reader, Units};
+pub use units::{expand, holds_many, read_bounded, units_from_bytes, Unit, MAX_BATCH_INPUT_BYTES};
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::sheet::{self, CellMap};
+use serde_json::Value;
+use std::path::PathBuf;
+
+/// How messages name standard input.
+pub const STDIN: &str = "<stdin>";
+
+/// Where an input is: a path, or standard input (`-` on the command
+/// line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Standard input.
+    Stdin,
+    /// A file or directory.
+    Path(PathBuf),
+}
+
+impl Source {
+    /// An input as the command line gives it: `-` is standard input.
+    pub fn from_arg(arg: &str) -> Source {
+        if arg == "-" {
+            Source::Stdin
+        } else {
+            Source::Path(PathBuf::from(arg))
+        }
+    }
+
+    /// How messages name it: `<stdin>`, or the path as given.
+    pub fn name(&self) -> String {
+        match self {
+            Source::Stdin => STDIN.to_string(),
+            Source::Path(p) => p.display().to_string(),
+        }
+    }
+
+    /// The path, unless it is standard input.
+    pub fn path(&self) -> Option<&std::path::Path> {
+        match self {
+            Source::Stdin => None,
+            Source::Path(p) => Some(p),
+        }
+    }
+}
+
+/// All of an input that may hold many reports, read once and bounded
+/// ([`MAX_BATCH_INPUT_BYTES`]); standard input from `stdin`.
+pub fn read_source(source: &Source, stdin: impl std::io::Read) -> Result<Vec<u8>, Diagnostic> {
+    let name = source.name();
+    match source {
+        Source::Stdin => read_bounded(stdin, &name),
+        Source::Path(p) => {
+            let file = std::fs::File::open(p).map_err(|e| cannot_read(&name, &e))?;
+            read_bounded(file, &name)
+        }
+    }
+}
+
+/// One report's bytes, at most [`crate::data::MAX_DATA_BYTES`]; a larger
+/// input is refused with its real size (a file's, or "more than" for a
+/// stream), never the number of bytes read. Standard input from `stdin`.
+pub fn read_report(source: &Source, stdin: impl std::io::Read) -> Result<Vec<u8>, Diagnostic> {
+    use std::io::Read;
+    let max = crate::data::MAX_DATA_BYTES as u64;
+    let name = source.name();
+    let mut bytes = Vec::new();
+    let size = match source {
+        Source::Stdin => {
+            stdin
+                .take(max + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| cannot_read(&name, &e))?;
+            None
+        }
+        Source::Path(p) => {
+            let file = std::fs::File::open(p)
+                .map_err(|e| crate::diag::cannot(("打开", "open"), &name, &e))?;
+            let size = file.metadata().ok().map(|m| m.len());
+            file.take(max + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| cannot_read(&name, &e))?;
+            size
+        }
+    };
+    if bytes.len() as u64 > max {
+        let mib = max >> 20;
+        let (zh, en) = match size {
+            Some(n) => (
+                format!("{name} 有 {n} 字节；一份数据文件最多 {mib} MiB"),
+                format!("{name} is {n} bytes; a data file holds at most {mib} MiB"),
+            ),
+            None => (
+                format!("{name} 超过 {mib} MiB；一份数据文件最多 {mib} MiB"),
+                format!("{name} is more than {mib} MiB, the most a data file holds"),
+            ),
+        };
+        return Err(Diagnostic::input(
+            crate::diag::Code::Limit,
+            crate::diag::tr(zh, en),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// "Cannot read NAME", with the reason, in both languages.
+fn cannot_read(name: &str, e: &std::io::Error) -> Diagnostic {
+    crate::diag::cannot(("读取", "read"), name, e)
+}
+
+/// A report's data, read.
+#[derive(Debug)]
+pub struct Input {
+    /// The report as JSON.
+    pub value: Value,
+    /// Said while reading (a figure typed as text in a workbook).
+    pub warnings: Diagnostics,
+    /// JSON pointer → `sheet!A1`, for a workbook.
+    pub cells: CellMap,
+}
+
+impl Input {
+    /// Names the workbook cell of each diagnostic (nothing for JSON).
+    pub fn locate(&self, diags: &mut Diagnostics) {
+        sheet::name_cells(diags, &self.cells);
+    }
+}
+
+/// Reads JSON text or an XLSX workbook (told apart by content, not name).
+pub fn load(bytes: &[u8], name: &str) -> Result<Input, Diagnostics> {
+    if sheet::is_xlsx(bytes) {
+        let read = sheet::read(bytes, name)?;
+        return Ok(Input {
+            value: read.value,
+            warnings: read.warnings,
+            cells: read.cells,
+        });
+    }
+    let value = crate::data::parse_bytes(bytes, name)?;
+    Ok(Input {
+        value,
+        warnings: Diagnostics::new(),
+        cells: CellMap::new(),
+    })
+}

@@ -1,0 +1,254 @@
+//! Standard input as reports: JSON Lines streamed a line at a time, or
+//! one text read whole (bounded).
+//!
+//! In: the run's inputs as [`Source`]s and a reader for standard input,
+//! handed in by the caller. Out: [`Unit`]s, one at a time ([`Units`]):
+//! files, directories, arrays and JSON Lines files as [`expand`] reads
+//! them; standard input holding JSON Lines streamed, a line at a time, so
+//! that an endless stream (`yes |`) is read as it comes and never held.
+
+use super::units::{expand, text_units, Unit, MAX_BATCH_INPUT_BYTES};
+use super::{Source, STDIN};
+use crate::diag::{tr, Code, Diagnostic};
+use std::io::{BufRead, Read};
+
+/// Units from the inputs, one at a time. Files, directories, arrays and
+/// JSON Lines files are read as [`expand`] reads them; standard input
+/// holding JSON Lines is streamed, a line at a time, so that an endless
+/// stream (`yes |`) is read as it comes and never held.
+pub struct Units {
+    ready: std::collections::VecDeque<Unit>,
+    pending: std::collections::VecDeque<Source>,
+    /// Standard input, until it is read.
+    stdin: Option<Reader>,
+    stream: Option<Stream>,
+}
+
+/// A reader of standard input, handed in by the caller (the library
+/// never reads the process's own).
+pub type Reader = Box<dyn BufRead + Send>;
+
+impl std::fmt::Debug for Stream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Stream").field("line", &self.line).finish()
+    }
+}
+
+/// Standard input as JSON Lines, read lazily.
+struct Stream {
+    reader: Reader,
+    line: usize,
+    index: usize,
+}
+
+/// The units of `inputs`, read as they are asked for; `stdin` is what
+/// [`Source::Stdin`] reads (the CLI hands in the process's standard
+/// input; a library caller any reader, or an empty one).
+pub fn units(inputs: &[Source], stdin: Reader) -> Units {
+    Units {
+        ready: Default::default(),
+        pending: inputs.iter().cloned().collect(),
+        stdin: Some(stdin),
+        stream: None,
+    }
+}
+
+impl std::fmt::Debug for Units {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Units")
+            .field("ready", &self.ready.len())
+            .field("pending", &self.pending)
+            .field("stream", &self.stream)
+            .finish()
+    }
+}
+
+impl Units {
+    /// Whether units still come from a stream (standard input), so that
+    /// their count is not known yet; false when every unit is known and
+    /// the count is final.
+    pub fn is_streaming(&self) -> bool {
+        self.stream.is_some() || self.pending.iter().any(|p| *p == Source::Stdin)
+    }
+}
+
+impl Iterator for Units {
+    type Item = Unit;
+
+    fn next(&mut self) -> Option<Unit> {
+        loop {
+            if let Some(u) = self.ready.pop_front() {
+                return Some(u);
+            }
+            if let Some(stream) = &mut self.stream {
+                match stream.next_unit() {
+                    Some(u) => return Some(u),
+                    None => self.stream = None,
+                }
+                continue;
+            }
+            let input = self.pending.pop_front()?;
+            if input == Source::Stdin {
+                // Standard input is read once; named twice, the second
+                // finds it at its end, as any Unix tool would.
+                let reader = self
+                    .stdin
+                    .take()
+                    .unwrap_or_else(|| Box::new(std::io::empty()));
+                match start_stream(reader) {
+                    Ok(Some((first, stream))) => {
+                        self.stream = Some(stream);
+                        return Some(first);
+                    }
+                    Ok(None) => continue,
+                    Err(units) => self.ready.extend(units),
+                }
+                continue;
+            }
+            if let Source::Path(path) = input {
+                self.ready.extend(expand(&[path]));
+            }
+        }
+    }
+}
+
+/// Reads one line of standard input, at most [`MAX_DATA_BYTES`] + 1
+/// bytes of it (the rest of a longer line is skipped).
+fn read_line(reader: &mut Reader) -> std::io::Result<Option<(Vec<u8>, bool)>> {
+    let limit = crate::data::MAX_DATA_BYTES as u64 + 1;
+    let mut buf = Vec::new();
+    let n = reader.by_ref().take(limit).read_until(b'\n', &mut buf)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    let too_long = !buf.ends_with(b"\n") && buf.len() as u64 >= limit;
+    if too_long {
+        // Skip to the end of the line.
+        let mut rest = Vec::new();
+        loop {
+            rest.clear();
+            let m = reader.by_ref().take(1 << 20).read_until(b'\n', &mut rest)?;
+            if m == 0 || rest.ends_with(b"\n") {
+                break;
+            }
+        }
+    }
+    Ok(Some((buf, too_long)))
+}
+
+/// Standard input: JSON Lines when its first non-blank line is a whole
+/// JSON value (streamed from there); else one text, read whole (bounded),
+/// as an array or one report.
+fn start_stream(mut reader: Reader) -> Result<Option<(Unit, Stream)>, Vec<Unit>> {
+    let name = STDIN;
+    let mut head = Vec::new();
+    let mut line = 0;
+    loop {
+        match read_line(&mut reader) {
+            Ok(None) => break,
+            Ok(Some((bytes, too_long))) => {
+                line += 1;
+                if too_long {
+                    head.extend_from_slice(&bytes);
+                    break;
+                }
+                let blank = bytes.iter().all(u8::is_ascii_whitespace);
+                head.extend_from_slice(&bytes);
+                if blank {
+                    continue;
+                }
+                let whole = std::str::from_utf8(&bytes)
+                    .ok()
+                    .is_some_and(|t| serde_json::from_str::<serde::de::IgnoredAny>(t).is_ok());
+                if whole {
+                    let mut stream = Stream {
+                        reader,
+                        line,
+                        index: 0,
+                    };
+                    let first = stream.unit(bytes, false);
+                    return Ok(Some((first, stream)));
+                }
+                // Neither a JSON value nor the start of one (`yes |`): said
+                // at once, not after reading all of it.
+                let opens = bytes
+                    .iter()
+                    .find(|b| !b.is_ascii_whitespace())
+                    .is_some_and(|b| *b == b'{' || *b == b'[');
+                if !opens {
+                    let text = String::from_utf8_lossy(&bytes).into_owned();
+                    let d = crate::data::parse_text(&text, name).err().map_or_else(
+                        || Diagnostic::input(Code::JsonSyntax, tr("不是 JSON", "not JSON")),
+                        |mut d| {
+                            if let crate::diag::Location::Text { line: l, .. } = &mut d.location {
+                                *l = line;
+                            }
+                            d
+                        },
+                    );
+                    return Err(vec![Unit::failed(name, d)]);
+                }
+                break;
+            }
+            Err(e) => return Err(vec![Unit::failed(name, super::cannot_read(name, &e))]),
+        }
+    }
+    if head.iter().all(u8::is_ascii_whitespace) && head.len() < 1 << 20 {
+        // Nothing but blanks so far, and the stream ended.
+        let mut rest = Vec::new();
+        let _ = reader.read_to_end(&mut rest);
+        if rest.iter().all(u8::is_ascii_whitespace) {
+            return Err(vec![Unit::failed(
+                name,
+                Diagnostic::input(Code::JsonSyntax, tr("<stdin> 是空的", "<stdin> is empty")),
+            )]);
+        }
+        head.extend_from_slice(&rest);
+    } else {
+        let room = MAX_BATCH_INPUT_BYTES.saturating_sub(head.len() as u64) + 1;
+        if let Err(e) = reader.take(room).read_to_end(&mut head) {
+            return Err(vec![Unit::failed(name, super::cannot_read(name, &e))]);
+        }
+    }
+    Err(text_units(head, name))
+}
+
+impl Stream {
+    fn next_unit(&mut self) -> Option<Unit> {
+        loop {
+            match read_line(&mut self.reader) {
+                Ok(None) => return None,
+                Ok(Some((bytes, too_long))) => {
+                    self.line += 1;
+                    if bytes.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    return Some(self.unit(bytes, too_long));
+                }
+                Err(e) => {
+                    return Some(Unit::failed(STDIN, super::cannot_read(STDIN, &e)));
+                }
+            }
+        }
+    }
+
+    fn unit(&mut self, bytes: Vec<u8>, too_long: bool) -> Unit {
+        let index = self.index;
+        self.index += 1;
+        let name = STDIN;
+        if too_long {
+            let mut u = Unit::failed(
+                name,
+                crate::data::check_size(usize::MAX, name)
+                    .err()
+                    .unwrap_or_else(|| {
+                        Diagnostic::input(Code::Limit, tr("这一行太长", "the line is too long"))
+                    }),
+            );
+            u.index = Some(index);
+            return u;
+        }
+        let text = String::from_utf8_lossy(&bytes).trim_end().to_string();
+        Unit::line(name, text, self.line, index)
+    }
+}
