@@ -1,11 +1,15 @@
 //! The document tree: what every writer reads.
 //!
 //! In: built by [`crate::markup`] from a template's markup and a stylesheet.
-//! Out: a fully resolved tree (after usvg): every run knows its font role
-//! and size, every paragraph its alignment, indent and line pitch, every
+//! Out: a typed tree (after usvg): every run knows its font role and
+//! size, every paragraph its alignment, indent and line pitch, every
 //! table its column widths, header rows and a [`CellGrid`] in which each
 //! grid slot is either a cell or covered by one (after typst's `CellGrid`).
-//! The PDF layout, the DOCX writer and the HTML writer read only this.
+//! What needs the fonts to decide (the title's printed lines, the
+//! signature's insets) is decided by [`crate::layout::resolve`], which
+//! alone makes a [`Resolved`] document: the PDF layout, the DOCX writer
+//! and the HTML writer take only that, so none can be handed a tree whose
+//! title is not yet broken.
 
 use crate::units::Length;
 
@@ -18,6 +22,31 @@ pub struct Document {
     pub page: Page,
     /// The content, in reading order.
     pub blocks: Vec<Block>,
+}
+
+/// A document with everything the writers must place alike decided with
+/// the fonts: the only kind of tree a writer accepts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved(Document);
+
+impl Resolved {
+    /// Marks a tree resolved: for [`crate::layout::resolve`] alone.
+    pub(crate) fn new(doc: Document) -> Resolved {
+        Resolved(doc)
+    }
+
+    /// The tree.
+    pub fn document(&self) -> &Document {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Resolved {
+    type Target = Document;
+
+    fn deref(&self) -> &Document {
+        &self.0
+    }
 }
 
 /// Document metadata (PDF Info, DOCX core properties, HTML head).

@@ -6,8 +6,8 @@
 //! `Send + Sync`, so one engine serves every thread of a batch.
 
 use crate::data;
-use crate::diag::{pointer_push, tr, Code, Diagnostic, Diagnostics, Location, Text};
-use crate::doc::Document;
+use crate::diag::{pointer_push, tr, Diagnostic, Diagnostics, Location, Text};
+use crate::doc::Resolved;
 use crate::fonts::{self, Chains, FontBook, FontOptions};
 use crate::template::{self, Bundle, DataKind, Template};
 use serde_json::Value;
@@ -140,41 +140,48 @@ impl Engine {
         }
     }
 
-    /// Data → document tree, with the diagnostics that did not stop it.
+    /// Data → the resolved document tree, with the diagnostics that did
+    /// not stop it.
     pub fn document(
         &self,
         data: &Value,
         opts: RenderOptions,
-    ) -> Result<(Document, Diagnostics), Diagnostics> {
-        let (context, diagnostics) = match self.template.manifest.data {
+    ) -> Result<(Resolved, Diagnostics), Diagnostics> {
+        match self.template.manifest.data {
             DataKind::AnnualReport => {
                 let checked = data::check_value(data)?;
-                if checked.has_errors() && !opts.force {
-                    return Err(checked.diagnostics);
-                }
-                let context = serde_json::to_value(&checked.resolved).map_err(|e| {
-                    Diagnostics::from(Diagnostic::input(
-                        Code::Template,
-                        crate::diag::tr(
-                            format!("无法把数据交给模板：{e}"),
-                            format!("cannot pass the data to the template: {e}"),
-                        ),
-                    ))
-                })?;
-                (context, checked.diagnostics)
+                self.document_of(&checked, data, opts)
             }
             DataKind::Any => {
                 let d = self.template.validate(data);
                 if d.has_errors() {
                     return Err(d);
                 }
-                (data.clone(), d)
+                Ok((self.tree(data, data)?, d))
             }
-        };
-        let mut doc = self.template.document(&context)?;
-        crate::layout::resolve::resolve(&mut doc, &self.fonts, &self.chains)
-            .map_err(|d| Diagnostics::from(locate_char(d, data)))?;
-        Ok((doc, diagnostics))
+        }
+    }
+
+    /// A checked report → the resolved tree; `data` is the JSON the report
+    /// came as, for pointing a layout error at its string.
+    fn document_of(
+        &self,
+        checked: &data::Checked,
+        data: &Value,
+        opts: RenderOptions,
+    ) -> Result<(Resolved, Diagnostics), Diagnostics> {
+        if checked.has_errors() && !opts.force {
+            return Err(checked.diagnostics.clone());
+        }
+        let doc = self.tree(&checked.context()?, data)?;
+        Ok((doc, checked.diagnostics.clone()))
+    }
+
+    /// The template over a context → the resolved tree.
+    fn tree(&self, context: &Value, data: &Value) -> Result<Resolved, Diagnostics> {
+        let doc = self.template.document(context)?;
+        crate::layout::resolve::resolve(doc, &self.fonts, &self.chains)
+            .map_err(|d| Diagnostics::from(locate_char(d, data)))
     }
 
     /// Data → the document's bytes in `format`.
@@ -199,24 +206,37 @@ impl Engine {
         opts: RenderOptions,
     ) -> Result<Vec<Rendered>, Diagnostics> {
         let (doc, diagnostics) = self.document(data, opts)?;
+        self.write_all(&doc, &diagnostics, data, formats, opts)
+    }
+
+    /// A resolved tree → each of `formats`, the PDF and the OFD from the
+    /// same laid-out pages.
+    fn write_all(
+        &self,
+        doc: &Resolved,
+        diagnostics: &Diagnostics,
+        data: &Value,
+        formats: &[OutputFormat],
+        opts: RenderOptions,
+    ) -> Result<Vec<Rendered>, Diagnostics> {
         let located = |d: Diagnostic| Diagnostics::from(locate_char(d, data));
         let mut laid = None;
         let mut out = Vec::with_capacity(formats.len());
         for &format in formats {
             let bytes = match format {
                 OutputFormat::Html => {
-                    crate::html::write(&doc, &self.template.stylesheet.fonts).into_bytes()
+                    crate::html::write(doc, &self.template.stylesheet.fonts).into_bytes()
                 }
                 OutputFormat::Docx => {
                     let opts = crate::docx::DocxOptions {
                         created: opts.created,
                     };
-                    crate::docx::write(&doc, &self.template.stylesheet.fonts, opts)?
+                    crate::docx::write(doc, &self.template.stylesheet.fonts, opts)?
                 }
                 OutputFormat::Pdf | OutputFormat::Ofd => {
                     let pages = match laid.take() {
                         Some(pages) => pages,
-                        None => self.layout(&doc).map_err(located)?,
+                        None => self.layout(doc).map_err(located)?,
                     };
                     let bytes = self.fixed(&pages, format, opts).map_err(located)?;
                     laid = Some(pages);
@@ -277,25 +297,24 @@ impl Engine {
         format: OutputFormat,
         opts: RenderOptions,
     ) -> Result<Rendered, Diagnostics> {
-        let value = serde_json::to_value(report).map_err(|e| {
-            Diagnostics::from(Diagnostic::input(
-                Code::Shape,
-                crate::diag::tr(
-                    format!("报告无法转成 JSON：{e}"),
-                    format!("the report cannot be serialised: {e}"),
-                ),
-            ))
-        })?;
-        self.render(&value, format, opts)
+        if self.template.manifest.data != DataKind::AnnualReport {
+            return self.render(&data::to_json(report)?, format, opts);
+        }
+        // Checked as typed: serialised once for the shape check, never
+        // parsed back.
+        let (checked, value) = data::check_typed(report)?;
+        let (doc, diagnostics) = self.document_of(&checked, &value, opts)?;
+        let mut all = self.write_all(&doc, &diagnostics, &value, &[format], opts)?;
+        Ok(all.remove(0))
     }
 
     /// Lays out a document tree: the pages the PDF and the OFD draw.
-    pub fn layout(&self, doc: &Document) -> Result<crate::layout::Laid, Diagnostic> {
+    pub fn layout(&self, doc: &Resolved) -> Result<crate::layout::Laid, Diagnostic> {
         crate::layout::layout(doc, &self.fonts, &self.chains)
     }
 
     /// Lays out a document tree and writes it as PDF.
-    pub fn pdf(&self, doc: &Document, opts: RenderOptions) -> Result<Vec<u8>, Diagnostic> {
+    pub fn pdf(&self, doc: &Resolved, opts: RenderOptions) -> Result<Vec<u8>, Diagnostic> {
         let laid = self.layout(doc)?;
         self.fixed(&laid, OutputFormat::Pdf, opts)
     }

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// Writes the page.
-pub fn write(doc: &Document, fonts: &BTreeMap<String, FontRole>) -> String {
+pub fn write(doc: &Resolved, fonts: &BTreeMap<String, FontRole>) -> String {
     let mut styles: BTreeMap<String, ParaStyle> = BTreeMap::new();
     let mut runs: BTreeMap<String, TextStyle> = BTreeMap::new();
     collect_styles(doc, &mut styles, &mut runs);

@@ -6,10 +6,11 @@
 //! stage after `input` reads the same checked data:
 //!
 //! ```text
-//! input (input::load: JSON text or a workbook) → data (data::check_value)
-//!   → template (template::Template) → document tree (doc::Document)
-//!   → layout (layout::layout) → PDF (pdf::write), OFD (ofd::write): the same pages
-//!   document tree → DOCX (docx::write), HTML (html::write)
+//! input (input: JSON text, JSON Lines, a workbook) → data (data::Checked)
+//!   → template context (Checked::context) → template + markup (doc::Document)
+//!   → resolved tree (layout::resolve → doc::Resolved, what every writer takes)
+//!   → layout (layout::layout → Laid) → PDF (pdf::write), OFD (ofd::write): the same pages
+//!   resolved tree → DOCX (docx::write), HTML (html::write)
 //! ```
 //!
 //! Most programs need only an [`Engine`]: build it once (it parses the

@@ -6,7 +6,7 @@
 mod common;
 
 use common::{goushi, set, shili};
-use nianbao::doc::{Block, Document, Table};
+use nianbao::doc::{Block, Document, Resolved, Table};
 use nianbao::RenderOptions;
 use serde_json::{json, Value};
 
@@ -16,7 +16,7 @@ fn fixture() -> Value {
     serde_json::from_str(&text).expect("JSON")
 }
 
-fn document(data: &Value) -> Document {
+fn document(data: &Value) -> Resolved {
     let engine = common::engine();
     match engine.document(data, RenderOptions::default()) {
         Ok((doc, _)) => doc,

@@ -27,6 +27,7 @@ fuzz_target!(|data: &[u8]| {
     let s = setup();
     let Ok(doc) = nianbao::markup::parse(text, &s.template.stylesheet, "fuzz") else { return };
     let chains = s.book.chains(&s.template.stylesheet.fonts).expect("chains");
+    let Ok(doc) = nianbao::layout::resolve::resolve(doc, &s.book, &chains) else { return };
     if let Ok(laid) = nianbao::layout::layout(&doc, &s.book, &chains) {
         for page in &laid.pages {
             for item in &page.items {

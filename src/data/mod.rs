@@ -55,6 +55,27 @@ impl Checked {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.has_errors()
     }
+
+    /// The template's context: the resolved report (every total computed,
+    /// every blank explicit) as the JSON value Handlebars reads. The one
+    /// place the typed report becomes a template's data.
+    pub fn context(&self) -> Result<Value, Diagnostics> {
+        to_json(&self.resolved)
+    }
+}
+
+/// A typed report (or its resolved form) as JSON, with the one message
+/// for the failure serde cannot rule out at compile time.
+pub fn to_json<T: serde::Serialize>(report: &T) -> Result<Value, Diagnostics> {
+    serde_json::to_value(report).map_err(|e| {
+        Diagnostics::from(Diagnostic::input(
+            Code::Shape,
+            crate::diag::tr(
+                format!("报告无法转成 JSON：{e}"),
+                format!("the report cannot be serialised: {e}"),
+            ),
+        ))
+    })
 }
 
 /// Decodes, parses and checks a data file's bytes. `name` is used in
@@ -66,12 +87,9 @@ pub fn check_bytes(bytes: &[u8], name: &str) -> Result<Checked, Diagnostics> {
 
 /// Checks a parsed JSON value against the contract and the 勾稽关系.
 pub fn check_value(value: &Value) -> Result<Checked, Diagnostics> {
-    let (format, mut shape) = shape::check(value);
-    name_places(&mut shape, format);
-    if shape.has_errors() {
-        return Err(shape);
-    }
-    let report: Report = serde_json::from_value(value.clone()).map_err(|e| {
+    let (format, shape) = shaped(value)?;
+    // Read from the value in place: no copy of the whole report.
+    let report = <Report as serde::Deserialize>::deserialize(value).map_err(|e| {
         Diagnostics::from(Diagnostic::error(
             Code::Shape,
             "",
@@ -81,16 +99,31 @@ pub fn check_value(value: &Value) -> Result<Checked, Diagnostics> {
             ),
         ))
     })?;
+    Ok(checked(report, format, shape))
+}
+
+/// The shape check, its places named; `Err` when the shape is wrong.
+fn shaped(value: &Value) -> Result<(Format, Diagnostics), Diagnostics> {
+    let (format, mut shape) = shape::check(value);
+    name_places(&mut shape, format);
+    if shape.has_errors() {
+        return Err(shape);
+    }
+    Ok((format, shape))
+}
+
+/// A report of the right shape → resolved and checked.
+fn checked(report: Report, format: Format, shape: Diagnostics) -> Checked {
     let (resolved, mut diagnostics) = resolve::resolve(&report);
     diagnostics.extend(checks::check(&report, &resolved));
     diagnostics.extend(lint::lint(&report));
     diagnostics.extend(shape);
     name_places(&mut diagnostics, format);
-    Ok(Checked {
+    Checked {
         report,
         resolved,
         diagnostics,
-    })
+    }
 }
 
 /// Gives each diagnostic at a pointer the place it names in the form's
@@ -108,14 +141,14 @@ pub fn name_places(diags: &mut Diagnostics, format: Format) {
 /// Checks a report built in Rust. Its shape is checked through its JSON
 /// form, so a value built by hand meets the same rules as a file.
 pub fn check_report(report: &Report) -> Result<Checked, Diagnostics> {
-    let value = serde_json::to_value(report).map_err(|e| {
-        Diagnostics::from(Diagnostic::input(
-            Code::Shape,
-            crate::diag::tr(
-                format!("报告无法转成 JSON：{e}"),
-                format!("the report cannot be serialised: {e}"),
-            ),
-        ))
-    })?;
-    check_value(&value)
+    check_typed(report).map(|(checked, _)| checked)
+}
+
+/// [`check_report`], with the JSON form the shape was checked on (what
+/// the engine points a layout error at). The report is serialised once
+/// and never read back: the typed report is the checked one.
+pub fn check_typed(report: &Report) -> Result<(Checked, Value), Diagnostics> {
+    let value = to_json(report)?;
+    let (format, shape) = shaped(&value)?;
+    Ok((checked(report.clone(), format, shape), value))
 }

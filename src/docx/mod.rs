@@ -40,7 +40,7 @@ mod theme;
 mod xml;
 
 use crate::diag::{Code, Diagnostic};
-use crate::doc::Document;
+use crate::doc::{Document, Resolved};
 use crate::style::FontRole;
 use std::collections::BTreeMap;
 
@@ -54,7 +54,7 @@ pub struct DocxOptions {
 
 /// Writes the document as DOCX.
 pub fn write(
-    doc: &Document,
+    doc: &Resolved,
     fonts: &BTreeMap<String, FontRole>,
     opts: DocxOptions,
 ) -> Result<Vec<u8>, Diagnostic> {

@@ -16,7 +16,7 @@ pub mod title;
 pub mod totalfit;
 
 use crate::diag::Diagnostic;
-use crate::doc::Document;
+use crate::doc::Resolved;
 use crate::fonts::{Chains, FaceIdx, FontBook};
 use crate::units::Length;
 use std::fmt::Write;
@@ -164,7 +164,7 @@ impl Laid {
 }
 
 /// Lays out a document.
-pub fn layout(doc: &Document, book: &FontBook, chains: &Chains) -> Result<Laid, Diagnostic> {
+pub fn layout(doc: &Resolved, book: &FontBook, chains: &Chains) -> Result<Laid, Diagnostic> {
     flow::Flow::new(doc, book, chains).run()
 }
 

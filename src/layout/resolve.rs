@@ -11,11 +11,15 @@
 use super::shape::{shape, width};
 use super::title::balanced;
 use crate::diag::Diagnostic;
-use crate::doc::{Block, Document, Page, ParaStyle, SignatureInsets, Span};
+use crate::doc::{Block, Document, Page, ParaStyle, Resolved, SignatureInsets, Span};
 use crate::fonts::{Chains, FontBook};
 
 /// Resolves the title lines and signature insets of `doc`.
-pub fn resolve(doc: &mut Document, book: &FontBook, chains: &Chains) -> Result<(), Diagnostic> {
+pub fn resolve(
+    mut doc: Document,
+    book: &FontBook,
+    chains: &Chains,
+) -> Result<Resolved, Diagnostic> {
     let page = doc.page.clone();
     for block in &mut doc.blocks {
         match block {
@@ -35,7 +39,7 @@ pub fn resolve(doc: &mut Document, book: &FontBook, chains: &Chains) -> Result<(
             _ => {}
         }
     }
-    Ok(())
+    Ok(Resolved::new(doc))
 }
 
 /// One given title line → its printed lines, each a list of runs.
