@@ -2,7 +2,7 @@
 //! JSON Lines, shared defaults, name conflicts, broken reports mixed in,
 //! the JSON summary, and outputs identical to single renders.
 
-mod common;
+use crate::common;
 
 use common::{goushi, root, set, shili};
 use serde_json::{json, Value};

@@ -1,7 +1,7 @@
 //! The `check`, `schema` and `init` commands as a user runs them: exit
 //! codes, messages on stderr, and the schema validating real files.
 
-mod common;
+use crate::common;
 
 use common::{goushi, root, set};
 use serde_json::{json, Value};

@@ -3,7 +3,7 @@
 //! usage errors with exit 2, and streams that close or fill up — each with
 //! real pipes, `/dev/full` and FIFOs.
 
-mod common;
+use crate::common;
 
 use common::{goushi, root, set};
 use serde_json::json;

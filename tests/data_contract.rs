@@ -1,7 +1,7 @@
 //! The data contract (`formats/data-model.md`) through the public API:
 //! shapes, computed cells, blanks and the 勾稽关系 checks.
 
-mod common;
+use crate::common;
 
 use common::{goushi, remove, set, shili};
 use nianbao::data::{check_value, Checked, Format, Money};

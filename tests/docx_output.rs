@@ -4,7 +4,7 @@
 //! page setup, document grid, footer PAGE field and header-row flags are
 //! there; identical input gives identical bytes; LibreOffice converts it.
 
-mod common;
+use crate::common;
 
 use common::{goushi, root, shili};
 use nianbao::{OutputFormat, RenderOptions};

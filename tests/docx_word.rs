@@ -4,7 +4,7 @@
 //! Latin, the title broken where the PDF breaks it, the office fonts with
 //! the stock faces Word substitutes), and no XML is patched as text.
 
-mod common;
+use crate::common;
 
 use common::{goushi, root, shili, tools};
 use nianbao::{Engine, OutputFormat, RenderOptions};

@@ -2,7 +2,7 @@
 //! message naming the place, and no output file (or the old one intact).
 //! Nothing may panic, hang or overflow the stack.
 
-mod common;
+use crate::common;
 
 use common::{goushi, root, set, shili};
 use serde_json::{json, Value};

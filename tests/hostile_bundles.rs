@@ -5,7 +5,7 @@
 //! a panic (101), a hang or unbounded memory; and a batch with such a
 //! bundle still writes its summary.
 
-mod common;
+use crate::common;
 
 use common::root;
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 //! naming the part or the cell, or read as the clerk meant it, under a
 //! time and memory bound, never by a crash (exit 101 or 134).
 
-mod common;
+use crate::common;
 
 use common::root;
 use std::io::{Read, Write};

@@ -4,7 +4,7 @@
 //! browser draws must be the one the page declares (the PDF's): the 表三
 //! vertical-label column 12 mm wide, not squeezed or stretched.
 
-mod common;
+use crate::common;
 
 use common::{goushi, shili, tools};
 use nianbao::{OutputFormat, RenderOptions};

@@ -3,7 +3,7 @@
 //! title, page numbers; plus a text snapshot of every page and reference
 //! images compared with a tolerance.
 
-mod common;
+use crate::common;
 
 use common::{goushi, shili};
 use nianbao::layout::{Item, Laid};

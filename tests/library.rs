@@ -1,6 +1,6 @@
 //! The library as an outside program uses it: only the public API.
 
-mod common;
+use crate::common;
 
 use common::{goushi, set, shili};
 use nianbao::data::{blank, Format, Paragraph};

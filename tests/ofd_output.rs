@@ -9,7 +9,7 @@
 //! prose paragraph in order; the tables as stroked paths that rebuild the
 //! official grids; each page rendered like the PDF's; identical bytes.
 
-mod common;
+use crate::common;
 
 use common::{goushi, pdfread, root, shili, tools};
 use nianbao::{OutputFormat, RenderOptions};

@@ -4,7 +4,7 @@
 //! the official grids with every value in its cell, identical bytes for
 //! identical input. Tests that need poppler say they were skipped without it.
 
-mod common;
+use crate::common;
 
 use common::pdfread;
 use common::{goushi, shili};

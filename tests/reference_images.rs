@@ -3,7 +3,7 @@
 //! it was skipped when pdftoppm is not installed; `UPDATE_SNAPSHOTS=1`
 //! rewrites the references (look at them before committing).
 
-mod common;
+use crate::common;
 
 use common::{goushi, grey, root, shili};
 use nianbao::{OutputFormat, RenderOptions};

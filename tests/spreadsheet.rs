@@ -3,7 +3,7 @@
 //! LibreOffice: a re-save as another office suite would), read back by
 //! nianbao whoever saved them last, and round-tripped without loss.
 
-mod common;
+use crate::common;
 
 use common::{goushi, root, shili, tools};
 use nianbao::data::Format;

@@ -1,7 +1,7 @@
 //! Templates end to end: tree snapshots, escaping, error positions, custom
 //! bundles, and the HTML output read back.
 
-mod common;
+use crate::common;
 
 use common::{goushi, root, set, shili};
 use nianbao::doc::{dump, Block};

@@ -3,7 +3,7 @@
 //! cell by cell, for both formats: position, spans, label text (with the
 //! data's `labels` overrides) and every value in its cell.
 
-mod common;
+use crate::common;
 
 use common::{goushi, set, shili};
 use nianbao::doc::{Block, Document, Resolved, Table};

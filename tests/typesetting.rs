@@ -5,7 +5,7 @@
 //! with the standard's own lists written out here (not the
 //! implementation's).
 
-mod common;
+use crate::common;
 
 use common::goushi;
 use nianbao::doc::Block;

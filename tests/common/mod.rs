@@ -1,5 +1,4 @@
 //! Helpers shared by the integration tests: the samples and small edits.
-#![allow(dead_code)]
 
 pub mod pdfread;
 pub mod tools;

@@ -1,0 +1,25 @@
+//! The integration tests, one crate (as ripgrep's): a module a surface,
+//! sharing `common` (the samples and the tools that read outputs back).
+//! One crate links once, and `common` is compiled once.
+
+mod common;
+
+mod cli_batch;
+mod cli_data;
+mod cli_messages;
+mod data_contract;
+mod docx_output;
+mod docx_word;
+mod hostile;
+mod hostile_bundles;
+mod hostile_workbooks;
+mod html_browser;
+mod layout_rules;
+mod library;
+mod ofd_output;
+mod pdf_output;
+mod reference_images;
+mod spreadsheet;
+mod template_engine;
+mod template_tables;
+mod typesetting;
