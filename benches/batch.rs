@@ -1,8 +1,12 @@
 //! `cargo bench --bench batch`: 1,000 varied reports (units, figures,
 //! prose lengths) rendered by `nianbao batch` to PDF, DOCX and both, with
-//! reports per second and peak RSS; and the same 1,000 rendered one
-//! process each, for the ratio. Targets on the 2-core reference machine:
-//! ≥ 200 PDF reports/s, peak RSS ≤ 200 MB. A benchmark, not a test.
+//! reports per second and peak RSS; the same 1,000 rendered one process
+//! each, for the ratio; and, side by side on the same reports in the same
+//! run, this binary against a baseline built from another commit
+//! (`NIANBAO_BASELINE`, a git ref, default `HEAD~1`; `none` skips it),
+//! runs alternating so that both meet the same machine, with the ratio.
+//! The baseline is built once per commit into `target/baseline/`. A
+//! benchmark, not a test: it reports numbers and never fails on them.
 
 use serde_json::{json, Value};
 use std::io::Write;
@@ -114,6 +118,7 @@ fn main() {
             n as f64 / secs
         );
     }
+    side_by_side(root, exe, &input, &dir);
     // One process per report, for the ratio.
     let one = dir.join("one");
     std::fs::create_dir_all(&one).expect("dir");
@@ -140,4 +145,92 @@ fn main() {
         N as f64 / secs
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// This binary against the baseline's, PDF and DOCX, three alternating
+/// runs each on the same reports; the median rate of each and the ratio.
+fn side_by_side(root: &Path, exe: &str, input: &Path, dir: &Path) {
+    let want = std::env::var("NIANBAO_BASELINE").unwrap_or_else(|_| "HEAD~1".into());
+    if want == "none" {
+        return;
+    }
+    let Some((hash, base)) = baseline(root, &want) else {
+        println!("  (no baseline: cannot build {want})");
+        return;
+    };
+    println!("side by side with {want} ({}):", &hash[..10]);
+    for formats in ["pdf", "docx", "ofd"] {
+        let (mut new, mut old) = (Vec::new(), Vec::new());
+        for round in 0..3 {
+            for (bin, rates) in [(exe, &mut new), (base.to_str().expect("utf-8"), &mut old)] {
+                let out = dir.join(format!("side-{formats}-{round}"));
+                let t = Instant::now();
+                let ok = Command::new(bin)
+                    .args(["batch", input.to_str().expect("utf-8"), "-q", "-o"])
+                    .arg(&out)
+                    .args(["-f", formats])
+                    .status()
+                    .is_ok_and(|s| s.success());
+                assert!(ok, "{bin} batch -f {formats}");
+                rates.push(N as f64 / t.elapsed().as_secs_f64());
+                let _ = std::fs::remove_dir_all(&out);
+            }
+        }
+        let median = |v: &mut Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        let (n, o) = (median(&mut new), median(&mut old));
+        println!(
+            "  batch {formats:<5} this {n:>7.1} reports/s, baseline {o:>7.1} reports/s: {:.2}×",
+            n / o
+        );
+    }
+}
+
+/// The baseline's binary: `git archive` of `rev` built in release, once.
+fn baseline(root: &Path, rev: &str) -> Option<(String, std::path::PathBuf)> {
+    let out = Command::new("git")
+        .args(["rev-parse", "--verify", &format!("{rev}^{{commit}}")])
+        .current_dir(root)
+        .output()
+        .ok()?;
+    let hash = String::from_utf8(out.stdout).ok()?.trim().to_string();
+    if hash.is_empty() {
+        return None;
+    }
+    // One target directory for every baseline (the dependencies build
+    // once), each commit's binary kept under its hash.
+    let home = root.join("target/baseline");
+    let bin = home.join(format!("nianbao-{hash}"));
+    if bin.exists() {
+        return Some((hash, bin));
+    }
+    let src = home.join(format!("src-{hash}"));
+    std::fs::create_dir_all(&src).ok()?;
+    let archive = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "git archive {hash} | tar -x -C '{}'",
+            src.display()
+        ))
+        .current_dir(root)
+        .status()
+        .ok()?;
+    if !archive.success() {
+        return None;
+    }
+    println!("building the baseline {} in release (once)…", &hash[..10]);
+    let built = Command::new("cargo")
+        .args(["build", "--release", "--bin", "nianbao", "--manifest-path"])
+        .arg(src.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &home)
+        .status()
+        .ok()?;
+    let _ = std::fs::remove_dir_all(&src);
+    if !built.success() {
+        return None;
+    }
+    std::fs::copy(home.join("release/nianbao"), &bin).ok()?;
+    Some((hash, bin))
 }
