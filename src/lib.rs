@@ -1,5 +1,5 @@
 //! nianbao: a JSON data file plus a template → a formally typeset Chinese
-//! report (政府信息公开工作年度报告) as PDF, DOCX, HTML or OFD.
+//! report (政府信息公开工作年度报告) as PDF, DOCX, HTML, OFD or SVG.
 //!
 //! The pipeline is a chain of stages, each one type in and one type out;
 //! a report comes in as JSON text or as a workbook (`sheet`), and every
@@ -8,7 +8,8 @@
 //! ```text
 //! input (input::load: JSON text or a workbook) → data (data::check_value)
 //!   → template (template::Template) → document tree (doc::Document)
-//!   → layout (layout::layout) → PDF (pdf::write), OFD (ofd::write): the same pages
+//!   → layout (layout::layout) → PDF (pdf::write), OFD (ofd::write), SVG (svg::write,
+//!     svg::pages): the same pages
 //!   document tree → DOCX (docx::write), HTML (html::write)
 //! ```
 //!
@@ -60,6 +61,7 @@ pub mod pdf;
 pub mod segment;
 pub mod sheet;
 pub mod style;
+pub mod svg;
 pub mod template;
 pub mod text;
 pub mod units;
