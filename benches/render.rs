@@ -30,6 +30,21 @@ fn main() {
     let docx_ms = mean_ms(&engine, &seed, OutputFormat::Docx, n);
     let html_ms = mean_ms(&engine, &seed, OutputFormat::Html, n);
     let ofd_ms = mean_ms(&engine, &seed, OutputFormat::Ofd, n);
+    let svg_ms = mean_ms(&engine, &seed, OutputFormat::Svg, n);
+    let t = Instant::now();
+    for _ in 0..n {
+        let (pages, _) = engine
+            .render_pages(&seed, RenderOptions::default())
+            .expect("renders");
+        std::hint::black_box(pages.len());
+    }
+    let pages_ms = t.elapsed().as_secs_f64() * 1e3 / f64::from(n);
+    let svg_kb = engine
+        .render(&seed, OutputFormat::Svg, RenderOptions::default())
+        .expect("renders")
+        .bytes
+        .len() as f64
+        / 1024.0;
 
     let exe = env!("CARGO_BIN_EXE_nianbao");
     let out = std::env::temp_dir().join(format!("nianbao-bench-{}.pdf", std::process::id()));
@@ -94,6 +109,8 @@ fn main() {
     println!("  warm DOCX render, mean of {n}:          {docx_ms:.2} ms");
     println!("  warm HTML render, mean of {n}:          {html_ms:.2} ms");
     println!("  warm OFD render, mean of {n}:           {ofd_ms:.2} ms");
+    println!("  warm SVG render (one file), mean of {n}: {svg_ms:.2} ms, {svg_kb:.0} KB");
+    println!("  warm SVG pages (a file each), mean of {n}: {pages_ms:.2} ms");
     println!(
         "  cold process, median of {runs}:           {:.1} ms (min {:.1}, max {:.1})",
         cold[runs / 2],

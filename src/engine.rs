@@ -25,15 +25,21 @@ pub enum OutputFormat {
     /// The national fixed-layout format (GB/T 33190-2016), page for page
     /// the PDF.
     Ofd,
+    /// The PDF's pages as SVG, glyphs as outlines (no font needed to
+    /// view it): as one document, every page stacked top to bottom
+    /// ([`crate::svg::write`]); [`Engine::render_pages`] gives one SVG
+    /// per page.
+    Svg,
 }
 
 impl OutputFormat {
     /// Every format nianbao writes, in the order help texts list them.
-    pub const ALL: [OutputFormat; 4] = [
+    pub const ALL: [OutputFormat; 5] = [
         OutputFormat::Pdf,
         OutputFormat::Docx,
         OutputFormat::Html,
         OutputFormat::Ofd,
+        OutputFormat::Svg,
     ];
 
     /// The usual file extension.
@@ -43,6 +49,7 @@ impl OutputFormat {
             OutputFormat::Docx => "docx",
             OutputFormat::Html => "html",
             OutputFormat::Ofd => "ofd",
+            OutputFormat::Svg => "svg",
         }
     }
 
@@ -53,6 +60,7 @@ impl OutputFormat {
             "docx" => Some(OutputFormat::Docx),
             "html" | "htm" => Some(OutputFormat::Html),
             "ofd" => Some(OutputFormat::Ofd),
+            "svg" => Some(OutputFormat::Svg),
             _ => None,
         }
     }
@@ -197,8 +205,8 @@ impl Engine {
 
     /// Data → the document in each of `formats`, in that order. The data
     /// is checked and the document built once; the pages are laid out
-    /// once for the PDF and the OFD together, so the two are the same
-    /// pages. Every [`Rendered`] carries the same warnings.
+    /// once for the PDF, the OFD and the SVG together, so they are the
+    /// same pages. Every [`Rendered`] carries the same warnings.
     pub fn render_all(
         &self,
         data: &Value,
@@ -233,7 +241,7 @@ impl Engine {
                     };
                     crate::docx::write(doc, &self.template.stylesheet.fonts, opts)?
                 }
-                OutputFormat::Pdf | OutputFormat::Ofd => {
+                OutputFormat::Pdf | OutputFormat::Ofd | OutputFormat::Svg => {
                     let pages = match laid.take() {
                         Some(pages) => pages,
                         None => self.layout(doc).map_err(located)?,
@@ -249,6 +257,55 @@ impl Engine {
             });
         }
         Ok(out)
+    }
+
+    /// Data → one standalone SVG per page ([`crate::svg::pages`]), the
+    /// pages the PDF has, with the diagnostics that did not stop it: what
+    /// a preview shows page by page, and what `nianbao render -f svg`
+    /// writes.
+    ///
+    /// ```
+    /// use nianbao::{Engine, RenderOptions};
+    ///
+    /// let engine = Engine::new().unwrap();
+    /// let data: serde_json::Value = serde_json::from_str(
+    ///     &std::fs::read_to_string("samples/goushi-2020.json").unwrap(),
+    /// ).unwrap();
+    /// let (pages, _warnings) = engine.render_pages(&data, RenderOptions::default()).unwrap();
+    /// assert!(pages[0].contains("<svg") && !pages[0].contains("<text"));
+    /// ```
+    pub fn render_pages(
+        &self,
+        data: &Value,
+        opts: RenderOptions,
+    ) -> Result<(Vec<String>, Diagnostics), Diagnostics> {
+        let (doc, diagnostics) = self.document(data, opts)?;
+        let located = |d: Diagnostic| Diagnostics::from(locate_char(d, data));
+        let laid = self.layout(&doc).map_err(located)?;
+        let pages = crate::svg::pages(&laid, &self.fonts).map_err(located)?;
+        Ok((pages, diagnostics))
+    }
+
+    /// A read input → one SVG per page, as [`Engine::render_pages`], with
+    /// the reader's warnings first and every diagnostic at its workbook
+    /// cell, as [`Engine::render_input`].
+    pub fn render_input_pages(
+        &self,
+        input: &crate::input::Input,
+        opts: RenderOptions,
+    ) -> Result<(Vec<String>, Diagnostics), Diagnostics> {
+        match self.render_pages(&input.value, opts) {
+            Ok((pages, diagnostics)) => {
+                let mut d = input.warnings.clone();
+                d.extend(diagnostics);
+                input.locate(&mut d);
+                Ok((pages, d))
+            }
+            Err(mut d) => {
+                input.locate(&mut d);
+                Err(d)
+            }
+        }
     }
 
     /// A read input (a data file or a workbook, [`crate::input::load`]) →
@@ -319,13 +376,17 @@ impl Engine {
         self.fixed(&laid, OutputFormat::Pdf, opts)
     }
 
-    /// Laid-out pages → the OFD when `format` asks for it, else the PDF.
+    /// Laid-out pages → the OFD or the SVG when `format` asks for it,
+    /// else the PDF.
     fn fixed(
         &self,
         laid: &crate::layout::Laid,
         format: OutputFormat,
         opts: RenderOptions,
     ) -> Result<Vec<u8>, Diagnostic> {
+        if format == OutputFormat::Svg {
+            return crate::svg::write(laid, &self.fonts);
+        }
         if format == OutputFormat::Ofd {
             let o = crate::ofd::OfdOptions {
                 created: opts.created,

@@ -1,5 +1,5 @@
 //! nianbao: a JSON data file plus a template → a formally typeset Chinese
-//! report (政府信息公开工作年度报告) as PDF, DOCX, HTML or OFD.
+//! report (政府信息公开工作年度报告) as PDF, DOCX, HTML, OFD or SVG.
 //!
 //! The pipeline is a chain of stages, each one type in and one type out;
 //! a report comes in as JSON text or as a workbook (`sheet`), and every
@@ -9,7 +9,8 @@
 //! input (input: JSON text, JSON Lines, a workbook) → data (data::Checked)
 //!   → template context (Checked::context) → template + markup (doc::Document)
 //!   → resolved tree (layout::resolve → doc::Resolved, what every writer takes)
-//!   → layout (layout::layout → Laid) → PDF (pdf::write), OFD (ofd::write): the same pages
+//!   → layout (layout::layout → Laid) → PDF (pdf::write), OFD (ofd::write),
+//!     SVG (svg::write, svg::pages): the same pages
 //!   resolved tree → DOCX (docx::write), HTML (html::write)
 //! ```
 //!
@@ -61,6 +62,7 @@ pub mod pdf;
 pub mod segment;
 pub mod sheet;
 pub mod style;
+pub mod svg;
 pub mod template;
 pub mod text;
 pub mod units;

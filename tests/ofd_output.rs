@@ -435,30 +435,6 @@ fn tables_are_stroked_paths_that_rebuild_the_official_grids() {
     }
 }
 
-/// Ink per 8 × 8 pixel block (2.5 mm at 80 dpi), 0 (white) to 255.
-fn ink(path: &Path) -> (u32, u32, Vec<f64>) {
-    let (w, h, px) = common::grey(path);
-    let (bw, bh) = (w / 8, h / 8);
-    let mut out = vec![0.0; (bw * bh) as usize];
-    for y in 0..bh * 8 {
-        for x in 0..bw * 8 {
-            let v = 255.0 - f64::from(px[(y * w + x) as usize]);
-            out[((y / 8) * bw + x / 8) as usize] += v / 64.0;
-        }
-    }
-    (bw, bh, out)
-}
-
-/// Block differences between two renderings of a page: (largest, mean).
-fn difference(a: &Path, b: &Path) -> (f64, f64) {
-    let (aw, ah, a) = ink(a);
-    let (bw, bh, b) = ink(b);
-    assert_eq!((aw, ah), (bw, bh), "page sizes");
-    let d: Vec<f64> = a.iter().zip(&b).map(|(x, y)| (x - y).abs()).collect();
-    let max = d.iter().copied().fold(0.0, f64::max);
-    (max, d.iter().sum::<f64>() / d.len() as f64)
-}
-
 /// sOFD renders every page from the package's own fonts and paths; at
 /// 2.5 mm blocks the page matches poppler's rendering of the PDF. The
 /// bounds were measured: the two rasterisers' antialiasing differ by at
@@ -509,7 +485,7 @@ fn assert_pages_render_alike(name: &str, ofd: &Path, pdf: &Path) {
         );
         let digits = pages.to_string().len();
         let theirs = PathBuf::from(format!("{}-{:0digits$}.png", prefix.display(), i + 1));
-        let (max, mean) = difference(&ours, &theirs);
+        let (max, mean) = common::ink_difference(&ours, &theirs, 8);
         assert!(
             max < 48.0 && mean < 2.2,
             "{name} page {}: blocks differ by up to {max:.1}, {mean:.2} on average",

@@ -573,3 +573,302 @@ fn a_cell_too_tall_for_a_page_is_refused_at_its_path_and_none_is_cut() {
         "the lengths that fit render"
     );
 }
+
+// The SVG: the PDF's laid pages drawn as glyph outlines (src/svg), read
+// back by Chromium and compared with poppler's drawing of the PDF.
+
+/// The report laid out once and written both as a PDF and as one SVG
+/// per page: the same pages, as `Engine::render_all` hands them on.
+fn pdf_and_svg_pages(data: &Value) -> (Vec<u8>, Vec<String>) {
+    let engine = common::engine();
+    let (doc, _) = engine
+        .document(data, RenderOptions::default())
+        .unwrap_or_else(|d| panic!("{d}"));
+    let laid = engine.layout(&doc).unwrap_or_else(|d| panic!("{d}"));
+    let pdf = nianbao::pdf::write(&laid, engine.fonts(), Default::default()).expect("the PDF");
+    let svgs = nianbao::svg::pages(&laid, engine.fonts()).expect("the SVG");
+    (pdf, svgs)
+}
+
+/// poppler's page count.
+fn pdfinfo_pages(pdf: &std::path::Path) -> usize {
+    let info = std::process::Command::new("pdfinfo")
+        .arg(pdf)
+        .output()
+        .expect("pdfinfo runs");
+    String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("pdfinfo's page count")
+}
+
+/// Draws each SVG with Chromium (two at a time) and the PDF's pages with
+/// pdftoppm, both at 96 dpi (A4 is 794 × 1123 px), and returns each
+/// page's block difference (10-pixel blocks, 2.6 mm): (largest, mean).
+/// poppler draws thin lines by their shape (`-thinlinemode shape`), as a
+/// browser does: by default it widens a 0.5 pt rule (0.67 px) to a whole
+/// black pixel, and every table would differ by that alone.
+fn svg_vs_pdf(name: &str, svgs: &[String], pdf: &std::path::Path) -> Vec<(f64, f64)> {
+    let prefix = PathBuf::from(format!("{}-page", pdf.display()));
+    let ok = std::process::Command::new("pdftoppm")
+        .args(["-r", "96", "-gray", "-png", "-thinlinemode", "shape"])
+        .arg(pdf)
+        .arg(&prefix)
+        .status()
+        .expect("pdftoppm runs")
+        .success();
+    assert!(ok, "pdftoppm draws {name}");
+    let files: Vec<(PathBuf, PathBuf)> = svgs
+        .iter()
+        .enumerate()
+        .map(|(i, svg)| {
+            let file = write_temp(&format!("{name}-{}.svg", i + 1), svg.as_bytes());
+            (file.clone(), file.with_extension("png"))
+        })
+        .collect();
+    for pair in files.chunks(2) {
+        std::thread::scope(|s| {
+            for (svg, png) in pair {
+                s.spawn(|| common::tools::chromium_screenshot(svg, png, 794, 1123));
+            }
+        });
+    }
+    let digits = svgs.len().to_string().len();
+    files
+        .iter()
+        .enumerate()
+        .map(|(i, (_, png))| {
+            let theirs = PathBuf::from(format!("{}-{:0digits$}.png", prefix.display(), i + 1));
+            common::ink_difference(png, &theirs, 10)
+        })
+        .collect()
+}
+
+fn have_svg_renderers(what: &str) -> bool {
+    common::tools::have("chromium", &["--version"], "chromium", what)
+        && common::tools::have("pdftoppm", &["-v"], "poppler-utils", what)
+}
+
+/// Every SVG page, drawn by Chromium from its own outlines (no font is
+/// asked of the browser), matches poppler's drawing of the same PDF page
+/// in 2.6 mm blocks. The bounds were measured: the two rasterisers'
+/// antialiasing and hinting differ by at most 32 per block (of 255) and
+/// 1.2 on average over the samples' pages; the first page moved 1 mm to
+/// the right differs by 84 and 4.0, so a misplaced run, rule or glyph
+/// fails (checked below on every run).
+#[test]
+fn svg_pages_draw_as_the_pdf_does() {
+    if !have_svg_renderers("the SVG drawing test") {
+        return;
+    }
+    for (name, data) in [("goushi", goushi()), ("shili", shili())] {
+        let (pdf, svgs) = pdf_and_svg_pages(&data);
+        let pdf = write_temp(&format!("svg-{name}.pdf"), &pdf);
+        for (i, (max, mean)) in svg_vs_pdf(name, &svgs, &pdf).into_iter().enumerate() {
+            assert!(
+                max < 45.0 && mean < 1.6,
+                "{name} page {}: blocks differ by up to {max:.1}, {mean:.2} on average",
+                i + 1
+            );
+        }
+    }
+    // The bound catches a shift of 1 mm (2.835 pt): the first page drawn
+    // once more, moved.
+    let (pdf, svgs) = pdf_and_svg_pages(&goushi());
+    let pdf = write_temp("svg-shifted.pdf", &pdf);
+    let white = "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>";
+    let moved = svgs[0]
+        .replacen(
+            white,
+            &format!("{white}<g transform=\"translate(2.835 0)\">"),
+            1,
+        )
+        .replacen("</svg>", "</g></svg>", 1);
+    assert_ne!(moved, svgs[0]);
+    let (max, mean) = svg_vs_pdf("shifted", &[moved], &pdf)[0];
+    assert!(
+        max >= 45.0 || mean >= 1.6,
+        "a page moved 1 mm still passes: {max:.1}, {mean:.2}"
+    );
+}
+
+/// The characters of an SVG's runs (their `aria-label`s) in drawing
+/// order, and checks on the way that nothing drawn asks for a font: no
+/// `<text>`, no font property, no style sheet, no image; every `<use>`
+/// names a glyph outline defined in the same file, each defined once.
+fn svg_text_and_no_fonts(who: &str, svg: &str) -> String {
+    let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{who}: not XML: {e}"));
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg", "{who}");
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.w3.org/2000/svg")
+    );
+    let mut defined = std::collections::HashSet::new();
+    let mut text = String::new();
+    for n in doc.descendants().filter(|n| n.is_element()) {
+        let tag = n.tag_name().name();
+        assert!(
+            ["svg", "title", "defs", "path", "g", "use", "rect"].contains(&tag),
+            "{who}: <{tag}> draws with something other than outlines"
+        );
+        for a in n.attributes() {
+            assert!(
+                !a.name().starts_with("font") && a.name() != "style",
+                "{who}: <{tag} {}> asks for a font",
+                a.name()
+            );
+        }
+        if let Some(id) = n.attribute("id") {
+            assert!(defined.insert(id.to_string()), "{who}: {id} defined twice");
+            assert!(n.parent().is_some_and(|p| p.has_tag_name("defs")));
+        }
+        if let Some(label) = n.attribute("aria-label") {
+            text.push_str(label);
+        }
+    }
+    for u in doc.descendants().filter(|n| n.has_tag_name("use")) {
+        let href = u.attribute("href").expect("a <use> names its glyph");
+        let id = href.strip_prefix('#').expect("a local reference");
+        assert!(defined.contains(id), "{who}: {href} is not defined");
+    }
+    assert!(!svg.contains("font-family") && !svg.contains("@font-face"));
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The SVG pages are the PDF's pages: as many as pdfinfo counts, A4 in
+/// millimetres, every visible mark an outline or a rule, and the text
+/// of each page (its runs' labels) what poppler reads from that page of
+/// the PDF. The one-document SVG stacks the same pages with every glyph
+/// defined once.
+#[test]
+fn svg_pages_are_the_pdfs_pages_drawn_without_fonts() {
+    if skip("the SVG pages test") {
+        return;
+    }
+    for (name, data) in [("goushi", goushi()), ("shili", shili())] {
+        let (pdf, svgs) = pdf_and_svg_pages(&data);
+        let pdf = write_temp(&format!("svg-pages-{name}.pdf"), &pdf);
+        assert_eq!(svgs.len(), pdfinfo_pages(&pdf), "{name}: pages");
+        let out = std::process::Command::new("pdftotext")
+            .args(["-raw", "-enc", "UTF-8"])
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext runs");
+        let poppler: Vec<String> = String::from_utf8(out.stdout)
+            .expect("UTF-8")
+            .split('\u{c}')
+            .map(|p| p.chars().filter(|c| !c.is_whitespace()).collect())
+            .collect();
+        for (i, svg) in svgs.iter().enumerate() {
+            let who = format!("{name} page {}", i + 1);
+            assert!(svg.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg "));
+            assert!(
+                svg.contains(" width=\"210mm\" height=\"297mm\" viewBox=\"0 0 595.276 841.89\""),
+                "{who}: A4"
+            );
+            let text = svg_text_and_no_fonts(&who, svg);
+            assert_eq!(text, poppler[i], "{who}: the text");
+        }
+        let one = common::engine()
+            .render(&data, OutputFormat::Svg, RenderOptions::default())
+            .expect("renders")
+            .bytes;
+        let one = String::from_utf8(one).expect("UTF-8");
+        let n = svgs.len() as f64;
+        let height = format!(
+            "height=\"{}mm\"",
+            297.0 * n + nianbao::svg::GAP_MM * (n - 1.0)
+        );
+        assert!(one.contains(&height), "{name}: {height}");
+        let all = svg_text_and_no_fonts(&format!("{name} as one SVG"), &one);
+        assert_eq!(all, poppler.concat(), "{name}: the text of every page");
+        assert_eq!(
+            one.matches("<rect ").count(),
+            svgs.len() + 1,
+            "a ground, a page each"
+        );
+    }
+}
+
+/// Identical input gives identical SVG bytes, from one engine twice and
+/// from a fresh engine.
+#[test]
+fn svg_identical_input_gives_identical_bytes() {
+    let data = goushi();
+    let engine = common::engine();
+    let render = |e: &nianbao::Engine| {
+        let one = e.render(&data, OutputFormat::Svg, RenderOptions::default());
+        let pages = e.render_pages(&data, RenderOptions::default());
+        (one.expect("renders").bytes, pages.expect("renders").0)
+    };
+    let first = render(&engine);
+    assert!(first.0.starts_with(b"<?xml") && first.1.len() > 1);
+    assert!(render(&engine) == first, "two renders differ");
+    assert!(render(&common::engine()) == first, "a fresh engine differs");
+}
+
+/// `nianbao render -f svg -o OUT` writes OUT's stem + `-1.svg`, `-2.svg`
+/// … beside OUT, one per page; `-o -` writes every page in one SVG.
+#[test]
+fn svg_render_writes_a_file_per_page() {
+    let dir = std::env::temp_dir().join(format!("nianbao-svg-cli-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let data = common::root().join("samples/goushi-2020.json");
+    let out = common::cli(
+        &[
+            "render",
+            data.to_str().expect("utf-8"),
+            "--no-system-fonts",
+            "-o",
+            dir.join("goushi.svg").to_str().expect("utf-8"),
+        ],
+        b"",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (pages, _) = common::engine()
+        .render_pages(&goushi(), RenderOptions::default())
+        .expect("renders");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("read")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort_by_key(|n| (n.len(), n.clone()));
+    let want: Vec<String> = (1..=pages.len())
+        .map(|n| format!("goushi-{n}.svg"))
+        .collect();
+    assert_eq!(names, want);
+    for (n, page) in pages.iter().enumerate() {
+        let written = std::fs::read_to_string(dir.join(&want[n])).expect("read");
+        assert!(written == *page, "page {} as the library writes it", n + 1);
+    }
+    let stdout = common::cli(
+        &[
+            "render",
+            data.to_str().expect("utf-8"),
+            "--no-system-fonts",
+            "-f",
+            "svg",
+            "-o",
+            "-",
+        ],
+        b"",
+    );
+    assert_eq!(stdout.status.code(), Some(0));
+    let one = common::engine()
+        .render(&goushi(), OutputFormat::Svg, RenderOptions::default())
+        .expect("renders");
+    assert!(
+        stdout.stdout == one.bytes,
+        "stdout holds the one-document SVG"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

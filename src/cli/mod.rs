@@ -102,7 +102,7 @@ enum Command {
     },
     /// Render one report to a document.
     #[command(
-        after_help = "Examples:\n  nianbao render samples/goushi-2020.json -o goushi-2020.pdf\n  nianbao render samples/shili-2021.json -f html -o - > report.html\n  nianbao render data.json --template my-template/ -o report.html\n\nThe format comes from -f, else from OUT's extension. OUT defaults to DATA's stem in the current directory; `-` is stdin/stdout. Data that fails the checks is refused unless --force. Exit: 0 written, 1 refused, 2 usage or I/O error."
+        after_help = "Examples:\n  nianbao render samples/goushi-2020.json -o goushi-2020.pdf\n  nianbao render samples/shili-2021.json -f html -o - > report.html\n  nianbao render data.json --template my-template/ -o report.html\n  nianbao render samples/goushi-2020.json -o goushi.svg    (goushi-1.svg, goushi-2.svg, …)\n\nThe format comes from -f, else from OUT's extension. SVG is written one file per page, named OUT's stem + -1.svg, -2.svg, … beside OUT (with -o -, every page in one SVG on stdout). OUT defaults to DATA's stem in the current directory; `-` is stdin/stdout. Data that fails the checks is refused unless --force. Exit: 0 written, 1 refused, 2 usage or I/O error."
     )]
     Render {
         /// The data file; `-` reads standard input.
@@ -111,9 +111,10 @@ enum Command {
         /// The output file; `-` writes standard output.
         #[arg(short, long, value_name = "OUT")]
         output: Option<String>,
-        /// The output format.
+        /// The output format. SVG is one file per page, named OUT's stem
+        /// and -1.svg, -2.svg, …; with `-o -`, every page in one SVG.
         #[arg(short, long, value_enum)]
-        format: Option<FormatArg>,
+        format: Option<RenderFormatArg>,
         /// A template bundle directory (see `templates export`).
         #[arg(long, value_name = "DIR")]
         template: Option<PathBuf>,
@@ -186,6 +187,29 @@ enum FormatArg {
     Docx,
     Html,
     Ofd,
+}
+
+/// `render -f`: the batch's formats and SVG, which `render` writes one
+/// file per page (batch does not write SVG yet).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum RenderFormatArg {
+    Pdf,
+    Docx,
+    Html,
+    Ofd,
+    Svg,
+}
+
+impl From<RenderFormatArg> for OutputFormat {
+    fn from(f: RenderFormatArg) -> OutputFormat {
+        match f {
+            RenderFormatArg::Pdf => OutputFormat::Pdf,
+            RenderFormatArg::Docx => OutputFormat::Docx,
+            RenderFormatArg::Html => OutputFormat::Html,
+            RenderFormatArg::Ofd => OutputFormat::Ofd,
+            RenderFormatArg::Svg => OutputFormat::Svg,
+        }
+    }
 }
 
 impl From<FormatArg> for OutputFormat {

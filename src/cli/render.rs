@@ -1,7 +1,9 @@
-//! `nianbao render DATA`: one report to PDF, DOCX, HTML or OFD.
+//! `nianbao render DATA`: one report to PDF, DOCX, HTML, OFD or SVG.
 //!
 //! In: a data file (`-` for stdin), an output path (`-` for stdout) and
-//! options. Out: the document, written atomically; diagnostics on stderr;
+//! options. Out: the document, written atomically (SVG: one file per
+//! page, `OUT`'s stem + `-1.svg`, `-2.svg`, …, each written atomically;
+//! to stdout, every page in one SVG); diagnostics on stderr;
 //! exit 0 when written, 1 when the data or template was refused, 2 for
 //! usage and I/O errors. Nothing is written when anything fails.
 
@@ -57,11 +59,20 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
             };
         }
     };
-    match render(&engine, &bytes, &name, format, args.force) {
-        Ok((doc, diags)) => {
-            out.diagnostics(&name, &diags);
+    // SVG to a file is a file per page; to stdout, one document.
+    let paged = target.as_deref().filter(|_| format == OutputFormat::Svg);
+    let rendered = match paged {
+        Some(t) => render_pages(&engine, &bytes, &name, args.force).map(|(p, d)| {
+            out.diagnostics(&name, &d);
+            write_pages(t, &p, args.data, &name, out)
+        }),
+        None => render(&engine, &bytes, &name, format, args.force).map(|(doc, d)| {
+            out.diagnostics(&name, &d);
             write_output(&target, &doc, &name, out)
-        }
+        }),
+    };
+    match rendered {
+        Ok(code) => code,
         Err(diags) => {
             out.diagnostics(&name, &diags);
             if !diags.has_fatal() && diags.has_errors() {
@@ -83,6 +94,57 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
             EXIT_INVALID
         }
     }
+}
+
+fn render_pages(
+    engine: &Engine,
+    bytes: &[u8],
+    name: &str,
+    force: bool,
+) -> Result<(Vec<String>, nianbao::Diagnostics), nianbao::Diagnostics> {
+    let input = nianbao::input::load(bytes, name)?;
+    let created = source_date_epoch()?;
+    engine.render_input_pages(&input, RenderOptions { force, created })
+}
+
+/// Page `n` (from 1) of an SVG written to `target`: `report.svg` →
+/// `report-3.svg`, beside it.
+pub fn page_path(target: &Path, n: usize) -> PathBuf {
+    let stem = target
+        .file_stem()
+        .map_or_else(|| "report".into(), |s| s.to_os_string());
+    let mut file = stem;
+    file.push(format!("-{n}.svg"));
+    target.with_file_name(file)
+}
+
+/// Writes each page to its own file ([`page_path`]), each atomically;
+/// a page that would replace the data file is refused before any is
+/// written.
+fn write_pages(target: &Path, pages: &[String], data: &str, name: &str, out: &Reporter) -> u8 {
+    let paths: Vec<PathBuf> = (1..=pages.len()).map(|n| page_path(target, n)).collect();
+    for p in &paths {
+        if let Some(d) = unwritable(p, data) {
+            out.diagnostic(name, &d);
+            return EXIT_USAGE;
+        }
+    }
+    for (path, page) in paths.iter().zip(pages) {
+        if let Err(e) = nianbao::output::write(path, page.as_bytes()) {
+            out.diagnostic(name, &cannot_write(&path.display().to_string(), &e));
+            return EXIT_USAGE;
+        }
+    }
+    let (first, last) = match (paths.first(), paths.last()) {
+        (Some(f), Some(l)) => (f.display(), l.display()),
+        _ => return EXIT_OK,
+    };
+    let n = paths.len();
+    out.note(&tr(
+        format!("{name}: 已写出 {first} … {last}（{n} 页）"),
+        format!("{name}: wrote {first} … {last} ({n} pages)"),
+    ));
+    EXIT_OK
 }
 
 fn render(

@@ -315,6 +315,33 @@ pub fn grey(path: &std::path::Path) -> (u32, u32, Vec<u8>) {
     (info.width, info.height, pixels)
 }
 
+/// Ink per `n` × `n` pixel block of a PNG, 0 (white) to 255: at 80 dpi
+/// an 8-pixel block is 2.5 mm.
+pub fn ink(path: &std::path::Path, n: u32) -> (u32, u32, Vec<f64>) {
+    let (w, h, px) = grey(path);
+    let (bw, bh) = (w / n, h / n);
+    let mut out = vec![0.0; (bw * bh) as usize];
+    let area = f64::from(n * n);
+    for y in 0..bh * n {
+        for x in 0..bw * n {
+            let v = 255.0 - f64::from(px[(y * w + x) as usize]);
+            out[((y / n) * bw + x / n) as usize] += v / area;
+        }
+    }
+    (bw, bh, out)
+}
+
+/// Block differences between two renderings of a page at the same
+/// resolution, in `n`-pixel blocks ([`ink`]): (largest, mean).
+pub fn ink_difference(a: &std::path::Path, b: &std::path::Path, n: u32) -> (f64, f64) {
+    let (aw, ah, a) = ink(a, n);
+    let (bw, bh, b) = ink(b, n);
+    assert_eq!((aw, ah), (bw, bh), "page sizes");
+    let d: Vec<f64> = a.iter().zip(&b).map(|(x, y)| (x - y).abs()).collect();
+    let max = d.iter().copied().fold(0.0, f64::max);
+    (max, d.iter().sum::<f64>() / d.len() as f64)
+}
+
 /// The built-in template exported into `dir/tpl` with the 仿宋 role's
 /// font chain replaced by `chain` (a TOML array of names).
 pub fn template_with_fang_chain(dir: &std::path::Path, chain: &str) -> PathBuf {

@@ -168,3 +168,31 @@ pub fn have_python_module(module: &str, package: &str, what: &str) -> bool {
     eprintln!("skipped: {what} needs the Python module `{module}` (pip install {package})");
     false
 }
+
+/// Draws a file (an SVG page) as headless Chromium shows it, into a PNG
+/// of a `w` × `h` CSS-pixel window (96 px to the inch), without scroll
+/// bars; each call has its own profile, so two may run at once.
+pub fn chromium_screenshot(file: &Path, png: &Path, w: u32, h: u32) {
+    let profile = png.with_extension("profile");
+    let out = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--force-device-scale-factor=1",
+        ])
+        .arg(format!("--window-size={w},{h}"))
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("file://{}", file.display()))
+        .output()
+        .expect("chromium runs");
+    let _ = std::fs::remove_dir_all(&profile);
+    assert!(
+        out.status.success() && png.exists(),
+        "chromium draws {}: {}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
