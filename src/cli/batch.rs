@@ -42,13 +42,37 @@ struct Outcome {
     input: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     index: Option<usize>,
-    status: &'static str,
+    status: Status,
     /// Whether writing a file failed (exit 2, not 1: the data was good).
     #[serde(skip)]
     write_failed: bool,
     outputs: Vec<String>,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
+}
+
+/// What became of one report. The JSON summary spells it `"ok"`,
+/// `"failed"` or `"skipped"`, as it always has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum Status {
+    /// Every output was written.
+    Ok,
+    /// The report was refused, or an output could not be written.
+    Failed,
+    /// Never started: the run was interrupted first.
+    Skipped,
+}
+
+impl Status {
+    /// The status line's word, in both languages.
+    fn word(self) -> nianbao::Text {
+        match self {
+            Status::Ok => tr("完成", "ok"),
+            Status::Skipped => tr("跳过", "skipped"),
+            Status::Failed => tr("失败", "failed"),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -226,9 +250,9 @@ impl Tally {
 
     fn add(&mut self, o: Outcome) {
         match o.status {
-            "ok" => self.ok += 1,
-            "skipped" => self.skipped += 1,
-            _ => self.failed += 1,
+            Status::Ok => self.ok += 1,
+            Status::Skipped => self.skipped += 1,
+            Status::Failed => self.failed += 1,
         }
         self.warnings += o.warnings.len();
         self.io_failed |= o.write_failed || o.errors.iter().any(|e| e.code == Code::Io);
@@ -376,7 +400,7 @@ fn process(job: &Job, unit: &Unit, name: &Result<String, Diagnostic>) -> Outcome
     let mut outcome = Outcome {
         input: unit.input.clone(),
         index: unit.index,
-        status: "failed",
+        status: Status::Failed,
         write_failed: false,
         outputs: Vec::new(),
         errors: Vec::new(),
@@ -448,7 +472,7 @@ fn process(job: &Job, unit: &Unit, name: &Result<String, Diagnostic>) -> Outcome
         }
         outcome.outputs.push(path.display().to_string());
     }
-    outcome.status = "ok";
+    outcome.status = Status::Ok;
     outcome
 }
 
@@ -461,7 +485,7 @@ fn skipped(unit: &Unit) -> Outcome {
     Outcome {
         input: unit.input.clone(),
         index: unit.index,
-        status: "skipped",
+        status: Status::Skipped,
         write_failed: false,
         outputs: Vec::new(),
         errors: Vec::new(),
@@ -501,11 +525,7 @@ fn report(out: &Reporter, unit: &Unit, o: &Outcome, bar: Option<&ProgressBar>) {
                 } else {
                     format!(" → {}", o.outputs.join(", "))
                 };
-                let status = match o.status {
-                    "ok" => tr("完成", "ok"),
-                    "skipped" => tr("跳过", "skipped"),
-                    _ => tr("失败", "failed"),
-                };
+                let status = o.status.word();
                 stdout_line(&format!("{label}: {}{outputs}", out.say(&status)));
             }
         }
@@ -570,5 +590,18 @@ fn finish(
         out.exit(EXIT_INVALID)
     } else {
         out.exit(EXIT_OK)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Status;
+
+    #[test]
+    fn the_summary_spells_each_status_as_before() {
+        let spelled = |s: Status| serde_json::to_value(s).expect("serialises");
+        assert_eq!(spelled(Status::Ok), "ok");
+        assert_eq!(spelled(Status::Failed), "failed");
+        assert_eq!(spelled(Status::Skipped), "skipped");
     }
 }
