@@ -41,6 +41,7 @@ mod xml;
 
 use crate::diag::{Code, Diagnostic};
 use crate::doc::Document;
+use crate::doc::Role;
 use crate::style::FontRole;
 use std::collections::BTreeMap;
 
@@ -55,7 +56,7 @@ pub struct DocxOptions {
 /// Writes the document as DOCX.
 pub fn write(
     doc: &Document,
-    fonts: &BTreeMap<String, FontRole>,
+    fonts: &BTreeMap<Role, FontRole>,
     opts: DocxOptions,
 ) -> Result<Vec<u8>, Diagnostic> {
     build(doc, fonts, opts).map_err(|e| {
@@ -71,7 +72,7 @@ pub fn write(
 
 fn build(
     doc: &Document,
-    fonts: &BTreeMap<String, FontRole>,
+    fonts: &BTreeMap<Role, FontRole>,
     opts: DocxOptions,
 ) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
     let w = body::Writer::new(fonts, &doc.page);
