@@ -198,6 +198,7 @@ impl Engine {
         formats: &[OutputFormat],
         opts: RenderOptions,
     ) -> Result<Vec<Rendered>, Diagnostics> {
+        crate::clock::check(opts.created)?;
         let (doc, diagnostics) = self.document(data, opts)?;
         let located = |d: Diagnostic| Diagnostics::from(locate_char(d, data));
         let mut laid = None;
