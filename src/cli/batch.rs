@@ -9,7 +9,7 @@
 //! stops the others, and Ctrl-C lets the reports in flight finish their
 //! writes and starts no new ones, so no partial file is left.
 
-use super::report::{io_reason, stdout_line, Reporter};
+use super::report::{cannot_write, stdout_line, Reporter};
 use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nianbao::batch::{self, NamePattern, Unit};
@@ -281,28 +281,18 @@ fn bad_outdir(dir: &Path) -> Option<Diagnostic> {
         );
     }
     let e = std::fs::create_dir_all(dir).err()?;
-    let why = io_reason(&e);
-    Some(Diagnostic::input(
-        Code::Output,
-        tr(
-            format!("无法建立输出目录 {shown}：{}", why.zh),
-            format!("cannot create the output directory {shown}: {}", why.en),
-        ),
+    let shown = shown.to_string();
+    Some(nianbao::diag::cannot_each(
+        ("建立输出目录", "create the output directory"),
+        (&shown, &shown),
+        &e,
     ))
 }
 
 fn read_defaults(path: &Path) -> Result<serde_json::Value, Diagnostic> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        let why = io_reason(&e);
-        Diagnostic::input(
-            Code::Io,
-            tr(
-                format!("无法读取 {name}：{}", why.zh),
-                format!("cannot read {name}: {}", why.en),
-            ),
-        )
-    })?;
+    let bytes =
+        std::fs::read(path).map_err(|e| nianbao::diag::cannot(("读取", "read"), &name, &e))?;
     let text = nianbao::data::decode(&bytes, &name)?;
     let v = nianbao::data::parse_text(text, &name)?;
     if !v.is_object() {
@@ -459,14 +449,9 @@ fn process(job: &Job, unit: &Unit, name: &Result<String, Diagnostic>) -> Outcome
     };
     for (path, bytes) in rendered {
         if let Err(e) = nianbao::output::write(&path, &bytes) {
-            let (shown, why) = (path.display(), io_reason(&e));
-            outcome.errors.push(Diagnostic::input(
-                Code::Output,
-                tr(
-                    format!("无法写入 {shown}：{}", why.zh),
-                    format!("cannot write {shown}: {}", why.en),
-                ),
-            ));
+            outcome
+                .errors
+                .push(cannot_write(&path.display().to_string(), &e));
             outcome.write_failed = true;
             return outcome;
         }
@@ -562,17 +547,7 @@ fn finish(
         };
         let text = serde_json::to_string_pretty(&s).unwrap_or_default();
         if let Err(e) = nianbao::output::write(path, text.as_bytes()) {
-            let (shown, why) = (path.display(), io_reason(&e));
-            out.diagnostic(
-                "--summary",
-                &Diagnostic::input(
-                    Code::Output,
-                    tr(
-                        format!("无法写入 {shown}：{}", why.zh),
-                        format!("cannot write {shown}: {}", why.en),
-                    ),
-                ),
-            );
+            out.diagnostic("--summary", &cannot_write(&path.display().to_string(), &e));
             return EXIT_USAGE;
         }
     }

@@ -39,7 +39,7 @@ mod table;
 mod theme;
 mod xml;
 
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
 use crate::doc::Document;
 use crate::doc::Role;
 use crate::style::FontRole;
@@ -60,13 +60,8 @@ pub fn write(
     opts: DocxOptions,
 ) -> Result<Vec<u8>, Diagnostic> {
     build(doc, fonts, opts).map_err(|e| {
-        Diagnostic::input(
-            Code::Output,
-            crate::diag::tr(
-                format!("无法写出 DOCX：{e}"),
-                format!("cannot write the DOCX: {e}"),
-            ),
-        )
+        let e = std::io::Error::other(e.to_string());
+        crate::diag::cannot_each(("写出", "write"), ("DOCX", "the DOCX"), &e)
     })
 }
 
