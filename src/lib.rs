@@ -1,13 +1,18 @@
 //! nianbao: a JSON data file plus a template → a formally typeset Chinese
 //! report (政府信息公开工作年度报告) as PDF, DOCX, HTML or OFD.
 //!
+//! In: a report's data (JSON text, a JSON value, or a workbook) and a
+//! template bundle. Out: the document's bytes in the format asked for,
+//! or [`Diagnostics`] saying why not.
+//!
 //! The pipeline is a chain of stages, each one type in and one type out;
 //! a report comes in as JSON text or as a workbook (`sheet`), and every
 //! stage after `input` reads the same checked data:
 //!
 //! ```text
 //! input (input::load: JSON text or a workbook) → data (data::check_value)
-//!   → template (template::Template) → document tree (doc::Document)
+//!   → template (template::Template: markup text)
+//!   → markup (markup::parse) → document tree (doc::Document)
 //!   → layout (layout::layout) → PDF (pdf::write), OFD (ofd::write): the same pages
 //!   document tree → DOCX (docx::write), HTML (html::write)
 //! ```
