@@ -1,44 +1,67 @@
-//! Calendar arithmetic for the few dates nianbao writes.
+//! The few dates nianbao writes, through the `time` crate (already linked
+//! for printpdf's document dates, same version and features, so using it
+//! here adds nothing to the build).
 //!
-//! In: seconds since 1970-01-01 UTC. Out: the civil date and time (the
-//! proleptic Gregorian calendar, by H. Hinnant's days-from-civil inverse),
-//! so that a date crate is not needed for a timestamp and a year.
+//! In: seconds since 1970-01-01 UTC (`SOURCE_DATE_EPOCH`, or 0), or the
+//! system clock. Out: the UTC date (and time) as each writer spells it:
+//! W3CDTF for the DOCX's core properties, `YYYY-MM-DD` for the OFD's
+//! `CreationDate`, and the current year for `init`. A time before year
+//! −9999 or after 9999 is refused once ([`check`]), as the PDF's dates
+//! refuse it, so no writer meets one.
+//!
+//! This replaced a hand-written civil-from-days conversion (H. Hinnant's
+//! algorithm, 20 lines) that said no date crate was needed while `time`
+//! was linked anyway; the tests below hold it to the same known dates.
 
-/// (year, month, day, hour, minute, second) in UTC.
-pub fn civil(secs: i64) -> (i64, u32, u32, u32, u32, u32) {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        year,
-        month,
-        day,
-        (rem / 3600) as u32,
-        (rem / 60 % 60) as u32,
-        (rem % 60) as u32,
-    )
+use crate::diag::{tr, Code, Diagnostic};
+use time::OffsetDateTime;
+
+/// The moment `secs`, or the problem: `time` (and so the PDF) holds years
+/// −9999 to 9999 only.
+fn utc(secs: i64) -> Result<OffsetDateTime, time::error::ComponentRange> {
+    OffsetDateTime::from_unix_timestamp(secs)
+}
+
+/// Refuses a creation time no writer can spell (the PDF's message).
+pub fn check(secs: Option<i64>) -> Result<(), Diagnostic> {
+    match secs.map(utc) {
+        Some(Err(e)) => Err(Diagnostic::input(
+            Code::Output,
+            tr(
+                format!("SOURCE_DATE_EPOCH 不可用：{e}"),
+                format!("SOURCE_DATE_EPOCH: {e}"),
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The moment `secs`, already [`check`]ed; 1970-01-01 otherwise.
+fn at(secs: i64) -> OffsetDateTime {
+    utc(secs).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
 /// `YYYY-MM-DDTHH:MM:SSZ` (W3CDTF, as OOXML core properties want).
 pub fn iso8601(secs: i64) -> String {
-    let (y, mo, d, h, mi, s) = civil(secs);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+    let t = at(secs);
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        date(secs),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// `YYYY-MM-DD`.
+pub fn date(secs: i64) -> String {
+    let t = at(secs);
+    format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
 }
 
 /// The current year, from the system clock.
 pub fn this_year() -> i64 {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    civil(secs).0
+    i64::from(OffsetDateTime::now_utc().year())
 }
 
 #[cfg(test)]
@@ -49,8 +72,10 @@ mod tests {
     fn known_dates() {
         assert_eq!(iso8601(0), "1970-01-01T00:00:00Z");
         assert_eq!(iso8601(1_700_000_000), "2023-11-14T22:13:20Z");
-        assert_eq!(civil(951_782_400).0, 2000); // 2000-02-29
-        assert_eq!(civil(951_782_400).1, 2);
-        assert_eq!(civil(951_782_400).2, 29);
+        assert_eq!(date(951_782_400), "2000-02-29");
+        assert_eq!(date(-86_400), "1969-12-31");
+        assert!(check(Some(1_700_000_000)).is_ok() && check(None).is_ok());
+        let far = check(Some(i64::MAX)).expect_err("refused");
+        assert_eq!(far.code, Code::Output);
     }
 }

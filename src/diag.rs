@@ -515,13 +515,22 @@ pub fn pointer_push(base: &str, key: &str) -> String {
 
 /// "Cannot VERB NAME", with the I/O error's reason, in both languages:
 /// `verb` is the action in Chinese and in English (`("读取", "read")`).
+/// Every failure to read, write or create a file (or a stream, or a
+/// document's bytes) is this one message with this one code, `io`, so
+/// that every command's exit code treats it alike (2).
 pub fn cannot(verb: (&str, &str), name: &str, e: &std::io::Error) -> Diagnostic {
+    cannot_each(verb, (name, name), e)
+}
+
+/// [`cannot`] with the name in each language (`("标准输出", "to standard
+/// output")`, `("PDF", "the PDF")`).
+pub fn cannot_each(verb: (&str, &str), name: (&str, &str), e: &std::io::Error) -> Diagnostic {
     let why = io_reason(e);
     Diagnostic::input(
         Code::Io,
         tr(
-            format!("无法{} {name}：{}", verb.0, why.zh),
-            format!("cannot {} {name}: {}", verb.1, why.en),
+            format!("无法{} {}：{}", verb.0, name.0, why.zh),
+            format!("cannot {} {}: {}", verb.1, name.1, why.en),
         ),
     )
 }

@@ -12,6 +12,8 @@
 //! title is not yet broken.
 
 use crate::units::Length;
+use std::borrow::Cow;
+use std::fmt;
 
 /// A whole document.
 #[derive(Debug, Clone, PartialEq)]
@@ -128,12 +130,111 @@ pub struct PageNumber {
     pub inset: Length,
 }
 
+/// A font role: the kind of face a run is set in, one of the faces a
+/// 公文 uses (GB/T 9704). The stylesheet's `[fonts]` gives each role its
+/// chain of faces; a name that is no role is refused when the stylesheet
+/// is loaded, at its line and column, so layout never meets one.
+///
+/// The variants are in the order of their names, so a map keyed by roles
+/// iterates as one keyed by the names did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// 仿宋: the body text (`fangsong`).
+    Fangsong,
+    /// 黑体: first-level headings, table headers (`hei`).
+    Hei,
+    /// 楷体: second-level headings (`kai`).
+    Kai,
+    /// 宋体: page numbers, table cells (`song`).
+    Song,
+    /// 小标宋: the title (`xiaobiaosong`).
+    Xiaobiaosong,
+}
+
+impl Role {
+    /// Every role, in order.
+    pub const ALL: [Role; 5] = [
+        Role::Fangsong,
+        Role::Hei,
+        Role::Kai,
+        Role::Song,
+        Role::Xiaobiaosong,
+    ];
+
+    /// The role's name in a stylesheet (`[fonts.hei]`, `font = "hei"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Fangsong => "fangsong",
+            Role::Hei => "hei",
+            Role::Kai => "kai",
+            Role::Song => "song",
+            Role::Xiaobiaosong => "xiaobiaosong",
+        }
+    }
+
+    /// The role a stylesheet name stands for, or `None`.
+    pub fn from_name(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.name() == name)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A role reads as its stylesheet name wherever a name is wanted (a
+/// message naming the role).
+/// A paragraph style's identity: its name in the stylesheet. A template
+/// may name any style; the ones nianbao itself looks for are the
+/// constants here, so a writer compares `style.name == StyleName::BODY`,
+/// never a string spelled again.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StyleName(Cow<'static, str>);
+
+impl StyleName {
+    /// `body`: the text, and what every other style inherits from (Word's
+    /// Normal).
+    pub const BODY: StyleName = StyleName(Cow::Borrowed("body"));
+    /// `title`: the document's title.
+    pub const TITLE: StyleName = StyleName(Cow::Borrowed("title"));
+    /// `signature`: 署名 and 成文日期.
+    pub const SIGNATURE: StyleName = StyleName(Cow::Borrowed("signature"));
+    /// `emphasis`: an `<em>` span.
+    pub const EMPHASIS: StyleName = StyleName(Cow::Borrowed("emphasis"));
+    /// `table-cell`: a table cell without a style of its own.
+    pub const TABLE_CELL: StyleName = StyleName(Cow::Borrowed("table-cell"));
+
+    /// The name as written in the stylesheet.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for StyleName {
+    fn from(name: &str) -> StyleName {
+        StyleName(Cow::Owned(name.to_string()))
+    }
+}
+
+impl From<String> for StyleName {
+    fn from(name: String) -> StyleName {
+        StyleName(Cow::Owned(name))
+    }
+}
+
+impl fmt::Display for StyleName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// How a run of text looks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextStyle {
-    /// A font role from the stylesheet (`song`, `hei`, `fangsong`, `kai`,
-    /// `xiaobiaosong`, …).
-    pub role: String,
+    /// The font role its faces come from.
+    pub role: Role,
     /// Type size.
     pub size: Length,
     /// Drawn heavier (faux bold in PDF, `w:b` in DOCX).
@@ -168,7 +269,7 @@ pub enum VAlign {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParaStyle {
     /// The stylesheet name it came from (`body`, `title`, `heading1`, …).
-    pub name: String,
+    pub name: StyleName,
     /// The paragraph's own text style.
     pub text: TextStyle,
     /// Horizontal alignment.

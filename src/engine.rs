@@ -213,6 +213,7 @@ impl Engine {
         formats: &[OutputFormat],
         opts: RenderOptions,
     ) -> Result<Vec<Rendered>, Diagnostics> {
+        crate::clock::check(opts.created)?;
         let (doc, diagnostics) = self.document(data, opts)?;
         self.write_all(&doc, &diagnostics, data, formats, opts)
     }

@@ -11,6 +11,7 @@
 //! use only, so a rare fallback costs nothing until a character needs it.
 
 use crate::diag::{Code, Diagnostic};
+use crate::doc::Role;
 use crate::style::FontRole;
 use fontdb::{Database, Source, ID};
 use std::any::{Any, TypeId};
@@ -203,8 +204,8 @@ pub struct FontBook {
 /// The faces of each role, in fallback order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Chains {
-    /// Role name → faces, first choice first.
-    pub roles: BTreeMap<String, Vec<FaceIdx>>,
+    /// Role → faces, first choice first.
+    pub roles: BTreeMap<Role, Vec<FaceIdx>>,
 }
 
 impl FontBook {
@@ -296,7 +297,7 @@ impl FontBook {
     /// font says it is, never a file's name (a file called `SimSun.otf`
     /// may hold any face); names found nowhere are skipped. A role none of whose
     /// names is found is an error.
-    pub fn chains(&self, roles: &BTreeMap<String, FontRole>) -> Result<Chains, Diagnostic> {
+    pub fn chains(&self, roles: &BTreeMap<Role, FontRole>) -> Result<Chains, Diagnostic> {
         let mut out = Chains::default();
         for (role, r) in roles {
             let mut chain: Vec<FaceIdx> = Vec::new();
@@ -321,7 +322,7 @@ impl FontBook {
                     "add a font that has one of these names with --font-dir, or change [fonts] in style.toml",
                 )));
             }
-            out.roles.insert(role.clone(), chain);
+            out.roles.insert(*role, chain);
         }
         Ok(out)
     }

@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// Writes the page.
-pub fn write(doc: &Resolved, fonts: &BTreeMap<String, FontRole>) -> String {
-    let mut styles: BTreeMap<String, ParaStyle> = BTreeMap::new();
+pub fn write(doc: &Resolved, fonts: &BTreeMap<Role, FontRole>) -> String {
+    let mut styles: BTreeMap<StyleName, ParaStyle> = BTreeMap::new();
     let mut runs: BTreeMap<String, TextStyle> = BTreeMap::new();
     collect_styles(doc, &mut styles, &mut runs);
     let mut out = String::with_capacity(16 * 1024);
@@ -33,7 +33,7 @@ pub fn write(doc: &Resolved, fonts: &BTreeMap<String, FontRole>) -> String {
             out,
             ".{} {{ font-family: {}; font-size: {:.2}pt; font-weight: {}; }}",
             class(name),
-            font_list(&t.role, fonts),
+            font_list(t.role, fonts),
             t.size.to_pt(),
             if t.bold { "bold" } else { "normal" }
         );
@@ -49,7 +49,7 @@ pub fn write(doc: &Resolved, fonts: &BTreeMap<String, FontRole>) -> String {
 /// The paragraph styles and the named run styles the document uses.
 fn collect_styles(
     doc: &Document,
-    out: &mut BTreeMap<String, ParaStyle>,
+    out: &mut BTreeMap<StyleName, ParaStyle>,
     runs: &mut BTreeMap<String, TextStyle>,
 ) {
     let mut add = |s: &ParaStyle, spans: &mut dyn Iterator<Item = &Span>| {
@@ -87,9 +87,9 @@ fn class(name: &str) -> String {
 /// role's own kind (黑体 falls back to `sans-serif`, 楷体 to a Kai face),
 /// so that without the office fonts a heading still looks like one; a role
 /// without them lists its PDF faces, then `serif`.
-fn font_list(role: &str, fonts: &BTreeMap<String, FontRole>) -> String {
+fn font_list(role: Role, fonts: &BTreeMap<Role, FontRole>) -> String {
     let mut names: Vec<String> = Vec::new();
-    if let Some(r) = fonts.get(role) {
+    if let Some(r) = fonts.get(&role) {
         names.push(r.latin.clone());
         names.push(r.docx.clone());
         if r.html.is_empty() {
@@ -118,8 +118,8 @@ fn quoted(name: &str) -> String {
 fn css(
     out: &mut String,
     doc: &Document,
-    styles: &BTreeMap<String, ParaStyle>,
-    fonts: &BTreeMap<String, FontRole>,
+    styles: &BTreeMap<StyleName, ParaStyle>,
+    fonts: &BTreeMap<Role, FontRole>,
 ) {
     let p = &doc.page;
     let _ = writeln!(
@@ -143,8 +143,8 @@ fn css(
         let _ = writeln!(
             out,
             ".{} {{ font-family: {}; font-size: {:.2}pt; font-weight: {}; line-height: {:.2}pt; text-align: {align}; text-indent: {:.2}pt; margin-top: {:.2}pt; margin-bottom: {:.2}pt; }}",
-            class(name),
-            font_list(&s.text.role, fonts),
+            class(name.as_str()),
+            font_list(s.text.role, fonts),
             s.text.size.to_pt(),
             if s.text.bold { "bold" } else { "normal" },
             s.line_pitch.to_pt(),
@@ -189,7 +189,7 @@ fn spans(out: &mut String, spans: &[Span]) {
 fn write_block(out: &mut String, block: &Block) {
     match block {
         Block::Title { lines, style } => {
-            let _ = write!(out, "<h1 class=\"{}\">", class(&style.name));
+            let _ = write!(out, "<h1 class=\"{}\">", class(style.name.as_str()));
             for (i, line) in lines.iter().enumerate() {
                 if i > 0 {
                     out.push_str("<br>");
@@ -205,19 +205,23 @@ fn write_block(out: &mut String, block: &Block) {
             ..
         } => {
             let tag = if *outline { "h2" } else { "p" };
-            let _ = write!(out, "<{tag} class=\"{}\">", class(&style.name));
+            let _ = write!(out, "<{tag} class=\"{}\">", class(style.name.as_str()));
             spans(out, s);
             let _ = writeln!(out, "</{tag}>");
         }
         Block::Paragraph { spans: s, style } => {
-            let _ = write!(out, "<p class=\"{}\">", class(&style.name));
+            let _ = write!(out, "<p class=\"{}\">", class(style.name.as_str()));
             spans(out, s);
             out.push_str("</p>\n");
         }
         Block::Signature {
             unit, date, style, ..
         } => {
-            let _ = write!(out, "<div class=\"signature {}\"><p>", class(&style.name));
+            let _ = write!(
+                out,
+                "<div class=\"signature {}\"><p>",
+                class(style.name.as_str())
+            );
             spans(out, unit);
             out.push_str("</p><p>");
             spans(out, date);
@@ -264,7 +268,7 @@ fn table(out: &mut String, t: &Table) {
             if cell.colspan > 1 {
                 let _ = write!(out, " colspan=\"{}\"", cell.colspan);
             }
-            let mut classes = vec![class(&cell.style.name)];
+            let mut classes = vec![class(cell.style.name.as_str())];
             classes.extend(cell.class.iter().cloned());
             if cell.vertical {
                 classes.push("vertical".into());
@@ -314,16 +318,16 @@ mod tests {
             "style.toml",
         )
         .expect("the built-in stylesheet");
-        let last = |role: &str| {
+        let last = |role: Role| {
             let list = font_list(role, &sheet.fonts);
             list.rsplit(", ").next().unwrap_or("").to_string()
         };
-        assert_eq!(last("hei"), "sans-serif", "黑体 headings");
-        assert_eq!(last("fangsong"), "serif", "仿宋 body");
-        let kai = font_list("kai", &sheet.fonts);
+        assert_eq!(last(Role::Hei), "sans-serif", "黑体 headings");
+        assert_eq!(last(Role::Fangsong), "serif", "仿宋 body");
+        let kai = font_list(Role::Kai, &sheet.fonts);
         let kai_face = kai.find("Kaiti SC").expect("a Kai face");
         assert!(kai_face < kai.find("serif").expect("serif last"), "{kai}");
         // No serif CJK face stands before a sans heading's fallback.
-        assert!(!font_list("hei", &sheet.fonts).contains("Serif"));
+        assert!(!font_list(Role::Hei, &sheet.fonts).contains("Serif"));
     }
 }

@@ -1,13 +1,18 @@
 //! nianbao: a JSON data file plus a template → a formally typeset Chinese
 //! report (政府信息公开工作年度报告) as PDF, DOCX, HTML, OFD or SVG.
 //!
+//! In: a report's data (JSON text, a JSON value, or a workbook) and a
+//! template bundle. Out: the document's bytes in the format asked for,
+//! or [`Diagnostics`] saying why not.
+//!
 //! The pipeline is a chain of stages, each one type in and one type out;
 //! a report comes in as JSON text or as a workbook (`sheet`), and every
 //! stage after `input` reads the same checked data:
 //!
 //! ```text
 //! input (input: JSON text, JSON Lines, a workbook) → data (data::Checked)
-//!   → template context (Checked::context) → template + markup (doc::Document)
+//!   → template context (Checked::context) → template (template::Template:
+//!     markup text) → markup (markup::parse) → document tree (doc::Document)
 //!   → resolved tree (layout::resolve → doc::Resolved, what every writer takes)
 //!   → layout (layout::layout → Laid) → PDF (pdf::write), OFD (ofd::write),
 //!     SVG (svg::write, svg::pages): the same pages

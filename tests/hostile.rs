@@ -382,7 +382,7 @@ fn unwritable_outputs_fail_cleanly() {
     );
     assert_eq!(o.status.code(), Some(2), "{}", err(&o));
     assert!(
-        err(&o).contains("error[output]: cannot write /proc/nianbao-test.pdf"),
+        err(&o).contains("error[io]: cannot write /proc/nianbao-test.pdf"),
         "{}",
         err(&o)
     );

@@ -383,9 +383,9 @@ fn truetype_faces_embed_as_cid_font_type_2() {
         html: Vec::new(),
     };
     let chains = book
-        .chains(&[("latin".to_string(), role)].into_iter().collect())
+        .chains(&[(nianbao::doc::Role::Song, role)].into_iter().collect())
         .expect("found");
-    let face = chains.roles["latin"][0];
+    let face = chains.roles[&nianbao::doc::Role::Song][0];
     let mut x = Length::pt(72.0);
     let mut glyphs = Vec::new();
     for c in "Report 2020".chars() {

@@ -9,7 +9,7 @@
 //! stops the others, and Ctrl-C lets the reports in flight finish their
 //! writes and starts no new ones, so no partial file is left.
 
-use super::report::{io_reason, stdout_line, Reporter};
+use super::report::{cannot_write, stdout_line, Reporter};
 use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nianbao::input::{Input, Source, Unit};
@@ -42,13 +42,37 @@ struct Outcome {
     input: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     index: Option<usize>,
-    status: &'static str,
+    status: Status,
     /// Whether writing a file failed (exit 2, not 1: the data was good).
     #[serde(skip)]
     write_failed: bool,
     outputs: Vec<String>,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
+}
+
+/// What became of one report. The JSON summary spells it `"ok"`,
+/// `"failed"` or `"skipped"`, as it always has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum Status {
+    /// Every output was written.
+    Ok,
+    /// The report was refused, or an output could not be written.
+    Failed,
+    /// Never started: the run was interrupted first.
+    Skipped,
+}
+
+impl Status {
+    /// The status line's word, in both languages.
+    fn word(self) -> nianbao::Text {
+        match self {
+            Status::Ok => tr("完成", "ok"),
+            Status::Skipped => tr("跳过", "skipped"),
+            Status::Failed => tr("失败", "failed"),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -240,9 +264,9 @@ impl Tally {
 
     fn add(&mut self, o: Outcome) {
         match o.status {
-            "ok" => self.ok += 1,
-            "skipped" => self.skipped += 1,
-            _ => self.failed += 1,
+            Status::Ok => self.ok += 1,
+            Status::Skipped => self.skipped += 1,
+            Status::Failed => self.failed += 1,
         }
         self.warnings += o.warnings.len();
         self.io_failed |= o.write_failed || o.errors.iter().any(|e| e.code == Code::Io);
@@ -271,13 +295,11 @@ fn bad_outdir(dir: &Path) -> Option<Diagnostic> {
         );
     }
     let e = std::fs::create_dir_all(dir).err()?;
-    let why = io_reason(&e);
-    Some(Diagnostic::input(
-        Code::Output,
-        tr(
-            format!("无法建立输出目录 {shown}：{}", why.zh),
-            format!("cannot create the output directory {shown}: {}", why.en),
-        ),
+    let shown = shown.to_string();
+    Some(nianbao::diag::cannot_each(
+        ("建立输出目录", "create the output directory"),
+        (&shown, &shown),
+        &e,
     ))
 }
 
@@ -346,7 +368,7 @@ fn process(
     let mut outcome = Outcome {
         input: unit.input.clone(),
         index: unit.index,
-        status: "failed",
+        status: Status::Failed,
         write_failed: false,
         outputs: Vec::new(),
         errors: Vec::new(),
@@ -405,20 +427,15 @@ fn process(
     };
     for (path, bytes) in rendered {
         if let Err(e) = nianbao::output::write(&path, &bytes) {
-            let (shown, why) = (path.display(), io_reason(&e));
-            outcome.errors.push(Diagnostic::input(
-                Code::Output,
-                tr(
-                    format!("无法写入 {shown}：{}", why.zh),
-                    format!("cannot write {shown}: {}", why.en),
-                ),
-            ));
+            outcome
+                .errors
+                .push(cannot_write(&path.display().to_string(), &e));
             outcome.write_failed = true;
             return outcome;
         }
         outcome.outputs.push(path.display().to_string());
     }
-    outcome.status = "ok";
+    outcome.status = Status::Ok;
     outcome
 }
 
@@ -431,7 +448,7 @@ fn skipped(unit: &Unit) -> Outcome {
     Outcome {
         input: unit.input.clone(),
         index: unit.index,
-        status: "skipped",
+        status: Status::Skipped,
         write_failed: false,
         outputs: Vec::new(),
         errors: Vec::new(),
@@ -471,11 +488,7 @@ fn report(out: &Reporter, unit: &Unit, o: &Outcome, bar: Option<&ProgressBar>) {
                 } else {
                     format!(" → {}", o.outputs.join(", "))
                 };
-                let status = match o.status {
-                    "ok" => tr("完成", "ok"),
-                    "skipped" => tr("跳过", "skipped"),
-                    _ => tr("失败", "failed"),
-                };
+                let status = o.status.word();
                 stdout_line(&format!("{label}: {}{outputs}", out.say(&status)));
             }
         }
@@ -512,17 +525,7 @@ fn finish(
         };
         let text = serde_json::to_string_pretty(&s).unwrap_or_default();
         if let Err(e) = nianbao::output::write(path, text.as_bytes()) {
-            let (shown, why) = (path.display(), io_reason(&e));
-            out.diagnostic(
-                "--summary",
-                &Diagnostic::input(
-                    Code::Output,
-                    tr(
-                        format!("无法写入 {shown}：{}", why.zh),
-                        format!("cannot write {shown}: {}", why.en),
-                    ),
-                ),
-            );
+            out.diagnostic("--summary", &cannot_write(&path.display().to_string(), &e));
             return EXIT_USAGE;
         }
     }
@@ -540,5 +543,18 @@ fn finish(
         out.exit(EXIT_INVALID)
     } else {
         out.exit(EXIT_OK)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Status;
+
+    #[test]
+    fn the_summary_spells_each_status_as_before() {
+        let spelled = |s: Status| serde_json::to_value(s).expect("serialises");
+        assert_eq!(spelled(Status::Ok), "ok");
+        assert_eq!(spelled(Status::Failed), "failed");
+        assert_eq!(spelled(Status::Skipped), "skipped");
     }
 }

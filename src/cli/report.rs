@@ -14,7 +14,7 @@
 //! exit code reports (2).
 
 use super::ErrorFormat;
-use nianbao::{tr, Diagnostic, Diagnostics, Lang, Text};
+use nianbao::{Diagnostic, Diagnostics, Lang, Text};
 use std::io::{ErrorKind, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -152,19 +152,12 @@ pub fn read_input(path: &str) -> Result<(Vec<u8>, String), Diagnostic> {
 /// "Cannot write TARGET" (a file, or standard output for `-`), with the
 /// reason, in both languages: one message for every command.
 pub fn cannot_write(target: &str, e: &std::io::Error) -> Diagnostic {
-    let why = io_reason(e);
-    let (zh, en) = if target == "-" {
-        ("标准输出".to_string(), "to standard output".to_string())
+    let name = if target == "-" {
+        ("标准输出", "to standard output")
     } else {
-        (target.to_string(), target.to_string())
+        (target, target)
     };
-    Diagnostic::input(
-        nianbao::Code::Output,
-        tr(
-            format!("无法写入 {zh}：{}", why.zh),
-            format!("cannot write {en}: {}", why.en),
-        ),
-    )
+    nianbao::diag::cannot_each(("写入", "write"), name, e)
 }
 
 /// An I/O error's reason in both languages.

@@ -4,6 +4,9 @@
 //! walks the spec and proves that the schema (and so the types it is
 //! generated from) has the same keys, the same required keys and the same
 //! shape at every path, for both formats.
+//!
+//! In: the spec's field tables and the generated schema. Out: a test
+//! failure naming the path where they disagree (tests only).
 
 use super::spec::{self, Cell, Field, Kind};
 use serde_json::Value;

@@ -14,10 +14,59 @@ use std::collections::BTreeMap;
 /// The relationship ids of the odd- and even-page footers.
 pub const FOOTER_IDS: (&str, &str) = ("rIdFooterOdd", "rIdFooterEven");
 
+/// A Word built-in paragraph style that nianbao's paragraphs name (by
+/// its style id, `w:pStyle`); `styles.xml` defines each one the document
+/// uses with the stylesheet's look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WordStyle {
+    /// Normal (正文): the body, and what the others are based on.
+    Normal,
+    /// Title (标题).
+    Title,
+    /// Heading 1 to 4 (标题 1–4): a heading's level; deeper levels are
+    /// Heading 4.
+    Heading(u8),
+}
+
+impl WordStyle {
+    /// The style of a heading level (1 for 一、); levels past 4 get 4.
+    pub fn heading(level: u8) -> WordStyle {
+        match level {
+            1..=3 => WordStyle::Heading(level),
+            _ => WordStyle::Heading(4),
+        }
+    }
+
+    /// The style id (`w:styleId`, `w:pStyle`).
+    pub fn id(self) -> &'static str {
+        match self {
+            WordStyle::Normal => "Normal",
+            WordStyle::Title => "Title",
+            WordStyle::Heading(1) => "Heading1",
+            WordStyle::Heading(2) => "Heading2",
+            WordStyle::Heading(3) => "Heading3",
+            WordStyle::Heading(_) => "Heading4",
+        }
+    }
+
+    /// Its built-in name (`w:name`) and the Chinese alias Word shows
+    /// beside it (`w:aliases`).
+    pub fn names(self) -> (String, String) {
+        match self {
+            WordStyle::Normal => ("Normal".into(), "正文".into()),
+            WordStyle::Title => ("Title".into(), "标题".into()),
+            WordStyle::Heading(_) => {
+                let n = self.id().trim_start_matches("Heading");
+                (format!("heading {n}"), format!("标题 {n}"))
+            }
+        }
+    }
+}
+
 /// How a paragraph is set: everything of `w:pPr` nianbao writes.
 #[derive(Debug, Clone)]
-pub struct PPr<'a> {
-    pub style_id: Option<&'a str>,
+pub struct PPr {
+    pub style: Option<WordStyle>,
     pub keep_next: bool,
     pub page_break_before: bool,
     pub widow_control: bool,
@@ -34,11 +83,11 @@ pub struct PPr<'a> {
     pub outline: Option<u8>,
 }
 
-impl<'a> PPr<'a> {
+impl PPr {
     /// The paragraph's look as the tree's style gives it.
-    pub fn of(s: &ParaStyle) -> PPr<'a> {
+    pub fn of(s: &ParaStyle) -> PPr {
         PPr {
-            style_id: None,
+            style: None,
             keep_next: false,
             page_break_before: false,
             widow_control: false,
@@ -53,8 +102,8 @@ impl<'a> PPr<'a> {
     /// Writes `w:pPr`.
     pub fn write(&self, x: &mut Xml) -> Res {
         x.open("w:pPr", &[])?;
-        if let Some(id) = self.style_id {
-            x.val("w:pStyle", id)?;
+        if let Some(style) = self.style {
+            x.val("w:pStyle", style.id())?;
         }
         if self.keep_next {
             x.empty("w:keepNext", &[])?;
@@ -120,24 +169,26 @@ pub fn half_points(l: Length) -> String {
 /// Writes the document's parts from the tree.
 #[derive(Debug)]
 pub struct Writer<'a> {
-    fonts: &'a BTreeMap<String, FontRole>,
+    fonts: &'a BTreeMap<Role, FontRole>,
     pub(super) page: &'a Page,
 }
 
 impl<'a> Writer<'a> {
-    pub fn new(fonts: &'a BTreeMap<String, FontRole>, page: &'a Page) -> Writer<'a> {
+    pub fn new(fonts: &'a BTreeMap<Role, FontRole>, page: &'a Page) -> Writer<'a> {
         Writer { fonts, page }
     }
 
     /// The East Asian and the Latin font of a role.
-    pub fn role<'s>(&'s self, role: &'s str) -> (&'s str, &'s str) {
-        self.fonts.get(role).map_or((role, "Times New Roman"), |r| {
-            (r.docx.as_str(), r.latin.as_str())
-        })
+    pub fn role(&self, role: Role) -> (&str, &str) {
+        self.fonts
+            .get(&role)
+            .map_or((role.name(), "Times New Roman"), |r| {
+                (r.docx.as_str(), r.latin.as_str())
+            })
     }
 
     /// `w:rFonts`: the East Asian name for Chinese, Latin for the rest.
-    pub fn run_fonts(&self, x: &mut Xml, role: &str) -> Res {
+    pub fn run_fonts(&self, x: &mut Xml, role: Role) -> Res {
         let (east_asia, latin) = self.role(role);
         x.empty(
             "w:rFonts",
@@ -153,7 +204,7 @@ impl<'a> Writer<'a> {
     /// `w:rPr` of a run.
     pub fn rpr(&self, x: &mut Xml, s: &TextStyle) -> Res {
         x.open("w:rPr", &[])?;
-        self.run_fonts(x, &s.role)?;
+        self.run_fonts(x, s.role)?;
         if s.bold {
             x.empty("w:b", &[])?;
             x.empty("w:bCs", &[])?;
@@ -223,7 +274,7 @@ impl<'a> Writer<'a> {
                 // where the PDF breaks them) joined by line breaks: the
                 // space after comes once, below the last line.
                 let mut ppr = PPr::of(style);
-                ppr.style_id = Some("Title");
+                ppr.style = Some(WordStyle::Title);
                 x.open("w:p", &[])?;
                 ppr.write(x)?;
                 for (i, line) in lines.iter().enumerate() {
@@ -249,7 +300,7 @@ impl<'a> Writer<'a> {
             } => {
                 let mut ppr = PPr::of(style);
                 if *outline {
-                    ppr.style_id = Some(heading_id(*level));
+                    ppr.style = Some(WordStyle::heading(*level));
                 }
                 // Kept with what follows, as the PDF keeps it: never alone
                 // at the foot of a page.
@@ -258,7 +309,7 @@ impl<'a> Writer<'a> {
             }
             Block::Paragraph { spans, style } => {
                 let mut ppr = PPr::of(style);
-                ppr.style_id = Some("Normal");
+                ppr.style = Some(WordStyle::Normal);
                 // No single line alone at the top or foot of a page.
                 ppr.widow_control = true;
                 self.paragraph(x, spans, &ppr)
@@ -360,7 +411,7 @@ impl<'a> Writer<'a> {
             (true, false) => (Align::Left, (pn.inset, Length::ZERO, Length::ZERO)),
         };
         let ppr = PPr {
-            style_id: None,
+            style: None,
             keep_next: false,
             page_break_before: false,
             widow_control: false,
@@ -405,22 +456,14 @@ fn text(x: &mut Xml, s: &str) -> Res {
     }
 }
 
-/// The built-in style id of a heading level.
-pub fn heading_id(level: u8) -> &'static str {
-    match level {
-        1 => "Heading1",
-        2 => "Heading2",
-        3 => "Heading3",
-        _ => "Heading4",
-    }
-}
-
 /// The body size: the grid is counted in it.
 pub fn body_size(doc: &Document) -> Length {
     doc.blocks
         .iter()
         .find_map(|b| match b {
-            Block::Paragraph { style, .. } if style.name == "body" => Some(style.text.size),
+            Block::Paragraph { style, .. } if style.name == StyleName::BODY => {
+                Some(style.text.size)
+            }
             _ => None,
         })
         .unwrap_or(Length::pt(16.0))

@@ -39,7 +39,8 @@ mod table;
 mod theme;
 mod xml;
 
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::doc::Role;
 use crate::doc::{Document, Resolved};
 use crate::style::FontRole;
 use std::collections::BTreeMap;
@@ -55,23 +56,18 @@ pub struct DocxOptions {
 /// Writes the document as DOCX.
 pub fn write(
     doc: &Resolved,
-    fonts: &BTreeMap<String, FontRole>,
+    fonts: &BTreeMap<Role, FontRole>,
     opts: DocxOptions,
 ) -> Result<Vec<u8>, Diagnostic> {
     build(doc, fonts, opts).map_err(|e| {
-        Diagnostic::input(
-            Code::Output,
-            crate::diag::tr(
-                format!("无法写出 DOCX：{e}"),
-                format!("cannot write the DOCX: {e}"),
-            ),
-        )
+        let e = std::io::Error::other(e.to_string());
+        crate::diag::cannot_each(("写出", "write"), ("DOCX", "the DOCX"), &e)
     })
 }
 
 fn build(
     doc: &Document,
-    fonts: &BTreeMap<String, FontRole>,
+    fonts: &BTreeMap<Role, FontRole>,
     opts: DocxOptions,
 ) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
     let w = body::Writer::new(fonts, &doc.page);

@@ -6,10 +6,10 @@
 //! §17.7.4.18 CT_Styles, §17.7.4.17 CT_Style, §17.15.1.78 CT_Settings,
 //! §17.8.3.10 CT_Font; Part 2 §11 for the core properties).
 
-use super::body::{body_size, half_points, heading_id, PPr, Writer};
+use super::body::{body_size, half_points, PPr, WordStyle, Writer};
 use super::xml::{Res, Val, Xml, W_NS};
 use super::DocxOptions;
-use crate::doc::{Block, Document, Meta, ParaStyle};
+use crate::doc::{Block, Document, Meta, ParaStyle, Role, StyleName};
 use crate::style::FontRole;
 use crate::text::{NO_LINE_END, NO_LINE_START};
 use std::collections::{BTreeMap, BTreeSet};
@@ -26,7 +26,7 @@ pub fn styles(doc: &Document, w: &Writer) -> Part {
     x.open("w:docDefaults", &[])?;
     x.open("w:rPrDefault", &[])?;
     x.open("w:rPr", &[])?;
-    w.run_fonts(&mut x, "fangsong")?;
+    w.run_fonts(&mut x, Role::Fangsong)?;
     let hp = half_points(body_size(doc));
     x.val("w:sz", &hp)?;
     x.val("w:szCs", &hp)?;
@@ -90,66 +90,72 @@ fn no_auto_space(x: &mut Xml) -> Res {
 
 /// The styles the document uses that have Word built-in ids: (id, the
 /// tree's style, outline level).
-fn built_in_styles(doc: &Document) -> Vec<(&'static str, ParaStyle, Option<u8>)> {
-    let mut out: Vec<(&'static str, ParaStyle, Option<u8>)> = Vec::new();
-    let mut add = |id: &'static str, s: &ParaStyle, level: Option<u8>| {
+fn built_in_styles(doc: &Document) -> Vec<(WordStyle, ParaStyle, Option<u8>)> {
+    let mut out: Vec<(WordStyle, ParaStyle, Option<u8>)> = Vec::new();
+    let mut add = |id: WordStyle, s: &ParaStyle, level: Option<u8>| {
         if !out.iter().any(|(i, _, _)| *i == id) {
             out.push((id, s.clone(), level));
         }
     };
     for b in &doc.blocks {
         match b {
-            Block::Title { style, .. } => add("Title", style, None),
+            Block::Title { style, .. } => add(WordStyle::Title, style, None),
             Block::Heading {
                 style,
                 level,
                 outline: true,
                 ..
-            } => add(heading_id(*level), style, Some(level.saturating_sub(1))),
-            Block::Paragraph { style, .. } if style.name == "body" => add("Normal", style, None),
+            } => add(
+                WordStyle::heading(*level),
+                style,
+                Some(level.saturating_sub(1)),
+            ),
+            Block::Paragraph { style, .. } if style.name == StyleName::BODY => {
+                add(WordStyle::Normal, style, None)
+            }
             _ => {}
         }
     }
     // Every paragraph names Normal or a style based on it.
-    if !out.iter().any(|(i, _, _)| *i == "Normal") {
+    if !out.iter().any(|(i, _, _)| *i == WordStyle::Normal) {
         if let Some(s) = doc.blocks.iter().find_map(|b| match b {
             Block::Paragraph { style, .. } | Block::Heading { style, .. } => Some(style),
             _ => None,
         }) {
-            out.push(("Normal", s.clone(), None));
+            out.push((WordStyle::Normal, s.clone(), None));
         }
     }
-    out.sort_by_key(|(id, _, _)| *id != "Normal");
+    out.sort_by_key(|(id, _, _)| *id != WordStyle::Normal);
     out
 }
 
 /// A built-in style carrying the stylesheet's look; Word shows it under
 /// its Chinese alias (正文, 标题, 标题 1) beside its built-in name.
-fn paragraph_style(x: &mut Xml, w: &Writer, id: &str, s: &ParaStyle, outline: Option<u8>) -> Res {
-    let (name, alias) = match id {
-        "Normal" => ("Normal".to_string(), "正文".to_string()),
-        "Title" => ("Title".to_string(), "标题".to_string()),
-        other => {
-            let n = other.trim_start_matches("Heading");
-            (format!("heading {n}"), format!("标题 {n}"))
-        }
-    };
-    let mut attrs = vec![("w:type", "paragraph"), ("w:styleId", id)];
-    if id == "Normal" {
+fn paragraph_style(
+    x: &mut Xml,
+    w: &Writer,
+    style: WordStyle,
+    s: &ParaStyle,
+    outline: Option<u8>,
+) -> Res {
+    let (name, alias) = style.names();
+    let normal = style == WordStyle::Normal;
+    let mut attrs = vec![("w:type", "paragraph"), ("w:styleId", style.id())];
+    if normal {
         attrs.insert(1, ("w:default", "1"));
     }
     x.open("w:style", &attrs)?;
     x.val("w:name", &name)?;
     x.val("w:aliases", &alias)?;
-    if id != "Normal" {
-        x.val("w:basedOn", "Normal")?;
-        x.val("w:next", "Normal")?;
+    if !normal {
+        x.val("w:basedOn", WordStyle::Normal.id())?;
+        x.val("w:next", WordStyle::Normal.id())?;
     }
     x.empty("w:qFormat", &[])?;
     // The style's paragraph look, as a paragraph of it would carry.
     let mut ppr = PPr::of(s);
     ppr.keep_next = outline.is_some();
-    ppr.widow_control = id == "Normal";
+    ppr.widow_control = normal;
     ppr.outline = outline;
     ppr.write(x)?;
     w.rpr(x, &s.text)?;
@@ -295,7 +301,7 @@ const KNOWN_FONTS: &[KnownFont] = &[
 /// `fontTable.xml`: every font the document names, the office fonts with
 /// the stock face Word substitutes on a machine without them
 /// (仿宋_GB2312 → 仿宋, 楷体_GB2312 → 楷体, 方正小标宋简体 → 宋体).
-pub fn font_table(fonts: &BTreeMap<String, FontRole>) -> Part {
+pub fn font_table(fonts: &BTreeMap<Role, FontRole>) -> Part {
     let mut names: BTreeSet<&str> = BTreeSet::new();
     for role in fonts.values() {
         names.insert(&role.docx);

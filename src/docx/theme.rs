@@ -9,6 +9,7 @@
 //! expect one, and it makes text added by the clerk look like the rest.
 
 use super::xml::Xml;
+use crate::doc::Role;
 use crate::style::FontRole;
 use std::collections::BTreeMap;
 
@@ -31,10 +32,10 @@ const COLOURS: &[(&str, &str)] = &[
 ];
 
 /// The theme part.
-pub fn theme(fonts: &BTreeMap<String, FontRole>) -> Result<Vec<u8>, std::io::Error> {
-    let face = |role: &str, or: &str| fonts.get(role).map_or(or.to_string(), |r| r.docx.clone());
+pub fn theme(fonts: &BTreeMap<Role, FontRole>) -> Result<Vec<u8>, std::io::Error> {
+    let face = |role: Role, or: &str| fonts.get(&role).map_or(or.to_string(), |r| r.docx.clone());
     let latin = fonts
-        .get("fangsong")
+        .get(&Role::Fangsong)
         .map_or("Times New Roman".to_string(), |r| r.latin.clone());
     let mut x = Xml::new()?;
     x.open("a:theme", &[("xmlns:a", A_NS), ("name", "Office Theme")])?;
@@ -51,8 +52,8 @@ pub fn theme(fonts: &BTreeMap<String, FontRole>) -> Result<Vec<u8>, std::io::Err
     x.close("a:clrScheme")?;
     x.open("a:fontScheme", &[("name", "Office")])?;
     for (name, hans) in [
-        ("a:majorFont", face("hei", "黑体")),
-        ("a:minorFont", face("fangsong", "宋体")),
+        ("a:majorFont", face(Role::Hei, "黑体")),
+        ("a:minorFont", face(Role::Fangsong, "宋体")),
     ] {
         x.open(name, &[])?;
         x.empty("a:latin", &[("typeface", &latin)])?;

@@ -1,5 +1,8 @@
 //! WordprocessingML's namespaces and its one-attribute element, over the
 //! shared writer ([`crate::xml`]).
+//!
+//! In: an element name and its `w:val`. Out: the element written into
+//! the part ([`Val::val`]); the namespace URIs the parts declare.
 
 pub use crate::xml::{Res, Xml};
 

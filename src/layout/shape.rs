@@ -96,7 +96,7 @@ pub fn shape(
             let (face, gid, em) = match book.glyph(chain, c)? {
                 Some(g) => g,
                 None if c == ' ' => (chain[0], 0, 0.25),
-                None => return Err(missing(c, &span.style.role, chain, book)),
+                None => return Err(missing(c, span.style.role.name(), chain, book)),
             };
             let wide = is_wide(c);
             let used = match wide_pitch {

@@ -107,7 +107,7 @@ mod tests {
 
     fn cell(rowspan: usize, colspan: usize) -> Placed {
         let text = TextStyle {
-            role: "song".into(),
+            role: crate::doc::Role::Song,
             size: Length::pt(10.5),
             bold: false,
         };

@@ -68,7 +68,7 @@ mod tests {
         Span {
             text: t.into(),
             style: TextStyle {
-                role: "body".into(),
+                role: crate::doc::Role::Fangsong,
                 size: Length::pt(16.0),
                 bold: false,
             },

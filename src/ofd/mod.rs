@@ -26,7 +26,7 @@ mod font;
 mod package;
 mod page;
 
-use crate::diag::{tr, Code, Diagnostic};
+use crate::diag::Diagnostic;
 use crate::fonts::{FaceIdx, FontBook};
 use crate::layout::Laid;
 use std::collections::{BTreeMap, BTreeSet};
@@ -47,13 +47,8 @@ pub fn write(laid: &Laid, book: &FontBook, opts: OfdOptions) -> Result<Vec<u8>, 
     let mut ids = Ids(0);
     let fonts = fonts_used(laid, book, &mut ids)?;
     let failed = |e: &dyn std::fmt::Display| {
-        Diagnostic::input(
-            Code::Output,
-            tr(
-                format!("无法写出 OFD：{e}"),
-                format!("cannot write the OFD: {e}"),
-            ),
-        )
+        let e = std::io::Error::other(e.to_string());
+        crate::diag::cannot_each(("写出", "write"), ("OFD", "the OFD"), &e)
     };
     let paper = page::physical_box(laid);
     let mut pages = Vec::with_capacity(laid.pages.len());

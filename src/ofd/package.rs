@@ -90,8 +90,7 @@ fn entry(parts: &Parts<'_>) -> std::io::Result<Vec<u8>> {
         .iter()
         .map(|b| format!("{b:02X}"))
         .collect();
-    let (y, m, d, ..) = crate::clock::civil(parts.created);
-    let date = format!("{y:04}-{m:02}-{d:02}");
+    let date = crate::clock::date(parts.created);
     let mut x = Xml::new()?;
     x.open(
         "ofd:OFD",

@@ -87,15 +87,8 @@ pub fn write(laid: &Laid, book: &FontBook, opts: PdfOptions) -> Result<Vec<u8>, 
     );
     compress(&mut lo);
     let mut out = Vec::new();
-    lo.save_to(&mut out).map_err(|e| {
-        Diagnostic::input(
-            Code::Output,
-            crate::diag::tr(
-                format!("无法写出 PDF：{e}"),
-                format!("cannot write the PDF: {e}"),
-            ),
-        )
-    })?;
+    lo.save_to(&mut out)
+        .map_err(|e| crate::diag::cannot_each(("写出", "write"), ("PDF", "the PDF"), &e))?;
     Ok(out)
 }
 

@@ -109,15 +109,7 @@ pub fn is_county_sheets(names: &[String]) -> bool {
 
 /// Writes reports as a county workbook.
 pub fn write(reports: &[Value], created: Option<i64>) -> Result<Vec<u8>, Diagnostic> {
-    build(reports, created).map_err(|e| {
-        Diagnostic::input(
-            Code::Output,
-            tr(
-                format!("无法写出工作簿：{e}"),
-                format!("cannot write the workbook: {e}"),
-            ),
-        )
-    })
+    build(reports, created).map_err(super::unwritable)
 }
 
 fn build(reports: &[Value], created: Option<i64>) -> Result<Vec<u8>, XlsxError> {

@@ -65,3 +65,13 @@ pub fn name_cells(diags: &mut Diagnostics, cells: &CellMap) {
         }
     }
 }
+
+/// "Cannot write the workbook", as every writer says it cannot write
+/// (code `io`).
+fn unwritable(e: rust_xlsxwriter::XlsxError) -> crate::diag::Diagnostic {
+    crate::diag::cannot_each(
+        ("写出", "write"),
+        ("工作簿", "the workbook"),
+        &std::io::Error::other(e),
+    )
+}

@@ -15,7 +15,7 @@
 use super::layout::{self, GridCell, Role, Section, Slot};
 use crate::data::spec::Cell;
 use crate::data::Format;
-use crate::diag::{tr, Code, Diagnostic};
+use crate::diag::Diagnostic;
 use rust_xlsxwriter::{
     DataValidation, DataValidationRule, DocProperties, ExcelDateTime, Format as Style, FormatAlign,
     FormatBorder, Formula, Workbook, Worksheet, XlsxError,
@@ -38,15 +38,7 @@ pub const PROSE_SECTIONS: [(&str, &str); 4] = [
 
 /// Writes the workbook.
 pub fn write(report: &Value, format: Format, created: Option<i64>) -> Result<Vec<u8>, Diagnostic> {
-    build(report, format, created).map_err(|e| {
-        Diagnostic::input(
-            Code::Output,
-            tr(
-                format!("无法写出工作簿：{e}"),
-                format!("cannot write the workbook: {e}"),
-            ),
-        )
-    })
+    build(report, format, created).map_err(super::unwritable)
 }
 
 fn build(report: &Value, format: Format, created: Option<i64>) -> Result<Vec<u8>, XlsxError> {

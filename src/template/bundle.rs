@@ -195,23 +195,12 @@ impl Bundle {
     /// be empty, so that nothing of the user's is overwritten.
     pub fn export(&self, dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
         let io = |what: &str, p: &Path, e: std::io::Error| {
-            let why = crate::diag::io_reason(&e);
-            Diagnostic::input(
-                Code::Output,
-                tr(
-                    format!(
-                        "无法{} {}：{}",
-                        match what {
-                            "read" => "读取",
-                            "create" => "建立",
-                            _ => "写入",
-                        },
-                        p.display(),
-                        why.zh
-                    ),
-                    format!("cannot {what} {}: {}", p.display(), why.en),
-                ),
-            )
+            let verb = match what {
+                "read" => ("读取", "read"),
+                "create" => ("建立", "create"),
+                _ => ("写入", "write"),
+            };
+            crate::diag::cannot(verb, &p.display().to_string(), &e)
         };
         if dir.exists() {
             let mut entries = std::fs::read_dir(dir).map_err(|e| io("read", dir, e))?;
@@ -272,14 +261,7 @@ fn read_dir_into(
     depth: usize,
 ) -> Result<(), Diagnostic> {
     let io = |p: &Path, e: std::io::Error| {
-        let why = crate::diag::io_reason(&e);
-        Diagnostic::input(
-            Code::Io,
-            tr(
-                format!("无法读取模板 {}：{}", p.display(), why.zh),
-                format!("cannot read template {}: {}", p.display(), why.en),
-            ),
-        )
+        crate::diag::cannot(("读取模板", "read template"), &p.display().to_string(), &e)
     };
     let entries = std::fs::read_dir(dir).map_err(|e| io(dir, e))?;
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();

@@ -1,10 +1,12 @@
-//! Stage 2, the template: data → document markup → document tree.
+//! Stage 2, the template: data → document markup.
 //!
 //! In: a [`Bundle`] (compiled once into a [`Template`], shareable across
-//! threads) and a JSON context. Out: the document markup text, or straight
-//! the [`Document`] tree parsed from it with the bundle's stylesheet.
+//! threads: its stylesheet resolved by [`crate::style`]) and a JSON
+//! context. Out: the document markup text ([`Template::render_markup`]).
 //! Handlebars runs in strict mode: a missing variable is an error naming
-//! the template file, line and column.
+//! the template file, line and column. The next step, markup → document
+//! tree, is [`crate::markup`]'s (stage 3); [`Template::document`] only
+//! runs the two in a row, handing the markup its stylesheet.
 
 mod bundle;
 mod each;
@@ -161,7 +163,8 @@ impl Template {
             })
     }
 
-    /// Renders and parses: context → document tree.
+    /// Renders the markup and has [`crate::markup::parse`] build the tree
+    /// from it: context → document tree.
     pub fn document(&self, context: &Value) -> Result<Document, Diagnostics> {
         let markup = self.render_markup(context)?;
         let name = format!("{}/{} (markup)", self.origin, self.manifest.entry);

@@ -1,4 +1,7 @@
 //! Tests of the CFF subsetter against the bundled FandolFang face.
+//!
+//! In: the face and a set of glyphs. Out: a test failure when a subset
+//! glyph draws otherwise than the face's own, or loses its CID.
 
 use super::*;
 
