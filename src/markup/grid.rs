@@ -112,7 +112,7 @@ mod tests {
             bold: false,
         };
         let style = ParaStyle {
-            name: "table-cell".into(),
+            name: crate::doc::StyleName::TABLE_CELL,
             text,
             align: Align::Center,
             first_line_indent: Length::ZERO,

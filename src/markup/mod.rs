@@ -252,7 +252,7 @@ impl Parser<'_, '_> {
             "heading" => self.heading(node)?,
             "p" => {
                 self.attrs(node, &["style", "indent"])?;
-                let mut style = self.style_attr(node, "body")?;
+                let mut style = self.style_attr(node, StyleName::BODY.as_str())?;
                 match node.attribute("indent") {
                     None | Some("yes") => {}
                     Some("no") => style.first_line_indent = Length::ZERO,
@@ -274,7 +274,7 @@ impl Parser<'_, '_> {
 
     fn title(&self, node: Node) -> Result<Block> {
         self.attrs(node, &["style"])?;
-        let style = self.style_attr(node, "title")?;
+        let style = self.style_attr(node, StyleName::TITLE.as_str())?;
         let elements: Vec<Node> = node.children().filter(Node::is_element).collect();
         let lines = if elements.is_empty() {
             vec![self.inline(node, &style)?]
@@ -324,7 +324,7 @@ impl Parser<'_, '_> {
 
     fn signature(&self, node: Node) -> Result<Block> {
         self.attrs(node, &["style"])?;
-        let style = self.style_attr(node, "signature")?;
+        let style = self.style_attr(node, StyleName::SIGNATURE.as_str())?;
         let (mut unit, mut date) = (None, None);
         for child in node.children().filter(Node::is_element) {
             self.attrs(child, &[])?;
@@ -388,7 +388,7 @@ impl Parser<'_, '_> {
                 }
                 "em" => {
                     self.attrs(child, &[])?;
-                    let s = self.sheet.style("emphasis").map_or_else(
+                    let s = self.sheet.style(StyleName::EMPHASIS.as_str()).map_or_else(
                         || TextStyle {
                             bold: true,
                             ..ts.clone()
@@ -398,7 +398,7 @@ impl Parser<'_, '_> {
                             ..e.text.clone()
                         },
                     );
-                    self.collect_inline(child, &s, Some("emphasis"), out)?;
+                    self.collect_inline(child, &s, Some(StyleName::EMPHASIS.as_str()), out)?;
                 }
                 "br" => {
                     self.attrs(child, &[])?;
@@ -609,7 +609,7 @@ impl Parser<'_, '_> {
                     }),
             }
         };
-        let mut style = self.style_attr(td, "table-cell")?;
+        let mut style = self.style_attr(td, StyleName::TABLE_CELL.as_str())?;
         if let Some(a) = td.attribute("align") {
             style.align = match a {
                 "left" => Align::Left,
