@@ -294,12 +294,14 @@ pub fn expected_text(
         .to_string()
 }
 
-/// The grey pixels of a PNG (the first channel of each pixel): width,
-/// height, pixels.
+/// The grey pixels of a PNG (the first channel of each pixel, 0–255
+/// whatever the bit depth): width, height, pixels.
 pub fn grey(path: &std::path::Path) -> (u32, u32, Vec<u8>) {
-    let decoder = png::Decoder::new(std::io::BufReader::new(
+    let mut decoder = png::Decoder::new(std::io::BufReader::new(
         std::fs::File::open(path).expect("open png"),
     ));
+    // Grey of fewer than 8 bits (the reference images) widened to 0–255.
+    decoder.set_transformations(png::Transformations::EXPAND);
     let mut reader = decoder.read_info().expect("png header");
     let mut buf = vec![0; reader.output_buffer_size().expect("size")];
     let info = reader.next_frame(&mut buf).expect("png data");
