@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use common::{goushi, root, shili};
+use common::{goushi, shili};
 use nianbao::{OutputFormat, RenderOptions};
 use roxmltree::{Document, Node};
 use serde_json::Value;
@@ -94,11 +94,6 @@ fn grid(tbl: Node) -> Vec<(usize, usize, usize, usize, String)> {
 
 #[test]
 fn tables_are_the_official_grids_with_every_value() {
-    let fixture: Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("tests/fixtures/table_layouts.json"))
-            .expect("fixture"),
-    )
-    .expect("JSON");
     for (data, format) in [(goushi(), "2019"), (shili(), "2021")] {
         let xml = part(&docx(&data), "word/document.xml");
         let doc = Document::parse(&xml).expect("document.xml parses");
@@ -110,26 +105,21 @@ fn tables_are_the_official_grids_with_every_value() {
             .zip(["section2", "section3", "section4"])
             .zip(common::table_values(&data))
         {
-            let official = fixture[format][section]["cells"].as_array().expect("cells");
+            let official = common::official::grid(format, section);
             let ours = grid(*tbl);
-            assert_eq!(ours.len(), official.len(), "{format} {section}");
+            assert_eq!(ours.len(), official.cells.len(), "{format} {section}");
             let cols: usize = w(*tbl, "tblGrid")
                 .expect("tblGrid")
                 .children()
                 .filter(|c| c.is_element())
                 .count();
-            assert_eq!(
-                cols as u64,
-                fixture[format][section]["cols"].as_u64().expect("cols"),
-                "{format} {section} tblGrid"
-            );
+            assert_eq!(cols, official.cols, "{format} {section} tblGrid");
             let mut values = values.into_iter();
-            for (got, want) in ours.iter().zip(official) {
-                let n = |k: &str| want[k].as_u64().expect("a number") as usize;
+            for (got, want) in ours.iter().zip(&official.cells) {
                 assert_eq!(
                     (got.0, got.1, got.2, got.3),
-                    (n("r"), n("c"), n("rs"), n("cs")),
-                    "{format} {section} {want}"
+                    (want.r, want.c, want.rs, want.cs),
+                    "{format} {section} {want:?}"
                 );
                 let expected = common::expected_text(want, &labels, &mut values);
                 assert_eq!(got.4, expected, "{format} {section} r{} c{}", got.0, got.1);

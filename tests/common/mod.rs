@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests: the samples and small edits.
 
+pub mod official;
 pub mod pdfread;
 pub mod tools;
 
@@ -233,20 +234,15 @@ pub fn engine() -> nianbao::Engine {
 
 /// Asserts that the three tables rebuilt from a fixed-layout file's rules
 /// and words (`pdfread::join_pages`) are the official grids of `format`
-/// (`tests/fixtures/table_layouts.json`, "2019" or "2021") cell for cell,
-/// each value cell holding the report's value and each label the form's
-/// (or the report's own `labels`).
+/// ([`official::grid`], "2019" or "2021") cell for cell, each value cell
+/// holding the report's value and each label the form's (or the report's
+/// own `labels`).
 pub fn assert_official_tables(
     name: &str,
     format: &str,
     data: &Value,
     tables: &[Vec<pdfread::Cell>],
 ) {
-    let fixture: Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("tests/fixtures/table_layouts.json"))
-            .expect("fixture"),
-    )
-    .expect("JSON");
     assert_eq!(tables.len(), 3, "{name}: three tables");
     let values = table_values(data);
     let labels = data.get("labels").cloned().unwrap_or(Value::Null);
@@ -255,7 +251,7 @@ pub fn assert_official_tables(
         .zip(["section2", "section3", "section4"])
         .zip(values)
     {
-        let official = fixture[format][section]["cells"].as_array().expect("cells");
+        let official = official::grid(format, section).cells;
         let brief: Vec<String> = cells
             .iter()
             .map(|c| format!("r{} c{} {}x{} {}", c.r, c.c, c.rs, c.cs, c.text))
@@ -266,12 +262,11 @@ pub fn assert_official_tables(
             "{name} {section}: cells {brief:#?}"
         );
         let mut values = values.into_iter();
-        for (got, want) in cells.iter().zip(official) {
+        for (got, want) in cells.iter().zip(&official) {
             let at = format!("{name} {section} r{} c{}", got.r, got.c);
-            let spans = |k: &str| want[k].as_u64().expect("a number") as usize;
             assert_eq!(
                 (got.r, got.c, got.rs, got.cs),
-                (spans("r"), spans("c"), spans("rs"), spans("cs")),
+                (want.r, want.c, want.rs, want.cs),
                 "{at}"
             );
             let expected = expected_text(want, &labels, &mut values);
@@ -281,31 +276,32 @@ pub fn assert_official_tables(
     }
 }
 
-/// What an official cell (`want`, from the fixture) must show: the next
-/// of the report's values for a value cell (`{v}`), else its label, or
-/// the report's own wording of it (`labels`).
+/// What an official cell must show: the next of the report's values for
+/// a value cell, else its label, or the report's own wording of it
+/// (`labels`).
 pub fn expected_text(
-    want: &Value,
+    want: &official::Cell,
     labels: &Value,
     values: &mut impl Iterator<Item = String>,
 ) -> String {
-    let label = want["text"].as_str().expect("text");
-    if label == "{v}" {
+    if want.value {
         return values.next().expect("a value");
     }
     labels
-        .get(label)
+        .get(&want.text)
         .and_then(Value::as_str)
-        .unwrap_or(label)
+        .unwrap_or(&want.text)
         .to_string()
 }
 
-/// The grey pixels of a PNG (the first channel of each pixel): width,
-/// height, pixels.
+/// The grey pixels of a PNG (the first channel of each pixel, 0–255
+/// whatever the bit depth): width, height, pixels.
 pub fn grey(path: &std::path::Path) -> (u32, u32, Vec<u8>) {
-    let decoder = png::Decoder::new(std::io::BufReader::new(
+    let mut decoder = png::Decoder::new(std::io::BufReader::new(
         std::fs::File::open(path).expect("open png"),
     ));
+    // Grey of fewer than 8 bits (the reference images) widened to 0–255.
+    decoder.set_transformations(png::Transformations::EXPAND);
     let mut reader = decoder.read_info().expect("png header");
     let mut buf = vec![0; reader.output_buffer_size().expect("size")];
     let info = reader.next_frame(&mut buf).expect("png data");
