@@ -141,6 +141,10 @@ pub enum Code {
     CheckRowTotal,
     /// Check 4: each 总计 of section 四 = the sum of its four results.
     CheckReviewTotal,
+    /// This year's figures disagree with last year's report of the same
+    /// unit (a warning): 上年结转 ≠ last year's 结转下年度, or a 2019
+    /// 上一年项目数量 ≠ last year's plus its 本年增/减.
+    CheckCarryover,
     /// Figures quoted in the prose disagree with the tables.
     ProseMismatch,
     /// A run-in heading whose numbering gives no level.
@@ -183,6 +187,7 @@ impl Code {
             Code::CheckResultTotal => "check-result-total",
             Code::CheckRowTotal => "check-row-total",
             Code::CheckReviewTotal => "check-review-total",
+            Code::CheckCarryover => "check-carryover",
             Code::ProseMismatch => "prose-mismatch",
             Code::HeadingLevel => "heading-level",
             Code::Date => "date",

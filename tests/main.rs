@@ -4,6 +4,7 @@
 
 mod common;
 
+mod across_years;
 mod cli_batch;
 mod cli_data;
 mod cli_messages;

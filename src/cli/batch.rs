@@ -31,6 +31,7 @@ pub struct Args<'a> {
     pub name: &'a str,
     pub jobs: Option<usize>,
     pub force: bool,
+    pub previous: Option<&'a Path>,
     pub summary: Option<&'a Path>,
     pub template: Option<&'a Path>,
     pub fonts: &'a nianbao::fonts::FontOptions,
@@ -116,6 +117,12 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
         Ok(d) => d,
         Err(d) => return usage(out, "--defaults", &d),
     };
+    // Last year's reports, for the check across years.
+    let previous = args.previous.map(|p| {
+        let (prev, said) = nianbao::input::previous::Previous::load(p);
+        out.diagnostics("--previous", &said);
+        prev
+    });
     let pattern = match NamePattern::new(args.name) {
         Ok(p) => p,
         Err(d) => return usage(out, "--name", &d),
@@ -210,6 +217,7 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
                         let job = Job {
                             engine: &engine,
                             inputs: &inputs,
+                            previous: previous.as_ref(),
                             args,
                             opts,
                         };
@@ -351,6 +359,7 @@ fn is_input(inputs: &nianbao::output::InputSet, path: &Path) -> Option<Diagnosti
 struct Job<'a> {
     engine: &'a Engine,
     inputs: &'a nianbao::output::InputSet,
+    previous: Option<&'a nianbao::input::previous::Previous>,
     args: &'a Args<'a>,
     opts: RenderOptions,
 }
@@ -414,6 +423,7 @@ fn process(
             if let Some(first) = all.first() {
                 outcome.warnings = first.diagnostics.warnings().cloned().collect();
             }
+            outcome.warnings.extend(across_years(job, &input));
             paths
                 .into_iter()
                 .zip(all)
@@ -437,6 +447,23 @@ fn process(
     }
     outcome.status = Status::Ok;
     outcome
+}
+
+/// The check across years, when last year's reports were given: warnings
+/// at this year's cells (and workbook cells).
+fn across_years(job: &Job, input: &Input) -> Vec<Diagnostic> {
+    let Some(previous) = job.previous else {
+        return Vec::new();
+    };
+    let Ok(checked) = nianbao::data::check_value(&input.value) else {
+        return Vec::new();
+    };
+    let Some(last) = previous.of(&checked) else {
+        return Vec::new();
+    };
+    let mut d = nianbao::data::carryover::check(&checked, last);
+    input.locate(&mut d);
+    d.0
 }
 
 fn split(d: &Diagnostics, outcome: &mut Outcome) {

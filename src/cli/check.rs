@@ -1,6 +1,7 @@
 //! `nianbao check DATA...`: the contract and 勾稽关系 checks, file by file.
 //!
-//! In: data file paths (`-` for stdin). Out: diagnostics on stderr, one
+//! In: data file paths (`-` for stdin), and optionally last year's
+//! report(s) for the check across years. Out: diagnostics on stderr, one
 //! status line per file on stdout, and the exit code: 0 all valid, 1 any
 //! invalid, 2 any unreadable. A bad file never stops the others.
 
@@ -38,8 +39,13 @@ fn expand(paths: &[String]) -> Vec<String> {
     out
 }
 
-pub fn run(paths: &[String], out: &Reporter) -> u8 {
+pub fn run(paths: &[String], previous: Option<&std::path::Path>, out: &Reporter) -> u8 {
     let mut code = EXIT_OK;
+    let previous = previous.map(|p| {
+        let (prev, said) = nianbao::input::previous::Previous::load(p);
+        out.diagnostics("--previous", &said);
+        prev
+    });
     for path in &expand(paths) {
         let (bytes, name) = match read_input(path) {
             Ok(read) => read,
@@ -58,7 +64,12 @@ pub fn run(paths: &[String], out: &Reporter) -> u8 {
             Ok(input) => {
                 let mut diags = input.warnings.clone();
                 match nianbao::data::check_value(&input.value) {
-                    Ok(checked) => diags.extend(checked.diagnostics),
+                    Ok(checked) => {
+                        if let Some(last) = previous.as_ref().and_then(|p| p.of(&checked)) {
+                            diags.extend(nianbao::data::carryover::check(&checked, last));
+                        }
+                        diags.extend(checked.diagnostics)
+                    }
                     Err(d) => diags.extend(d),
                 }
                 input.locate(&mut diags);

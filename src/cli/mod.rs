@@ -64,6 +64,11 @@ enum Command {
         /// Data files; `-` reads standard input.
         #[arg(required = true, value_name = "DATA")]
         data: Vec<String>,
+        /// Last year's report (a file), or a directory of last year's
+        /// reports (each matched by unit): warn where this year's 上年结转
+        /// or 上一年项目数量 disagrees with it (check-carryover).
+        #[arg(long, value_name = "LAST_YEAR")]
+        previous: Option<PathBuf>,
     },
     /// Print the JSON Schema (draft 2020-12) of the data file, both formats.
     #[command(after_help = "Example:\n  nianbao schema > nianbao.schema.json")]
@@ -150,6 +155,10 @@ enum Command {
         /// Render even when the 勾稽关系 checks fail.
         #[arg(long)]
         force: bool,
+        /// A directory of last year's reports: each report is compared with
+        /// the one of its unit for the year before (check-carryover warnings).
+        #[arg(long, value_name = "DIR")]
+        previous: Option<PathBuf>,
         /// Write a JSON summary (per report: input, index, outputs, status, errors, warnings).
         #[arg(long, value_name = "FILE")]
         summary: Option<PathBuf>,
@@ -287,7 +296,7 @@ pub fn run() -> Result<ExitCode, String> {
     let cli = Cli::parse();
     let out = report::Reporter::new(cli.error_format, cli.quiet, language(cli.lang.as_deref()));
     let code = match cli.command {
-        Command::Check { data } => check::run(&data, &out),
+        Command::Check { data, previous } => check::run(&data, previous.as_deref(), &out),
         Command::Schema => {
             report::stdout_line(&nianbao::data::json_schema().to_string());
             out.exit(EXIT_OK)
@@ -326,6 +335,7 @@ pub fn run() -> Result<ExitCode, String> {
             name,
             jobs,
             force,
+            previous,
             summary,
             template,
             fonts,
@@ -345,6 +355,7 @@ pub fn run() -> Result<ExitCode, String> {
                 name: &name,
                 jobs,
                 force,
+                previous: previous.as_deref(),
                 summary: summary.as_deref(),
                 template: template.as_deref(),
                 fonts: &fonts,

@@ -9,6 +9,7 @@
 #[cfg(test)]
 mod agreement;
 mod blank;
+pub mod carryover;
 mod checks;
 mod json_text;
 pub mod labels;

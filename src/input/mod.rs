@@ -14,9 +14,11 @@
 //!
 //! - [`units`]: paths and bytes → units;
 //! - [`stream`]: standard input, streamed;
-//! - [`defaults`]: `--defaults`, read and merged.
+//! - [`defaults`]: `--defaults`, read and merged;
+//! - [`previous`]: last year's reports, for the check across years.
 
 pub mod defaults;
+pub mod previous;
 pub mod stream;
 pub mod units;
 
