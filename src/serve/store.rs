@@ -380,10 +380,22 @@ mod tests {
             Err(SaveError::NotFound)
         ));
         assert_eq!(
-            store.get(a.id, Some(1)).expect("in test").expect("in test").summary.unit,
+            store
+                .get(a.id, Some(1))
+                .expect("in test")
+                .expect("in test")
+                .summary
+                .unit,
             "甲"
         );
-        assert_eq!(store.revisions(a.id).expect("in test").expect("in test").len(), 2);
+        assert_eq!(
+            store
+                .revisions(a.id)
+                .expect("in test")
+                .expect("in test")
+                .len(),
+            2
+        );
         assert_eq!(store.list().expect("in test").len(), 1);
         // The triggers keep every revision as it was saved.
         let w = store.writer.lock().expect("in test");
