@@ -170,6 +170,12 @@ pub enum Code {
     Incomplete,
     /// Punctuation GB/T 15834 sets otherwise (a warning).
     Punctuation,
+    /// An HTTP request `nianbao serve` refuses as such, whatever its
+    /// data: no such report, a cross-site request, a missing header.
+    Request,
+    /// A save based on a revision that is no longer the latest
+    /// (`nianbao serve`: a stale or missing `If-Match`).
+    Conflict,
 }
 
 impl Code {
@@ -200,6 +206,8 @@ impl Code {
             Code::Limit => "limit",
             Code::Incomplete => "incomplete",
             Code::Punctuation => "punctuation",
+            Code::Request => "request",
+            Code::Conflict => "conflict",
         }
     }
 

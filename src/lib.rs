@@ -65,6 +65,8 @@ pub mod ofd;
 pub mod output;
 pub mod pdf;
 pub mod segment;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod sheet;
 pub mod style;
 pub mod svg;

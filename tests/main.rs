@@ -20,6 +20,8 @@ mod library;
 mod ofd_output;
 mod pdf_output;
 mod reference_images;
+#[cfg(feature = "serve")]
+mod serve;
 mod spreadsheet;
 mod template_engine;
 mod template_tables;

@@ -9,6 +9,8 @@ mod convert;
 mod init;
 mod render;
 mod report;
+#[cfg(feature = "serve")]
+mod serve;
 mod templates;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -171,6 +173,27 @@ enum Command {
     /// List or export the built-in templates.
     #[command(subcommand)]
     Templates(TemplatesCommand),
+    /// Serve the reports in a browser: list, edit, check, download.
+    #[cfg(feature = "serve")]
+    #[command(
+        after_help = "Examples:\n  nianbao serve\n  nianbao serve --open --data ~/nianbao-data\n  nianbao serve --addr 127.0.0.1:0    (any free port; the URL is printed)\n\nThe URL is printed on stdout once the server listens. Every save is kept as a revision in DATA/nianbao.sqlite3. Ctrl-C stops it. Exit: 0 stopped, 2 could not start."
+    )]
+    Serve {
+        /// Where to listen, HOST:PORT; port 0 takes any free port.
+        #[arg(long, value_name = "HOST:PORT", default_value = nianbao::serve::DEFAULT_ADDR)]
+        addr: String,
+        /// The data folder (created when missing).
+        #[arg(long, value_name = "DIR", default_value = nianbao::serve::DEFAULT_DATA)]
+        data: PathBuf,
+        /// Open the page in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// A template bundle directory.
+        #[arg(long, value_name = "DIR")]
+        template: Option<PathBuf>,
+        #[command(flatten)]
+        fonts: FontArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -365,6 +388,24 @@ pub fn run() -> Result<ExitCode, String> {
         Command::Templates(TemplatesCommand::List) => templates::list(&out),
         Command::Templates(TemplatesCommand::Export { name, dir }) => {
             templates::export(&name, &dir, &out)
+        }
+        #[cfg(feature = "serve")]
+        Command::Serve {
+            addr,
+            data,
+            open,
+            template,
+            fonts,
+        } => {
+            let fonts = FontOptions::from(fonts);
+            let args = serve::Args {
+                addr: &addr,
+                data: &data,
+                open,
+                template: template.as_deref(),
+                fonts: &fonts,
+            };
+            serve::run(&args, &out)
         }
     };
     Ok(ExitCode::from(code))

@@ -1,0 +1,211 @@
+//! The stateless API: `/api/health`, `/api/check`, `/api/render`.
+//!
+//! In: a report in the request body, JSON text or a workbook's bytes,
+//! told apart by content as [`crate::input::load`] tells them (never by
+//! `Content-Type`). Out: the diagnostics (`/api/check`, 200), or the
+//! document's bytes (`/api/render`, 200, the very bytes `nianbao render`
+//! writes for the same data), or 400 when the body cannot be read as a
+//! report (malformed JSON, an unreadable workbook), 422 when the report
+//! is refused. Every diagnostic of a workbook names its cell (`place`).
+
+use super::http::{self, refuse, request_error};
+use super::state::State;
+use crate::diag::{tr, Diagnostics};
+use crate::input::{self, Input};
+use crate::{Engine, Lang, OutputFormat, RenderOptions};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Query, State as With};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// How messages name a request's body, as `<stdin>` names standard input.
+pub const BODY: &str = "<body>";
+
+/// `GET /api/health`: `{"ok": true, "version": "0.1.0"}`.
+pub async fn health() -> Json<Value> {
+    Json(json!({ "ok": true, "version": env!("CARGO_PKG_VERSION") }))
+}
+
+/// What the server can produce of a report: a document, or its data as a
+/// workbook or as JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Product {
+    /// A document the engine renders.
+    Document(OutputFormat),
+    /// The workbook (`sheet::write`), as `nianbao convert -o x.xlsx`.
+    Xlsx,
+    /// The data as pretty JSON, as `nianbao convert -o x.json`.
+    Json,
+}
+
+impl Product {
+    /// The product an extension or `format=` names.
+    pub fn from_extension(ext: &str) -> Option<Product> {
+        match ext {
+            "xlsx" => Some(Product::Xlsx),
+            "json" => Some(Product::Json),
+            _ => OutputFormat::from_extension(ext).map(Product::Document),
+        }
+    }
+
+    /// Its file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Product::Document(f) => f.extension(),
+            Product::Xlsx => "xlsx",
+            Product::Json => "json",
+        }
+    }
+}
+
+/// A report → `product`'s bytes, with the warnings; or why not. A
+/// document is refused when the checks fail unless `force` (shape errors
+/// always); a workbook only when the shape is wrong (a workbook is where
+/// a clerk corrects the figures, as `nianbao convert` writes one); JSON
+/// never.
+pub fn produce(
+    engine: &Engine,
+    input: &Input,
+    product: Product,
+    opts: RenderOptions,
+) -> Result<(Vec<u8>, Diagnostics), Diagnostics> {
+    match product {
+        Product::Document(format) => {
+            let mut all = engine.render_input(input, &[format], opts)?;
+            let r = all.remove(0);
+            Ok((r.bytes, r.diagnostics))
+        }
+        Product::Xlsx => {
+            let checked = match crate::data::check_value(&input.value) {
+                Ok(c) => c,
+                Err(mut d) => {
+                    input.locate(&mut d);
+                    return Err(d);
+                }
+            };
+            let bytes = crate::sheet::write(&input.value, checked.resolved.format, opts.created)?;
+            let mut d = input.warnings.clone();
+            d.extend(checked.diagnostics);
+            input.locate(&mut d);
+            Ok((bytes, d))
+        }
+        Product::Json => {
+            let text = crate::data::to_pretty_json(&input.value) + "\n";
+            Ok((text.into_bytes(), input.warnings.clone()))
+        }
+    }
+}
+
+/// `force=true|1|false|0` (absent: false), or 400.
+pub fn force(query: &HashMap<String, String>, lang: Lang) -> Result<bool, Response> {
+    match query.get("force").map(String::as_str) {
+        None | Some("false" | "0") => Ok(false),
+        Some("true" | "1" | "") => Ok(true),
+        Some(other) => Err(request_error(
+            StatusCode::BAD_REQUEST,
+            tr(
+                format!("force=`{other}` 应为 true 或 false"),
+                format!("force=`{other}` should be true or false"),
+            ),
+            lang,
+        )),
+    }
+}
+
+/// The body read as a report, or 400 with why not.
+fn load(bytes: &[u8], lang: Lang) -> Result<Input, Response> {
+    input::load(bytes, BODY).map_err(|d| refuse(StatusCode::BAD_REQUEST, &d, lang))
+}
+
+/// `POST /api/check`: 200 `{"diagnostics": […]}`, with `"report"`, the
+/// JSON the workbook read as, when the body was a workbook.
+pub async fn check(
+    With(state): With<Arc<State>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let lang = http::lang(&headers, &state);
+    let bytes = match http::body(body, lang) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let checked = state
+        .engine(move |engine| {
+            let input = load(&bytes, lang)?;
+            let mut d = input.warnings.clone();
+            d.extend(engine.check(&input.value));
+            input.locate(&mut d);
+            let workbook = crate::sheet::is_xlsx(&bytes);
+            Ok::<_, Response>((d, workbook.then_some(input.value)))
+        })
+        .await;
+    match checked {
+        Ok(Ok((d, report))) => {
+            let mut out = json!({ "diagnostics": http::diagnostics_json(&d, lang) });
+            if let Some(report) = report {
+                out["report"] = report;
+            }
+            Json(out).into_response()
+        }
+        Ok(Err(r)) | Err(r) => r,
+    }
+}
+
+/// `POST /api/render?format=pdf|docx|ofd|html|svg|xlsx[&force=true]`:
+/// 200 the bytes (SVG: every page in one document, as `render -f svg -o
+/// -` writes it; the preview has a page each), 422 `{"diagnostics"}`
+/// when refused.
+pub async fn render(
+    With(state): With<Arc<State>>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let lang = http::lang(&headers, &state);
+    let ext = query.get("format").map_or("pdf", String::as_str);
+    let Some(product) = Product::from_extension(ext).filter(|p| *p != Product::Json) else {
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            tr(
+                format!("format=`{ext}` 不认识（可用：pdf docx ofd html svg xlsx）"),
+                format!("format=`{ext}` is unknown (known: pdf docx ofd html svg xlsx)"),
+            ),
+            lang,
+        );
+    };
+    let force = match force(&query, lang) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let bytes = match http::body(body, lang) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let opts = RenderOptions {
+        force,
+        created: state.created,
+    };
+    let made = state
+        .engine(move |engine| {
+            let input = load(&bytes, lang)?;
+            produce(engine, &input, product, opts)
+                .map_err(|d| refuse(StatusCode::UNPROCESSABLE_ENTITY, &d, lang))
+        })
+        .await;
+    match made {
+        Ok(Ok((bytes, _))) => (
+            [(
+                header::CONTENT_TYPE,
+                http::content_type(product.extension()),
+            )],
+            bytes,
+        )
+            .into_response(),
+        Ok(Err(r)) | Err(r) => r,
+    }
+}

@@ -1,0 +1,140 @@
+//! What every request handler shares, and what the list says of a report.
+//!
+//! In: the engine, the store and the options the server started with.
+//! Out: [`State`], whose [`State::engine`] and [`State::store`] run a
+//! blocking call off the async threads (the engine's at most one per core
+//! at once), and a report's [`Status`] and list metadata, computed from
+//! its data and [`Engine::check`] at every save.
+
+use super::http::internal;
+use super::store::{NewRevision, Store};
+use crate::data::Format;
+use crate::diag::{Code, Diagnostics};
+use crate::{Engine, Lang};
+use axum::response::Response;
+use serde_json::Value;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+/// Shared by every handler.
+#[derive(Debug)]
+pub struct State {
+    engine: Arc<Engine>,
+    store: Arc<Store>,
+    /// At most this many engine calls at once: rendering is CPU-bound,
+    /// and more at once than there are cores only holds more documents
+    /// in memory while finishing none sooner.
+    engine_work: Semaphore,
+    /// The language of messages when a request asks for none.
+    pub lang: Lang,
+    /// The creation time written into documents (`SOURCE_DATE_EPOCH`).
+    pub created: Option<i64>,
+    /// The address the server is bound to.
+    pub bound: SocketAddr,
+}
+
+impl State {
+    /// The state of a server bound to `bound`.
+    pub fn new(engine: Engine, store: Store, opts: &super::Options, bound: SocketAddr) -> State {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        State {
+            engine: Arc::new(engine),
+            store: Arc::new(store),
+            engine_work: Semaphore::new(cores),
+            lang: opts.lang,
+            created: opts.created,
+            bound,
+        }
+    }
+
+    /// Runs `f` with the engine on a blocking thread, once a core is
+    /// free; a panic in it is this request's 500, never the server's end.
+    pub async fn engine<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Engine) -> T + Send + 'static,
+    ) -> Result<T, Response> {
+        let _permit = self.engine_work.acquire().await.map_err(internal)?;
+        let engine = self.engine.clone();
+        tokio::task::spawn_blocking(move || f(&engine))
+            .await
+            .map_err(internal)
+    }
+
+    /// Runs `f` with the store on a blocking thread (SQLite blocks).
+    pub async fn store<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> T + Send + 'static,
+    ) -> Result<T, Response> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || f(&store))
+            .await
+            .map_err(internal)
+    }
+}
+
+/// Where a report stands, as the list shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// 已通过: no error and nothing left unfilled (no `incomplete`
+    /// warning); other warnings (punctuation) may remain.
+    Ok,
+    /// 草稿: no error, but the form is not filled in yet (`incomplete`).
+    Draft,
+    /// 有错误: the checks fail (or the data's shape is wrong).
+    Error,
+}
+
+impl Status {
+    /// The status of a report that [`Engine::check`] said `d` of.
+    pub fn of(d: &Diagnostics) -> Status {
+        if d.has_errors() {
+            Status::Error
+        } else if d.iter().any(|d| d.code == Code::Incomplete) {
+            Status::Draft
+        } else {
+            Status::Ok
+        }
+    }
+
+    /// `ok`, `draft` or `error`, as the API says it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Draft => "draft",
+            Status::Error => "error",
+        }
+    }
+
+    /// How the list page says it.
+    pub fn label(status: &str) -> &'static str {
+        match status {
+            "ok" => "已通过",
+            "draft" => "草稿",
+            _ => "有错误",
+        }
+    }
+}
+
+/// A revision to save of `value`, which the engine said `d` of.
+pub fn new_revision(value: &Value, d: &Diagnostics, restored_from: Option<i64>) -> NewRevision {
+    let year = value.get("year").and_then(Value::as_i64);
+    let format = match value.get("format").and_then(Value::as_str) {
+        Some(f @ ("2019" | "2021")) => f.to_string(),
+        _ => year
+            .map_or("", |y| Format::for_year(y).as_str())
+            .to_string(),
+    };
+    NewRevision {
+        content: value.to_string(),
+        unit: value
+            .get("unit")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string(),
+        year,
+        format,
+        status: Status::of(d).as_str().to_string(),
+        restored_from,
+    }
+}
