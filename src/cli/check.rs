@@ -14,8 +14,8 @@ use nianbao::{tr, Diagnostics, Text};
 fn expand(paths: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     for path in paths {
-        let dir = std::path::Path::new(path);
-        if path != "-" && dir.is_dir() {
+        let source = nianbao::input::Source::from_arg(path);
+        if let Some(dir) = source.path().filter(|p| p.is_dir()) {
             let mut files: Vec<String> = std::fs::read_dir(dir)
                 .map(|l| {
                     l.filter_map(|e| e.ok().map(|e| e.path()))

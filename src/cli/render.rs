@@ -9,6 +9,7 @@
 
 use super::report::{cannot_write, read_input, stdout_bytes, Reporter};
 use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
+use nianbao::input::Source;
 use nianbao::{tr, Code, Diagnostic, Engine, OutputFormat, RenderOptions};
 use std::path::{Path, PathBuf};
 
@@ -225,7 +226,7 @@ fn target_path(args: &Args, format: OutputFormat) -> Option<PathBuf> {
     match args.output {
         Some("-") => None,
         Some(o) => Some(PathBuf::from(o)),
-        None if args.data == "-" => None,
+        None if Source::from_arg(args.data) == Source::Stdin => None,
         None => {
             let stem = Path::new(args.data)
                 .file_stem()
@@ -309,7 +310,11 @@ fn unwritable(target: &Path, data: &str) -> Option<Diagnostic> {
             )),
         );
     }
-    if data != "-" && nianbao::output::same_file(Path::new(data), target) {
+    let read = Source::from_arg(data);
+    if read
+        .path()
+        .is_some_and(|p| nianbao::output::same_file(p, target))
+    {
         return Some(
             Diagnostic::input(
                 Code::Output,

@@ -391,7 +391,9 @@ mod measure {
                 let face = engine.fonts().face(idx).expect("face");
                 let used: Used = drawn.into_iter().collect();
                 let gids: Vec<u16> = used.keys().copied().collect();
-                let s = cut(&face, &gids).map_err(|d| d.to_string()).expect("subset");
+                let s = cut(&face, &gids)
+                    .map_err(|d| d.to_string())
+                    .expect("subset");
                 out.push((format!("{sample} {} subset", face.name), s.program));
             }
         }

@@ -315,7 +315,9 @@ fn text_ops(t: &TextRun, h: Length, f: &UsedFace, spacing: &mut f32, ops: &mut V
 fn common_gap(gaps: &[Length]) -> f32 {
     let mut counts: BTreeMap<i64, usize> = BTreeMap::new();
     for g in gaps {
-        *counts.entry((g.to_pt() * 1000.0).round() as i64).or_default() += 1;
+        *counts
+            .entry((g.to_pt() * 1000.0).round() as i64)
+            .or_default() += 1;
     }
     let best = counts
         .iter()
