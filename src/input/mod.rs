@@ -103,7 +103,11 @@ pub fn read_report(source: &Source, stdin: impl std::io::Read) -> Result<Vec<u8>
             let file = std::fs::File::open(p)
                 .map_err(|e| crate::diag::cannot(("打开", "open"), &name, &e))?;
             // A device or pipe has no size to tell: "more than" it is.
-            let size = file.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
+            let size = file
+                .metadata()
+                .ok()
+                .filter(|m| m.is_file())
+                .map(|m| m.len());
             file.take(max + 1)
                 .read_to_end(&mut bytes)
                 .map_err(|e| cannot_read(&name, &e))?;
