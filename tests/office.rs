@@ -61,3 +61,103 @@ fn the_document_date_is_the_signing_date() {
         .bytes;
     assert!(zip_text(&docx, "docProps/core.xml").contains("2023-11-14"));
 }
+
+/// The clerk's environment: Chinese, whatever the machine says.
+fn zh(args: &[&str], stdin: &[u8]) -> std::process::Output {
+    crate::common::cli_env(
+        args,
+        stdin,
+        &[
+            ("NIANBAO_LANG", None),
+            ("LC_ALL", None),
+            ("LC_MESSAGES", None),
+            ("LANG", Some("zh_CN.UTF-8")),
+        ],
+    )
+}
+
+/// A 总计 typed as 20 where its six columns add up to 19: one error, at
+/// the cell typed, first; the 总计 column's balance it breaks is told in
+/// its hint, not as a second error at a cell never touched.
+#[test]
+fn one_typo_one_error_at_the_cell_typed() {
+    let mut v = shili();
+    crate::common::set(
+        &mut v,
+        "/applications/new",
+        serde_json::json!([12, 3, 1, 0, 2, 1, 20]),
+    );
+    let o = zh(&["check", "-"], v.to_string().as_bytes());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let errors: Vec<&str> = err.lines().filter(|l| l.contains("错误[")).collect();
+    assert_eq!(errors.len(), 1, "{err}");
+    assert!(
+        errors[0].starts_with(
+            "<stdin>: 表三「一、本年新收政府信息公开申请数量」×「总计」: 错误[check-row-total]"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("连带"),
+        "the balance it breaks, in its hint: {err}"
+    );
+    // For a person: no JSON pointer, no list of pointers in a hint.
+    assert!(!err.contains("/applications"), "{err}");
+    // The pointer stays for programs, and with --verbose.
+    let o = zh(
+        &["check", "--error-format", "json", "-"],
+        v.to_string().as_bytes(),
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("\"pointer\":\"/applications/new/6\""), "{err}");
+    let o = zh(&["check", "--verbose", "-"], v.to_string().as_bytes());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("/applications/new/6 表三"), "{err}");
+}
+
+/// A balance error that is not a 总计 typo stays, with a hint in the
+/// form's words only.
+#[test]
+fn a_real_imbalance_is_still_said_in_the_forms_words() {
+    let mut v = shili();
+    crate::common::set(
+        &mut v,
+        "/applications/carried_forward/0",
+        serde_json::json!(5),
+    );
+    let o = zh(&["check", "-"], v.to_string().as_bytes());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("错误[check-balance]"), "{err}");
+    assert!(
+        err.contains("提示：查看表三「自然人」这一列的四格"),
+        "{err}"
+    );
+    assert!(!err.contains("/applications"), "{err}");
+}
+
+/// Diagnostics come in the data's order: the placeholder in 单位 before
+/// a 总计 of table 四, before a missing 署名 at the end.
+#[test]
+fn diagnostics_come_in_the_forms_order() {
+    let mut v = shili();
+    crate::common::set(&mut v, "/unit", serde_json::json!("（单位名称）"));
+    crate::common::set(
+        &mut v,
+        "/review_litigation/review",
+        serde_json::json!([1, 0, 0, 0, 9]),
+    );
+    crate::common::remove(&mut v, "/signature");
+    let o = zh(&["check", "-"], v.to_string().as_bytes());
+    let err = String::from_utf8_lossy(&o.stderr);
+    let at = |needle: &str| {
+        err.find(needle)
+            .unwrap_or_else(|| panic!("{needle} in {err}"))
+    };
+    assert!(at("占位文字") < at("check-review-total"), "{err}");
+    assert!(at("check-review-total") < at("没有署名和成文日期"), "{err}");
+    assert!(
+        err.contains("「署名和成文日期」: 警告[incomplete]"),
+        "{err}"
+    );
+}

@@ -39,6 +39,11 @@ struct Cli {
     #[arg(long, short, global = true)]
     quiet: bool,
 
+    /// Name each diagnostic's JSON pointer too, before the place in the
+    /// form's words.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+
     /// The language of messages: zh (中文) or en [default: NIANBAO_LANG,
     /// else an English LC_ALL/LC_MESSAGES/LANG, else zh].
     #[arg(long, global = true, value_name = "LANG", value_parser = ["zh", "en"])]
@@ -294,7 +299,8 @@ fn language(flag: Option<&str>) -> Lang {
 /// Parses the command line and runs the subcommand.
 pub fn run() -> Result<ExitCode, String> {
     let cli = Cli::parse();
-    let out = report::Reporter::new(cli.error_format, cli.quiet, language(cli.lang.as_deref()));
+    let mut out = report::Reporter::new(cli.error_format, cli.quiet, language(cli.lang.as_deref()));
+    out.verbose = cli.verbose;
     let code = match cli.command {
         Command::Check { data, previous } => check::run(&data, previous.as_deref(), &out),
         Command::Schema => {

@@ -122,11 +122,11 @@ fn blank_form(report: &Report, out: &mut Diagnostics) {
         out.push(
             Diagnostic::warning(
                 Code::Incomplete,
-                "",
-                tr("没有署名和成文日期（signature）", "no signature (署名 and 成文日期)"),
+                "/signature",
+                tr("没有署名和成文日期", "no signature (署名 and 成文日期)"),
             )
             .with_hint(tr(
-                "加上 \"signature\": {\"unit\": \"…人民政府\", \"date\": \"2021年1月20日\"}（GB/T 9704 7.3.5）",
+                "在报告末尾写上署名和成文日期（GB/T 9704 7.3.5）：工作簿填在「基本信息」的「署名」「成文日期」两行，数据文件写 \"signature\": {\"unit\": \"…人民政府\", \"date\": \"2021年1月20日\"}",
                 "add \"signature\": {\"unit\": \"…人民政府\", \"date\": \"2021年1月20日\"} (GB/T 9704 7.3.5)",
             )),
         );
