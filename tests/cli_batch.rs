@@ -102,7 +102,7 @@ fn a_directory_an_array_and_json_lines_with_broken_reports() {
     let err = text(&o.stderr);
     assert!(
         err.contains(&format!(
-            "{}[#1]: 表三「（七）总计」×「自然人」: error[check-result-total]",
+            "{}[#1] (丙镇): 表三「（七）总计」×「自然人」: error[check-result-total]",
             s(&array)
         )),
         "{err}"

@@ -161,3 +161,126 @@ fn diagnostics_come_in_the_forms_order() {
         "{err}"
     );
 }
+
+fn temp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("nianbao-office-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    dir
+}
+
+/// Eight townships, the 3rd and the 6th with a wrong 总计, made into a
+/// county workbook by `convert` (which names and marks the bad rows) and
+/// rendered by `batch` on two threads: every line names the row and the
+/// township, in input order, as does the summary.
+#[test]
+fn the_county_officer_sees_each_township_by_row_and_name() {
+    let dir = temp("county");
+    let reports = dir.join("reports");
+    std::fs::create_dir_all(&reports).expect("dir");
+    for i in 1..=8 {
+        let mut v = goushi();
+        crate::common::set(
+            &mut v,
+            "/unit",
+            serde_json::json!(format!("第{i}镇人民政府")),
+        );
+        if i == 3 || i == 6 {
+            crate::common::set(
+                &mut v,
+                "/applications/new",
+                serde_json::json!([1, 0, 0, 0, 0, 0, 2]),
+            );
+        }
+        let text = serde_json::to_string(&v).expect("json");
+        std::fs::write(reports.join(format!("{i:02}.json")), text).expect("write");
+    }
+    let county = dir.join("county.xlsx");
+    let c = county.to_str().expect("utf-8");
+    let o = zh(&["convert", reports.to_str().expect("utf-8"), "-o", c], b"");
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        said.contains("（第3镇人民政府）: 未通过核对（1 个错误），已写入")
+            && said.contains("第 5 行并标成红色")
+            && said.contains("（第6镇人民政府）")
+            && said.contains("第 8 行并标成红色"),
+        "{said}"
+    );
+    if crate::common::tools::have_python_module("openpyxl", "openpyxl", "the county marks test") {
+        let script = "import openpyxl,sys\nws=openpyxl.load_workbook(sys.argv[1])['报告']\nfor r in range(3,11):\n  a=ws.cell(r,1)\n  print(r, a.value, a.fill.fgColor.rgb, bool(a.comment))";
+        let o = std::process::Command::new("python3")
+            .args(["-c", script, c])
+            .output()
+            .expect("python");
+        let rows = String::from_utf8_lossy(&o.stdout);
+        for line in rows.lines() {
+            let bad = line.contains("第3镇") || line.contains("第6镇");
+            assert_eq!(
+                line.contains("FFC7CE") && line.ends_with("True"),
+                bad,
+                "{rows}"
+            );
+        }
+    }
+    let out = dir.join("out");
+    let summary = dir.join("summary.json");
+    let o = zh(
+        &[
+            "batch",
+            c,
+            "-o",
+            out.to_str().expect("utf-8"),
+            "-j",
+            "2",
+            "--summary",
+            summary.to_str().expect("utf-8"),
+        ],
+        b"",
+    );
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    let rows: Vec<&str> = stdout.lines().filter(|l| l.contains(" 行（")).collect();
+    assert_eq!(rows.len(), 8, "{stdout}");
+    for (k, line) in rows.iter().enumerate() {
+        let want = format!("county.xlsx 第 {} 行（第{}镇人民政府）: ", k + 3, k + 1);
+        assert!(line.contains(&want), "{want} in {stdout}");
+    }
+    assert!(
+        stdout.contains("第 5 行（第3镇人民政府）: 失败"),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .last()
+            .is_some_and(|l| l.starts_with("批量：")),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("第 8 行（第6镇人民政府）: 报告!"),
+        "{stderr}"
+    );
+    let sum: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&summary).expect("summary")).expect("JSON");
+    let listed = sum["reports"].as_array().expect("reports");
+    for (k, r) in listed.iter().enumerate() {
+        assert_eq!(r["row"], k + 3);
+        assert_eq!(r["unit"], format!("第{}镇人民政府", k + 1));
+    }
+    assert_eq!(listed[2]["status"], "failed");
+    let o = crate::common::cli(&["batch", c, "-o", out.to_str().expect("utf-8")], b"");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("county.xlsx[row 5] (第3镇人民政府): failed"),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .last()
+            .is_some_and(|l| l.starts_with("batch: ")),
+        "{stdout}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -424,7 +424,7 @@ fn a_county_workbook_holds_a_report_a_row_and_batch_renders_each() {
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(1), "{err}");
         assert!(
-            err.contains("county.xlsx[row 5]: 报告!"),
+            err.contains("county.xlsx[row 5] (甲镇人民政府): 报告!"),
             "{err}"
         );
         assert_eq!(std::fs::read_dir(&out).expect("out").count(), 2);

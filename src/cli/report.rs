@@ -43,6 +43,12 @@ impl Reporter {
         }
     }
 
+    /// Whether diagnostics go out as JSON lines (for programs: the input
+    /// is named as given, not in a person's words).
+    pub fn is_json(&self) -> bool {
+        self.format == ErrorFormat::Json
+    }
+
     /// The words of `text` in the reporter's language.
     pub fn say<'t>(&self, text: &'t Text) -> &'t str {
         text.get(self.lang)

@@ -25,7 +25,7 @@ use crate::data::Format;
 use crate::diag::{tr, Code, Diagnostic, Diagnostics};
 use calamine::Data;
 use rust_xlsxwriter::{
-    DocProperties, ExcelDateTime, Format as Style, FormatBorder, Workbook, XlsxError,
+    DocProperties, ExcelDateTime, Format as Style, FormatBorder, Note, Workbook, XlsxError,
 };
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -33,6 +33,9 @@ use std::sync::Arc;
 
 /// The sheet's name.
 pub const SHEET: &str = "报告";
+
+/// The fill of a row whose report fails the checks (Excel's light red).
+const BAD: &str = "#FFC7CE";
 
 /// Text columns: path and header.
 const TEXT: [(&str, &str); 11] = [
@@ -109,10 +112,27 @@ pub fn is_county_sheets(names: &[String]) -> bool {
 
 /// Writes reports as a county workbook.
 pub fn write(reports: &[Value], created: Option<i64>) -> Result<Vec<u8>, Diagnostic> {
-    build(reports, created).map_err(super::unwritable)
+    build(reports, created, &[]).map_err(super::unwritable)
 }
 
-fn build(reports: &[Value], created: Option<i64>) -> Result<Vec<u8>, XlsxError> {
+/// [`write`], with rows marked: where `marks[i]` says why report `i`
+/// fails the checks, its row is filled light red and its unit cell
+/// carries the reason as a note, so the county officer sees which
+/// townships to send back (a note and a fill are not data: the row reads
+/// back the same).
+pub fn write_marked(
+    reports: &[Value],
+    created: Option<i64>,
+    marks: &[Option<String>],
+) -> Result<Vec<u8>, Diagnostic> {
+    build(reports, created, marks).map_err(super::unwritable)
+}
+
+fn build(
+    reports: &[Value],
+    created: Option<i64>,
+    marks: &[Option<String>],
+) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let when = ExcelDateTime::from_timestamp(created.unwrap_or(946_684_800))?;
     wb.set_properties(
@@ -130,6 +150,9 @@ fn build(reports: &[Value], created: Option<i64>) -> Result<Vec<u8>, XlsxError> 
         .set_font_color("#808080")
         .set_border(FormatBorder::Thin);
     let wrap = Style::new().set_text_wrap();
+    let bad_wrap = wrap.clone().set_background_color(BAD);
+    let bad = Style::new().set_background_color(BAD);
+    let plain = Style::new();
     let figures = columns();
     let mut col = 0u16;
     for (p, h) in TEXT {
@@ -144,24 +167,35 @@ fn build(reports: &[Value], created: Option<i64>) -> Result<Vec<u8>, XlsxError> 
     }
     for (i, r) in reports.iter().enumerate() {
         let row = i as u32 + 2;
+        let mark = marks.get(i).and_then(Option::as_deref);
+        let (wrap, figure) = match mark {
+            Some(_) => (&bad_wrap, &bad),
+            None => (&wrap, &plain),
+        };
+        if let Some(why) = mark {
+            ws.insert_note(row, 0, &Note::new(why).set_author("nianbao"))?;
+            for c in 0..col {
+                ws.write_blank(row, c, figure)?;
+            }
+        }
         for (k, (p, _)) in TEXT.iter().enumerate() {
             let k = k as u16;
             match r.pointer(p) {
                 Some(Value::String(s)) => {
-                    ws.write_string_with_format(row, k, s, &wrap)?;
+                    ws.write_string_with_format(row, k, s, wrap)?;
                 }
                 Some(Value::Number(n)) => {
-                    ws.write_number(row, k, n.as_f64().unwrap_or(0.0))?;
+                    ws.write_number_with_format(row, k, n.as_f64().unwrap_or(0.0), figure)?;
                 }
                 Some(Value::Array(items)) => {
-                    ws.write_string_with_format(row, k, lines(items), &wrap)?;
+                    ws.write_string_with_format(row, k, lines(items), wrap)?;
                 }
                 Some(Value::Object(labels)) => {
                     let text: Vec<String> = labels
                         .iter()
                         .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
                         .collect();
-                    ws.write_string_with_format(row, k, text.join("\n"), &wrap)?;
+                    ws.write_string_with_format(row, k, text.join("\n"), wrap)?;
                 }
                 _ => {}
             }
@@ -170,10 +204,10 @@ fn build(reports: &[Value], created: Option<i64>) -> Result<Vec<u8>, XlsxError> 
             let k = (TEXT.len() + k) as u16;
             match r.pointer(&c.pointer) {
                 Some(Value::Number(n)) => {
-                    ws.write_number(row, k, n.as_f64().unwrap_or(0.0))?;
+                    ws.write_number_with_format(row, k, n.as_f64().unwrap_or(0.0), figure)?;
                 }
                 Some(Value::String(s)) => {
-                    ws.write_string(row, k, s)?;
+                    ws.write_string_with_format(row, k, s, figure)?;
                 }
                 _ => {}
             }
