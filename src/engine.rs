@@ -197,7 +197,11 @@ impl Engine {
         if checked.has_errors() && !opts.force {
             return Err(checked.diagnostics.clone());
         }
-        let doc = self.tree(&checked.context()?, data)?;
+        let mut doc = self.tree(&checked.context()?, data)?;
+        // Forced through failing checks: a draft, and every page says so.
+        if checked.has_errors() {
+            doc.mark_draft();
+        }
         Ok((doc, checked.diagnostics.clone()))
     }
 

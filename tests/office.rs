@@ -284,3 +284,76 @@ fn the_county_officer_sees_each_township_by_row_and_name() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A render forced through failing checks says 草稿 on every page of
+/// every format; a clean render never does.
+#[test]
+fn a_forced_render_is_marked_as_a_draft() {
+    let engine = Engine::new().expect("engine");
+    let mut bad = shili();
+    crate::common::set(
+        &mut bad,
+        "/applications/new",
+        serde_json::json!([12, 3, 1, 0, 2, 1, 20]),
+    );
+    let force = RenderOptions {
+        force: true,
+        ..RenderOptions::default()
+    };
+    let all = [
+        OutputFormat::Pdf,
+        OutputFormat::Docx,
+        OutputFormat::Html,
+        OutputFormat::Ofd,
+    ];
+    let draft = engine.render_all(&bad, &all, force).expect("forced");
+    let clean = engine
+        .render_all(&shili(), &all, RenderOptions::default())
+        .expect("clean");
+    let mark = nianbao::doc::DRAFT;
+    // PDF: the mark in the text of every page.
+    let pages = |pdf: &[u8]| {
+        let doc = lopdf::Document::load_mem(pdf).expect("pdf");
+        let n = doc.get_pages().len() as u32;
+        (1..=n)
+            .map(|p| doc.extract_text(&[p]).unwrap_or_default())
+            .collect::<Vec<_>>()
+    };
+    let drafted = pages(&draft[0].bytes);
+    assert!(drafted.len() > 3);
+    for (i, text) in drafted.iter().enumerate() {
+        let flat: String = text.split_whitespace().collect();
+        assert!(flat.contains("草稿"), "page {}: {flat}", i + 1);
+    }
+    for text in pages(&clean[0].bytes) {
+        assert!(!text.contains("草稿"));
+    }
+    // DOCX: a header on every page, valid.
+    let header = zip_text(&draft[1].bytes, "word/header1.xml");
+    assert!(header.contains(mark), "{header}");
+    let document = zip_text(&draft[1].bytes, "word/document.xml");
+    assert_eq!(document.matches("w:headerReference").count(), 2);
+    crate::common::tools::validate_ooxml(&draft[1].bytes, "docx");
+    assert!(!zip_text(&clean[1].bytes, "word/document.xml").contains("headerReference"));
+    // HTML: a banner.
+    let html = String::from_utf8_lossy(&draft[2].bytes);
+    assert!(html.contains("class=\"draft\"") && html.contains(mark));
+    assert!(!String::from_utf8_lossy(&clean[2].bytes).contains("class=\"draft\""));
+    // OFD: the same pages as the PDF, so as many marks as pages.
+    let ofd = &draft[3].bytes;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(ofd)).expect("zip");
+    let mut marked = 0;
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).expect("entry");
+        if f.name().ends_with("Content.xml") {
+            let mut s = String::new();
+            f.read_to_string(&mut s).expect("read");
+            marked += usize::from(s.contains("草稿"));
+        }
+    }
+    assert_eq!(marked, drafted.len());
+    // The CLI's refusal says what --force makes.
+    let o = zh(&["render", "-", "-o", "-"], bad.to_string().as_bytes());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("标有「草稿」"), "{err}");
+}
