@@ -357,3 +357,66 @@ fn a_forced_render_is_marked_as_a_draft() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("标有「草稿」"), "{err}");
 }
+
+/// Every command's help is Chinese by default, English with `--lang en`
+/// or an English locale; convert and batch tell the county workflow.
+#[test]
+fn help_speaks_the_readers_language() {
+    let commands: [&[&str]; 9] = [
+        &[],
+        &["check"],
+        &["schema"],
+        &["init"],
+        &["convert"],
+        &["render"],
+        &["batch"],
+        &["templates", "list"],
+        &["templates", "export"],
+    ];
+    for cmd in commands {
+        let mut args = cmd.to_vec();
+        args.push("--help");
+        let o = zh(&args, b"");
+        let help = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(o.status.code(), Some(0), "{cmd:?}");
+        assert!(
+            help.contains("用法：") && help.contains("显示帮助"),
+            "{cmd:?}: {help}"
+        );
+        let mut en = vec!["--lang", "en"];
+        en.extend(&args);
+        let o = zh(&en, b"");
+        let english = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            english.contains("Usage:") && !english.contains("用法："),
+            "{english}"
+        );
+        let o = crate::common::cli_env(
+            &args,
+            b"",
+            &[("NIANBAO_LANG", None), ("LANG", Some("en_US.UTF-8"))],
+        );
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("Usage:"),
+            "{cmd:?}"
+        );
+    }
+    let help = |args: &[&str]| String::from_utf8_lossy(&zh(args, b"").stdout).to_string();
+    let convert = help(&["convert", "--help"]);
+    assert!(
+        convert.contains("nianbao convert 各乡镇/ -o 全县-2025.xlsx"),
+        "{convert}"
+    );
+    let batch = help(&["batch", "--help"]);
+    assert!(
+        batch.contains("汇总工作簿") && batch.contains("全县-2025.xlsx"),
+        "{batch}"
+    );
+    let convert = help(&["--lang=en", "convert", "--help"]);
+    assert!(
+        convert.contains("county workbook") && convert.contains("townships/"),
+        "{convert}"
+    );
+    let batch = help(&["batch", "--help", "--lang", "en"]);
+    assert!(batch.contains("county workbook"), "{batch}");
+}
