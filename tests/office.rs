@@ -420,3 +420,40 @@ fn help_speaks_the_readers_language() {
     let batch = help(&["batch", "--help", "--lang", "en"]);
     assert!(batch.contains("county workbook"), "{batch}");
 }
+
+/// The county workbook's prose is text a person can edit: a paragraph a
+/// line, a run-in heading before its text; it reads back exactly.
+#[test]
+fn county_prose_is_text_and_reads_back_exactly() {
+    let mut edge = goushi();
+    // A heading without its 。 would not read back: that cell alone is JSON.
+    crate::common::set(
+        &mut edge,
+        "/problems",
+        serde_json::json!([{"heading": "（一）主动公开", "text": "全年…"}]),
+    );
+    let reports = vec![shili(), edge];
+    let xlsx = nianbao::sheet::county::write(&reports, None).expect("county");
+    let rows = nianbao::sheet::county::read(&xlsx, "county.xlsx").expect("reads");
+    for (row, want) in rows.iter().zip(&reports) {
+        assert_eq!(&row.value().expect("a report"), want, "row {}", row.row);
+    }
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).expect("opens");
+    let sheet = calamine::Reader::worksheet_range(&mut book, "报告").expect("sheet");
+    let overview = sheet
+        .get_value((2, 7))
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    assert!(!overview.starts_with('['), "{overview}");
+    assert!(
+        overview.contains("\n（一）主动公开。全年通过政府网站")
+            && overview.contains("\n（三）政府信息管理。\n1.严格审查。坚持"),
+        "{overview}"
+    );
+    let problems = sheet
+        .get_value((3, 8))
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    assert!(problems.starts_with('['), "{problems}");
+}

@@ -7,8 +7,10 @@
 //! value per data row with a map from each pointer to its cell.
 //!
 //! The columns: unit, year, format, title (lines on lines of the cell),
-//! signature; the four prose sections (paragraphs on lines of the cell,
-//! or as JSON when one has a heading); then every figure of both formats.
+//! signature; the four prose sections (a paragraph a line of the cell, a
+//! run-in heading before its text and told by its numbering; JSON only
+//! where lines would not read back the same); then every figure of both
+//! formats.
 //! A row fills the figures of its own format; a 总计 cell left empty is
 //! computed, a blank figure is a blank cell. The `labels` overrides are
 //! one column, a `标准标签=印出的文字` per line.
@@ -221,18 +223,56 @@ fn build(
     wb.save_to_buffer()
 }
 
-/// Paragraphs on the lines of a cell; as JSON when one has a heading (so
-/// that nothing is lost), or when a title's lines are given.
+/// Paragraphs on the lines of a cell, one a line, a run-in heading
+/// written before its text (`（一）主动公开。2025年…`) and told by its
+/// numbering when read ([`paragraphs`]): text a person edits in Excel.
+/// JSON only where the lines would not read back the same (a line break
+/// inside a paragraph, an empty one, a heading without its 。 or its
+/// numbering, a plain paragraph that starts like a heading).
 fn lines(items: &[Value]) -> String {
-    if items.iter().all(Value::is_string) {
-        items
-            .iter()
-            .filter_map(Value::as_str)
-            .collect::<Vec<_>>()
-            .join("\n")
-    } else {
-        Value::Array(items.to_vec()).to_string()
+    let text: Option<Vec<String>> = items
+        .iter()
+        .map(|p| match p {
+            Value::String(s) => Some(s.clone()),
+            Value::Object(o) => {
+                let heading = o.get("heading")?.as_str()?;
+                let rest = match o.get("text") {
+                    Some(t) => t.as_str()?,
+                    None => "",
+                };
+                Some(format!("{heading}{rest}"))
+            }
+            _ => None,
+        })
+        .collect();
+    if let Some(text) = text {
+        let joined = text.join("\n");
+        if !items.is_empty() && paragraphs(&joined) == items {
+            return joined;
+        }
     }
+    Value::Array(items.to_vec()).to_string()
+}
+
+/// A cell's lines → paragraphs: a line that opens with a heading's
+/// numbering (一、（一）1.（1）) and has a 。 is that heading up to its
+/// first 。 and the text after it (none when nothing follows); one with
+/// the numbering and no 。 is a heading alone; any other line is a
+/// paragraph of text.
+fn paragraphs(s: &str) -> Vec<Value> {
+    s.split('\n')
+        .map(|line| {
+            if crate::data::heading_level(line).is_none() {
+                return json!(line);
+            }
+            match line.split_once('。') {
+                Some((head, rest)) if !rest.is_empty() => {
+                    json!({ "heading": format!("{head}。"), "text": rest })
+                }
+                _ => json!({ "heading": line }),
+            }
+        })
+        .collect()
 }
 
 /// The most columns a county sheet may use: every column it writes
@@ -501,7 +541,7 @@ fn text_value(path: &str, d: &Data, at: At) -> Result<Option<Value>, Diagnostic>
             if s.starts_with('[') {
                 serde_json::from_str(&s).unwrap_or_else(|_| json!([s]))
             } else {
-                json!(s.split('\n').collect::<Vec<_>>())
+                Value::Array(paragraphs(&s))
             }
         }
         _ => json!(s),
