@@ -457,3 +457,71 @@ fn county_prose_is_text_and_reads_back_exactly() {
         .unwrap_or_default();
     assert!(problems.starts_with('['), "{problems}");
 }
+
+/// The blank workbook shows the clerk what goes where: 正文 has a row per
+/// usual part with placeholder text (which check warns of, at its cell),
+/// a drop-down for 部分 and a help on the cells; it reads back.
+#[test]
+fn the_blank_workbook_can_be_filled_without_instructions() {
+    let dir = temp("blank");
+    let blank = dir.join("blank.xlsx");
+    let b = blank.to_str().expect("utf-8");
+    let o = zh(
+        &[
+            "init",
+            "-o",
+            b,
+            "--unit",
+            "城关镇人民政府",
+            "--year",
+            "2025",
+        ],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let bytes = std::fs::read(&blank).expect("read");
+    let read = nianbao::sheet::read(&bytes, "blank.xlsx").expect("reads back");
+    let overview = read.value["overview"].as_array().expect("overview");
+    let headings: Vec<&str> = overview
+        .iter()
+        .filter_map(|p| p["heading"].as_str())
+        .collect();
+    assert_eq!(headings[0], "（一）主动公开。");
+    assert_eq!(headings.len(), 5);
+    let o = zh(&["check", b], b"");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("正文!C2 「一、总体情况」第 1 段的正文: 警告[incomplete]"),
+        "{err}"
+    );
+    // The first warnings come in the sheet's order.
+    let first = err.lines().next().unwrap_or_default();
+    assert!(first.contains("正文!C2"), "{err}");
+    if crate::common::tools::have_python_module("openpyxl", "openpyxl", "the blank workbook test") {
+        let script = "import openpyxl,sys\nws=openpyxl.load_workbook(sys.argv[1])['正文']\nfor v in ws.data_validations.dataValidation:\n  print(v.type, v.sqref, v.formula1, v.promptTitle, bool(v.prompt))";
+        let o = std::process::Command::new("python3")
+            .args(["-c", script, b])
+            .output()
+            .expect("python");
+        let dv = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            dv.contains("list A2:A501 \"前言,一、总体情况,五、存在的主要问题及改进情况,六、其他需要报告的事项\" 部分 True"),
+            "{dv}"
+        );
+        assert!(
+            dv.contains("B2:B501") && dv.contains("C2:C501 None 正文 True"),
+            "{dv}"
+        );
+    }
+    // A filled report's workbook reads back as its JSON.
+    let value = shili();
+    let format = nianbao::data::check_value(&value)
+        .expect("valid")
+        .resolved
+        .format;
+    let xlsx = nianbao::sheet::write(&value, format, None).expect("writes");
+    let back = nianbao::sheet::read(&xlsx, "s.xlsx").expect("reads");
+    assert_eq!(back.value["overview"], value["overview"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
