@@ -220,6 +220,9 @@ fn prose(ws: &mut Worksheet, r: &Value) -> Result<(), XlsxError> {
     ws.set_column_width(2, 90)?;
     ws.set_column_width(3, 18)?;
     help_cells(ws)?;
+    // Printed one page wide, landscape, as the tables are.
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
     Ok(())
 }
 
