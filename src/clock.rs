@@ -59,6 +59,20 @@ pub fn date(secs: i64) -> String {
     format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
 }
 
+/// Midnight UTC of a written date (`2021年1月20日`, `2021-01-20`, as
+/// [`crate::data::chinese_date`] reads them): a document's 成文日期 as
+/// its creation time, still the same on every run. `None` for a date
+/// that does not exist (`2021年2月30日`) or cannot be read.
+pub fn of_written_date(text: &str) -> Option<i64> {
+    let normal = crate::data::chinese_date(text)?;
+    let (y, rest) = normal.split_once('年')?;
+    let (m, rest) = rest.split_once('月')?;
+    let d = rest.strip_suffix('日')?;
+    let month = time::Month::try_from(m.parse::<u8>().ok()?).ok()?;
+    let date = time::Date::from_calendar_date(y.parse().ok()?, month, d.parse().ok()?).ok()?;
+    Some(date.midnight().assume_utc().unix_timestamp())
+}
+
 /// The current year, from the system clock.
 pub fn this_year() -> i64 {
     i64::from(OffsetDateTime::now_utc().year())
@@ -67,6 +81,14 @@ pub fn this_year() -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn written_dates_are_midnight_utc() {
+        assert_eq!(of_written_date("2021年1月20日"), Some(1_611_100_800));
+        assert_eq!(of_written_date("2021-01-20"), Some(1_611_100_800));
+        assert_eq!(of_written_date("2021年2月30日"), None);
+        assert_eq!(of_written_date("一月"), None);
+    }
 
     #[test]
     fn known_dates() {

@@ -351,10 +351,26 @@ impl Diagnostic {
         self
     }
 
-    /// The diagnostic shown in `lang`: `LOCATION: SEVERITY[CODE]: MESSAGE`,
-    /// then the hint on its own line.
+    /// The diagnostic shown in `lang` for a person: `PLACE: SEVERITY[CODE]:
+    /// MESSAGE`, then the hint on its own line. The place is the form's
+    /// (`sheet!cell` and the form's words, or `file:line:column`); the
+    /// JSON pointer shows only where nothing else names the place.
     pub fn display(&self, lang: Lang) -> Shown<'_> {
-        Shown { d: self, lang }
+        Shown {
+            d: self,
+            lang,
+            verbose: false,
+        }
+    }
+
+    /// [`Diagnostic::display`] with the JSON pointer before the place
+    /// (`--verbose`), for whoever edits the data file by its keys.
+    pub fn display_verbose(&self, lang: Lang) -> Shown<'_> {
+        Shown {
+            d: self,
+            lang,
+            verbose: true,
+        }
     }
 
     /// The diagnostic as a JSON object, its message and hint in `lang`.
@@ -391,20 +407,25 @@ impl fmt::Display for Location {
 pub struct Shown<'a> {
     d: &'a Diagnostic,
     lang: Lang,
+    verbose: bool,
 }
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (d, lang) = (self.d, self.lang);
-        if d.location != Location::Input {
+        // A pointer is the data file's own address: a person reads the
+        // form's words (and the workbook's cell), so the pointer shows
+        // only with --verbose or when there is nothing else to show.
+        let pointer = matches!(d.location, Location::Pointer { .. });
+        let located =
+            d.location != Location::Input && (self.verbose || !pointer || d.place.is_none());
+        if located {
             write!(f, "{}", d.location)?;
             if let Some(place) = &d.place {
                 write!(f, " {place}")?;
             }
             f.write_str(": ")?;
         } else if let Some(place) = &d.place {
-            // A workbook's own problem: the sheet!cell (or part!cell) is
-            // all there is to point at.
             write!(f, "{place}: ")?;
         }
         let sev = match (d.severity, lang) {

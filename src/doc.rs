@@ -37,6 +37,12 @@ impl Resolved {
         Resolved(doc)
     }
 
+    /// Marks the document a draft ([`Meta::draft`]): what the writers
+    /// add for it (a line, a header, a banner) is decided by each writer.
+    pub(crate) fn mark_draft(&mut self) {
+        self.0.meta.draft = true;
+    }
+
     /// The tree.
     pub fn document(&self) -> &Document {
         &self.0
@@ -58,7 +64,15 @@ pub struct Meta {
     pub title: String,
     /// The author: the reporting body.
     pub author: String,
+    /// Rendered with `--force` from figures that fail the checks: every
+    /// output says so on every page ([`DRAFT`]), so that it cannot be
+    /// filed by mistake.
+    pub draft: bool,
 }
+
+/// The mark a forced render carries on every page (PDF, OFD and SVG in
+/// the 天头, DOCX in the header, HTML as a banner).
+pub const DRAFT: &str = "草稿　数字未通过核对，不得作为正式文件印发";
 
 /// The page and its text block (版心), after GB/T 9704 5.2.
 #[derive(Debug, Clone, PartialEq)]

@@ -81,8 +81,24 @@ pub struct RenderOptions {
     /// Render even when the 勾稽关系 checks fail (shape errors still stop).
     pub force: bool,
     /// The creation time written into the document, seconds since 1970
-    /// (`SOURCE_DATE_EPOCH`); `None` writes a fixed value.
+    /// (`SOURCE_DATE_EPOCH`); `None` writes the report's 成文日期
+    /// (`signature.date`, midnight UTC) when it has one, else a fixed
+    /// value: either way the same bytes on every run.
     pub created: Option<i64>,
+}
+
+impl RenderOptions {
+    /// The options with `created` set from the data's 成文日期 when no
+    /// time was given: a document that has a date gives it, rather than
+    /// 1970-01-01.
+    fn dated(self, data: &Value) -> RenderOptions {
+        let created = self.created.or_else(|| {
+            data.pointer("/signature/date")
+                .and_then(Value::as_str)
+                .and_then(crate::clock::of_written_date)
+        });
+        RenderOptions { created, ..self }
+    }
 }
 
 /// A compiled template and the fonts, ready to render reports.
@@ -181,7 +197,11 @@ impl Engine {
         if checked.has_errors() && !opts.force {
             return Err(checked.diagnostics.clone());
         }
-        let doc = self.tree(&checked.context()?, data)?;
+        let mut doc = self.tree(&checked.context()?, data)?;
+        // Forced through failing checks: a draft, and every page says so.
+        if checked.has_errors() {
+            doc.mark_draft();
+        }
         Ok((doc, checked.diagnostics.clone()))
     }
 
@@ -229,6 +249,7 @@ impl Engine {
         opts: RenderOptions,
     ) -> Result<Vec<Rendered>, Diagnostics> {
         let located = |d: Diagnostic| Diagnostics::from(locate_char(d, data));
+        let opts = opts.dated(data);
         let mut laid = None;
         let mut out = Vec::with_capacity(formats.len());
         for &format in formats {

@@ -38,7 +38,16 @@ pub fn write(doc: &Resolved, fonts: &BTreeMap<Role, FontRole>) -> String {
             if t.bold { "bold" } else { "normal" }
         );
     }
-    out.push_str("</style>\n</head>\n<body>\n<main>\n");
+    out.push_str("</style>\n</head>\n<body>\n");
+    if doc.meta.draft {
+        // A forced render: a banner that prints with the page too.
+        let _ = writeln!(
+            out,
+            "<div class=\"draft\" role=\"alert\" style=\"border:2px solid #c00;color:#c00;font-weight:bold;text-align:center;padding:0.5em;margin:0 0 1em\">{}</div>",
+            esc(crate::doc::DRAFT)
+        );
+    }
+    out.push_str("<main>\n");
     for block in &doc.blocks {
         write_block(&mut out, block);
     }

@@ -102,7 +102,7 @@ fn a_directory_an_array_and_json_lines_with_broken_reports() {
     let err = text(&o.stderr);
     assert!(
         err.contains(&format!(
-            "{}[#1]: /applications/total/0 表三「（七）总计」×「自然人」: error[check-result-total]",
+            "{}[#1] (丙镇): 表三「（七）总计」×「自然人」: error[check-result-total]",
             s(&array)
         )),
         "{err}"
@@ -134,9 +134,12 @@ fn a_directory_an_array_and_json_lines_with_broken_reports() {
         .find(|r| r["input"] == s(&array) && r["index"] == 1)
         .expect("the bad array item");
     assert_eq!(failed["status"], "failed");
-    assert_eq!(
-        failed["errors"][1]["location"]["pointer"],
-        "/applications/total/0"
+    let errors = failed["errors"].as_array().expect("errors");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e["location"]["pointer"] == "/applications/total/0"),
+        "{errors:?}"
     );
     let ok = reports
         .iter()

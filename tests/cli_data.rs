@@ -53,7 +53,7 @@ fn check_refuses_a_bad_total_with_its_path_and_goes_on() {
     let out = nianbao(&["check", bad, "samples/shili-2021.json"], None);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
-    assert!(err.contains("/applications/total/0 表三「（七）总计」×「自然人」: error[check-result-total]: （七）总计 (自然人) is 20, but the results （一）–（六） add up to 1"), "{err}");
+    assert!(err.contains("表三「（七）总计」×「自然人」: error[check-result-total]: （七）总计 (自然人) is 20, but the results （一）–（六） add up to 1"), "{err}");
     assert!(
         text(&out.stdout).contains("samples/shili-2021.json: ok"),
         "the next file is still checked"

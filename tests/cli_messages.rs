@@ -372,7 +372,7 @@ fn counts_that_cannot_be_summed_exactly_are_refused() {
     let o = run(&["check", "--lang", "en", "-"], v.to_string().as_bytes());
     assert_eq!(o.status.code(), Some(1), "{}", err(&o));
     assert!(
-        err(&o).contains("/review_litigation/review/0"),
+        err(&o).contains("表四「行政复议」×「结果维持」"),
         "{}",
         err(&o)
     );

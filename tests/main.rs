@@ -18,6 +18,7 @@ mod html_browser;
 mod layout_rules;
 mod library;
 mod ofd_output;
+mod office;
 mod pdf_output;
 mod reference_images;
 #[cfg(feature = "serve")]

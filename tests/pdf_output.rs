@@ -410,6 +410,7 @@ fn truetype_faces_embed_as_cid_font_type_2() {
         meta: Meta {
             title: "t".into(),
             author: "a".into(),
+            draft: false,
         },
     };
     let bytes = nianbao::pdf::write(&laid, &book, Default::default()).expect("writes");

@@ -281,6 +281,10 @@ fn diagnostics_name_the_sheet_and_the_cell() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains(&format!("{sheet}!J4")), "{err}");
+    // The pointer is the data file's address: only with --verbose.
+    assert!(!err.contains("/applications/new/6"), "{err}");
+    let o = cli(&["check", "--verbose", path.to_str().expect("p")]);
+    let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("/applications/new/6"), "{err}");
     // A figure typed as text: read with a warning.
     let text = edit(&xlsx, &dir, sheet, "D5", "'１件'");
@@ -420,7 +424,7 @@ fn a_county_workbook_holds_a_report_a_row_and_batch_renders_each() {
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(1), "{err}");
         assert!(
-            err.contains("county.xlsx[row 5]: /applications/total/6 报告!"),
+            err.contains("county.xlsx[row 5] (甲镇人民政府): 报告!"),
             "{err}"
         );
         assert_eq!(std::fs::read_dir(&out).expect("out").count(), 2);

@@ -2,8 +2,10 @@
 //!
 //! In: inputs (files, directories, arrays, JSON Lines), an output
 //! directory and options. Out: the documents, each written atomically;
-//! a failure line per bad report (`INPUT[#index]: /path: message`), a
-//! summary line, optionally a JSON summary; exit 0 all written, 1 any
+//! a failure line per bad report naming its input, row and unit
+//! (`county.xlsx 第 19 行（城关镇人民政府）: 表三「…」: 错误…`), in input
+//! order, a summary line, optionally a JSON summary (each report's
+//! `input`, `index`, `row`, `unit`); exit 0 all written, 1 any
 //! failed, 2 usage errors, 130 interrupted. Reports run in parallel on one
 //! shared engine (fonts and templates parsed once); a bad report never
 //! stops the others, and Ctrl-C lets the reports in flight finish their
@@ -43,6 +45,12 @@ struct Outcome {
     input: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     index: Option<usize>,
+    /// The county workbook's row (1-based, as the sheet numbers it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    row: Option<usize>,
+    /// The reporting unit, when the report names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unit: Option<String>,
     status: Status,
     /// Whether writing a file failed (exit 2, not 1: the data was good).
     #[serde(skip)]
@@ -223,12 +231,19 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
                         };
                         process(&job, unit, input, name)
                     };
-                    report(out, unit, &outcome, bar.as_ref());
+                    if let Some(b) = &bar {
+                        b.inc(1);
+                    }
                     outcome
                 })
                 .collect()
         });
-        outcomes.into_iter().for_each(|o| tally.add(o));
+        // Said in input order, whichever thread finished first: a county
+        // officer reads the lines against the list of townships.
+        for (unit, outcome) in batch.iter().zip(outcomes) {
+            report(out, unit, &outcome, bar.as_ref());
+            tally.add(outcome);
+        }
         if stop.load(Ordering::SeqCst) && streaming {
             // A stream is not read on once interrupted.
             break;
@@ -374,9 +389,16 @@ fn process(
     name: &Result<String, Diagnostic>,
 ) -> Outcome {
     let (engine, args, opts) = (job.engine, job.args, job.opts);
+    let named = input
+        .as_ref()
+        .ok()
+        .and_then(|i| i.value["unit"].as_str().map(str::to_string))
+        .or_else(|| unit.row_unit());
     let mut outcome = Outcome {
         input: unit.input.clone(),
         index: unit.index,
+        row: unit.row(),
+        unit: named,
         status: Status::Failed,
         write_failed: false,
         outputs: Vec::new(),
@@ -475,6 +497,8 @@ fn skipped(unit: &Unit) -> Outcome {
     Outcome {
         input: unit.input.clone(),
         index: unit.index,
+        row: unit.row(),
+        unit: unit.row_unit(),
         status: Status::Skipped,
         write_failed: false,
         outputs: Vec::new(),
@@ -496,17 +520,18 @@ fn progress(total: usize, quiet: bool) -> Option<ProgressBar> {
 
 /// Prints a report's failures (always) and a status line (plain mode).
 fn report(out: &Reporter, unit: &Unit, o: &Outcome, bar: Option<&ProgressBar>) {
-    let label = unit.label();
+    let label = if out.is_json() {
+        unit.label()
+    } else {
+        unit.label_for(out.lang, o.unit.as_deref())
+    };
     let print = || {
         let mut all = Diagnostics(o.errors.clone());
         all.0.extend(o.warnings.iter().cloned());
         out.diagnostics(&label, &all);
     };
     match bar {
-        Some(b) => {
-            b.suspend(print);
-            b.inc(1);
-        }
+        Some(b) => b.suspend(print),
         None => {
             print();
             if !out.quiet {
@@ -537,7 +562,7 @@ fn finish(
         0.0
     };
     out.status(out.say(&tr(
-        format!("batch：完成 {ok}，失败 {failed}，警告 {warnings}，跳过 {skipped}，{seconds:.2} 秒，每秒 {rate:.1} 份"),
+        format!("批量：完成 {ok}，失败 {failed}，警告 {warnings}，跳过 {skipped}，{seconds:.2} 秒，每秒 {rate:.1} 份"),
         format!("batch: {ok} ok, {failed} failed, {warnings} warnings, {skipped} skipped, {seconds:.2} s, {rate:.1} reports/s"),
     )));
     if let Some(path) = summary {
@@ -558,7 +583,7 @@ fn finish(
     }
     if interrupted {
         out.note(&tr(
-            "batch：已中断；未开始的报告已跳过，写出的每个文件都是完整的",
+            "批量：已中断；未开始的报告已跳过，写出的每个文件都是完整的",
             "batch: interrupted; reports not started were skipped, every file written is complete",
         ));
         130

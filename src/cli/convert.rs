@@ -176,19 +176,45 @@ fn one(bytes: &[u8], name: &str, kind: Kind, output: &str, out: &Reporter) -> u8
 /// Many reports (a directory, an array, JSON Lines, a county workbook) →
 /// the county workbook, or a JSON array. A report that cannot be read is
 /// reported and left out (exit 1); when none is left, nothing is written.
+///
+/// Each report is checked: one that fails the 勾稽关系 is still written
+/// (the county officer sends the row back to its township), named by its
+/// input, row and unit, and marked in the county workbook (a light red
+/// row, the errors in a note on its unit cell).
 fn many(units: &[Unit], name: &str, kind: Kind, output: &str, out: &Reporter) -> u8 {
     let mut reports = Vec::new();
+    let mut marks = Vec::new();
+    let mut failing = Vec::new();
     let mut code = EXIT_OK;
     for unit in units {
         match checked(unit) {
             Ok((v, diags)) => {
-                out.diagnostics(&unit.label(), &diags);
+                let who = unit.label_for(out.lang, v["unit"].as_str());
+                out.diagnostics(&who, &diags);
+                let errors: Vec<String> = diags
+                    .errors()
+                    .map(|d| d.display(out.lang).to_string())
+                    .collect();
+                marks.push((!errors.is_empty()).then(|| errors.join("\n")));
+                if !errors.is_empty() {
+                    // The row it is written to: two header rows first.
+                    failing.push((who, errors.len(), reports.len() + 3));
+                }
                 reports.push(v);
             }
             Err(d) => {
-                out.diagnostics(&unit.label(), &d);
+                let who = unit.label_for(out.lang, unit.row_unit().as_deref());
+                out.diagnostics(&who, &d);
                 code = EXIT_INVALID;
             }
+        }
+    }
+    if kind == Kind::Workbook {
+        for (who, n, row) in &failing {
+            out.status(out.say(&tr(
+                format!("{who}: 未通过核对（{n} 个错误），已写入 {output} 第 {row} 行并标成红色"),
+                format!("{who}: fails the checks ({n} errors); written to row {row} of {output}, marked red"),
+            )));
         }
     }
     if reports.is_empty() {
@@ -207,7 +233,7 @@ fn many(units: &[Unit], name: &str, kind: Kind, output: &str, out: &Reporter) ->
     let bytes = match kind {
         Kind::Workbook => {
             let created = super::render::source_date_epoch().ok().flatten();
-            match nianbao::sheet::county::write(&reports, created) {
+            match nianbao::sheet::county::write_marked(&reports, created, &marks) {
                 Ok(b) => b,
                 Err(d) => {
                     out.diagnostic(name, &d);

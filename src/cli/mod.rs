@@ -6,6 +6,7 @@
 mod batch;
 mod check;
 mod convert;
+mod help;
 mod init;
 mod render;
 mod report;
@@ -13,7 +14,7 @@ mod report;
 mod serve;
 mod templates;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{FromArgMatches, Parser, Subcommand, ValueEnum};
 use nianbao::fonts::FontOptions;
 use nianbao::{Diagnostic, Engine, Lang, OutputFormat};
 use std::path::{Path, PathBuf};
@@ -28,7 +29,7 @@ pub const EXIT_USAGE: u8 = 2;
 #[command(
     name = "nianbao",
     version,
-    about = "JSON data + template → formally typeset Chinese reports (政府信息公开工作年度报告)",
+    about = "JSON data or a workbook + template → formally typeset Chinese reports (政府信息公开工作年度报告)",
     after_help = "Examples:\n  nianbao render samples/goushi-2020.json -o goushi-2020.pdf\n  nianbao render samples/goushi-2020.json -o goushi-2020.docx\n  nianbao render samples/goushi-2020.json -o goushi-2020.ofd\n  nianbao check samples/goushi-2020.json\n  nianbao batch reports/ -o out/ -f pdf,docx\n  nianbao convert samples/goushi-2020.json -o goushi-2020.xlsx\n  nianbao init --format 2021 --unit 示例镇人民政府 --year 2021 > report.json"
 )]
 struct Cli {
@@ -41,7 +42,12 @@ struct Cli {
     #[arg(long, short, global = true)]
     quiet: bool,
 
-    /// The language of messages: zh (中文) or en [default: NIANBAO_LANG,
+    /// Name each diagnostic's JSON pointer too, before the place in the
+    /// form's words.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+
+    /// The language of messages and help: zh (中文) or en [default: NIANBAO_LANG,
     /// else an English LC_ALL/LC_MESSAGES/LANG, else zh].
     #[arg(long, global = true, value_name = "LANG", value_parser = ["zh", "en"])]
     lang: Option<String>,
@@ -94,9 +100,10 @@ enum Command {
         #[arg(short, long, value_name = "OUT")]
         output: Option<String>,
     },
-    /// Convert reports between JSON and workbooks (XLSX), as OUT's extension says.
+    /// Convert reports between JSON and workbooks (XLSX), as OUT's
+    /// extension says; many townships' reports make one county workbook.
     #[command(
-        after_help = "Examples:\n  nianbao convert samples/goushi-2020.json -o goushi-2020.xlsx\n  nianbao convert goushi-2020.xlsx -o goushi-2020.json\n\nOUT's extension names what is written: .xlsx a workbook, .json JSON (- for stdout); a directory, array or JSON Lines input makes the county workbook. The input is read once (pipes work). Exit: 0 written, 1 refused, 2 usage or I/O error."
+        after_help = "Examples:\n  One report:\n    nianbao convert samples/goushi-2020.json -o goushi-2020.xlsx\n    nianbao convert goushi-2020.xlsx -o goushi-2020.json\n  The county workbook (a report a row, on its sheet 报告):\n    nianbao convert townships/ -o county-2025.xlsx\n    nianbao batch county-2025.xlsx -o documents/ -f pdf,docx\n\nOUT's extension names what is written: .xlsx a workbook, .json JSON (- for stdout); a directory, array, JSON Lines file or county workbook as input makes the county workbook. Each report is checked: one that fails is still written, named by row and unit, and its row marked red with the errors in a note. The input is read once (pipes work). Exit: 0 written, 1 a report unreadable, 2 usage or I/O error."
     )]
     Convert {
         /// The report: a JSON data file or a workbook; `-` reads standard input.
@@ -127,16 +134,19 @@ enum Command {
         template: Option<PathBuf>,
         #[command(flatten)]
         fonts: FontArgs,
-        /// Render even when the 勾稽关系 checks fail.
+        /// Render even when the 勾稽关系 checks fail: a proof, marked 草稿
+        /// (draft) on every page.
         #[arg(long)]
         force: bool,
     },
-    /// Render many reports at once, in parallel; a bad one never stops the rest.
+    /// Render many reports at once, in parallel; a bad one never stops
+    /// the rest. Reads a county workbook too.
     #[command(
-        after_help = "Examples:\n  nianbao batch reports/ -o out/\n  nianbao batch reports/ -o out/ -f ofd,pdf\n  nianbao batch all.jsonl -o out/ -f pdf,docx --defaults county.json --summary out/summary.json\n  nianbao batch townships.json -o out/ --name \"{{year}}-{{unit}}\" -j 2\n\nINPUT: a data file, a directory (its *.json, sorted), a JSON array of reports, or JSON Lines (.jsonl). Exit: 0 all written, 1 any failed, 2 usage error, 130 interrupted."
+        after_help = "Examples:\n  nianbao batch county-2025.xlsx -o out/ -f pdf,docx --summary out/summary.json\n  nianbao batch reports/ -o out/\n  nianbao batch reports/ -o out/ -f ofd,pdf\n  nianbao batch all.jsonl -o out/ -f pdf,docx --defaults county.json --summary out/summary.json\n  nianbao batch townships.json -o out/ --name \"{{year}}-{{unit}}\" -j 2\n\nINPUT: a data file, a directory (its *.json, sorted), a JSON array of reports, JSON Lines (.jsonl), or a county workbook (made by nianbao convert DIR -o county.xlsx, a report a row). Each report gets a line naming its input, row and unit, in input order; --summary writes the same as JSON (input, row, unit, status, errors…). Exit: 0 all written, 1 any failed, 2 usage error, 130 interrupted."
     )]
     Batch {
-        /// Data files, directories, array files or JSON Lines files.
+        /// Data files, directories, array files, JSON Lines files or
+        /// county workbooks.
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<String>,
         /// The output directory (created if missing).
@@ -161,7 +171,8 @@ enum Command {
         /// the one of its unit for the year before (check-carryover warnings).
         #[arg(long, value_name = "DIR")]
         previous: Option<PathBuf>,
-        /// Write a JSON summary (per report: input, index, outputs, status, errors, warnings).
+        /// Write a JSON summary (per report: input, index, row, unit,
+        /// outputs, status, errors, warnings).
         #[arg(long, value_name = "FILE")]
         summary: Option<PathBuf>,
         /// A template bundle directory.
@@ -316,8 +327,16 @@ fn language(flag: Option<&str>) -> Lang {
 
 /// Parses the command line and runs the subcommand.
 pub fn run() -> Result<ExitCode, String> {
-    let cli = Cli::parse();
-    let out = report::Reporter::new(cli.error_format, cli.quiet, language(cli.lang.as_deref()));
+    // The language first, so that clap's help and errors speak it.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = language(help::lang_flag(&args).as_deref());
+    let matches = help::command(lang).get_matches_from(args);
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let mut out = report::Reporter::new(cli.error_format, cli.quiet, lang);
+    out.verbose = cli.verbose;
     let code = match cli.command {
         Command::Check { data, previous } => check::run(&data, previous.as_deref(), &out),
         Command::Schema => {

@@ -87,8 +87,8 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
                         ),
                     )
                     .with_hint(tr(
-                        "改正数据，或加 --force 照原样排出",
-                        "correct the data, or pass --force to render it as it is",
+                        "改正数据后再排；加 --force 只能排出每页标有「草稿」的核对稿，不能作为正式文件",
+                        "correct the data; --force renders only a proof marked 草稿 (draft) on every page, not a document to file",
                     )),
                 );
             }

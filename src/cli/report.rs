@@ -3,7 +3,8 @@
 //!
 //! In: diagnostics and the input they belong to; status lines; a
 //! document for stdout. Out: lines on stderr and stdout. Text is
-//! `INPUT: LOCATION: 错误[code]：message` with an indented hint; JSON is
+//! `INPUT: PLACE: 错误[code]：message` with an indented hint, the place in
+//! the form's words (the JSON pointer too with `--verbose`); JSON is
 //! one object per diagnostic, `{"input", "severity", "code", "message",
 //! "location", "place", "hint"}`, so that a pipeline can parse each line
 //! alone.
@@ -28,6 +29,8 @@ pub struct Reporter {
     format: ErrorFormat,
     pub quiet: bool,
     pub lang: Lang,
+    /// Text diagnostics name the JSON pointer too (`--verbose`).
+    pub verbose: bool,
 }
 
 impl Reporter {
@@ -36,7 +39,14 @@ impl Reporter {
             format,
             quiet,
             lang,
+            verbose: false,
         }
+    }
+
+    /// Whether diagnostics go out as JSON lines (for programs: the input
+    /// is named as given, not in a person's words).
+    pub fn is_json(&self) -> bool {
+        self.format == ErrorFormat::Json
     }
 
     /// The words of `text` in the reporter's language.
@@ -67,13 +77,18 @@ impl Reporter {
 
     fn line(&self, input: &str, d: &Diagnostic) -> String {
         match self.format {
-            ErrorFormat::Text => match &d.location {
-                // The position is in the input itself: say the name once.
-                nianbao::Location::Text { file, .. } if file == input => {
-                    d.display(self.lang).to_string()
+            ErrorFormat::Text => {
+                let shown = if self.verbose {
+                    d.display_verbose(self.lang)
+                } else {
+                    d.display(self.lang)
+                };
+                match &d.location {
+                    // The position is in the input itself: say the name once.
+                    nianbao::Location::Text { file, .. } if file == input => shown.to_string(),
+                    _ => format!("{input}: {shown}"),
                 }
-                _ => format!("{input}: {}", d.display(self.lang)),
-            },
+            }
             ErrorFormat::Json => {
                 let mut v = d.to_json(self.lang);
                 if let Some(map) = v.as_object_mut() {

@@ -25,14 +25,70 @@ pub const APPLICANT_COLUMNS: [&str; 7] = [
 pub const REVIEW_COLUMNS: [&str; 5] = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
 
 /// Runs checks 1–4 and the prose comparison.
+///
+/// One typo, one error: a row's 总计 that disagrees with its six columns
+/// (check 3) is said first, at the cell typed, and the 总计-column
+/// errors of checks 1 and 2 that it alone causes (the six columns
+/// balance, only the 总计 column does not) are folded into its hint
+/// rather than said again at cells the clerk never touched.
 pub fn check(report: &Report, resolved: &Resolved) -> Diagnostics {
-    let mut out = Diagnostics::new();
-    balance(resolved, &mut out);
-    result_total(resolved, &mut out);
-    row_totals(report, &mut out);
+    let mut rows = Diagnostics::new();
+    row_totals(report, &mut rows);
+    let mut sums = Diagnostics::new();
+    balance(resolved, &mut sums);
+    result_total(resolved, &mut sums);
+    let mut out = fold(rows, sums, resolved);
     review_totals(report, &mut out);
     prose(report, resolved, &mut out);
     out
+}
+
+/// Folds into the first row-total error each 总计-column error of checks
+/// 1 and 2 that holds once every column is summed from the six applicant
+/// columns: then only a 总计 cell disagrees, and the row-total error
+/// already names it.
+fn fold(mut rows: Diagnostics, sums: Diagnostics, r: &Resolved) -> Diagnostics {
+    if rows.is_empty() {
+        return sums;
+    }
+    let a = &r.applications;
+    let six = |row: &super::resolve::Row7| sum(row[..6].iter().copied());
+    let parts_balance =
+        sum([six(&a.new), six(&a.carried_over)]) == sum([six(&a.total), six(&a.carried_forward)]);
+    let parts_total = six(&a.total) == sum(a.result_rows().iter().map(|(_, _, row)| six(row)));
+    let mut caused = Vec::new();
+    let mut out = Diagnostics::new();
+    for d in sums.0 {
+        let total_column = matches!(&d.location,
+            crate::diag::Location::Pointer { pointer } if pointer.ends_with("/6"));
+        let follows = match d.code {
+            Code::CheckBalance => parts_balance,
+            Code::CheckResultTotal => parts_total,
+            _ => false,
+        };
+        if total_column && follows {
+            caused.push(d.message);
+        } else {
+            out.push(d);
+        }
+    }
+    if let Some(first) = rows.0.first_mut() {
+        let mut zh = "改正这一格的总计，或六类申请人中填错的那一格".to_string();
+        let mut en = "correct this row's 总计, or the applicant column typed wrong".to_string();
+        for m in &caused {
+            zh.push_str(&format!(
+                "；这一处还连带使「总计」列不平：{}（改正后随之消除）",
+                m.zh
+            ));
+            en.push_str(&format!(
+                "; it also unbalances the 总计 column: {} (cleared with it)",
+                m.en
+            ));
+        }
+        first.hint = Some(tr(zh, en));
+    }
+    rows.extend(out);
+    rows
 }
 
 /// The value of a sum, or `None` when the check must be skipped: the
@@ -76,8 +132,8 @@ fn balance(r: &Resolved, out: &mut Diagnostics) {
                     ),
                 )
                 .with_hint(tr(
-                    format!("涉及表三「{name}」列的四格：一、本年新收政府信息公开申请数量；二、上年结转政府信息公开申请数量；{total}；四、结转下年度继续办理（/applications/new/{col}、carried_over/{col}、total/{col}、carried_forward/{col}）"),
-                    format!("the four cells of column 「{name}」 of 表三: 一、本年新收…, 二、上年结转…, {total} and 四、结转下年度继续办理 (/applications/new/{col}, carried_over/{col}, total/{col}, carried_forward/{col})"),
+                    format!("查看表三「{name}」这一列的四格：「一、本年新收政府信息公开申请数量」「二、上年结转政府信息公开申请数量」「{total}」「四、结转下年度继续办理」"),
+                    format!("look at the four cells of column 「{name}」 of 表三: 「一、本年新收政府信息公开申请数量」, 「二、上年结转政府信息公开申请数量」, 「{total}」 and 「四、结转下年度继续办理」"),
                 )),
             );
         }

@@ -9,7 +9,10 @@
 //! - `punctuation`: a half-width `, ; : ? ! ( )` between Chinese characters
 //!   (GB/T 15834 5.1: Chinese text takes the full-width marks), brackets and
 //!   quotes that do not pair up (（）《》“”), a pause or stop mark doubled
-//!   (`，，`).
+//!   (`，，`), and a run-in heading (one followed by text in its
+//!   paragraph) that does not end in its 。, so that it would run into the
+//!   text (`（一）主动公开2025年…`): the PDF adds nothing the clerk did not
+//!   write, so the lint says it instead.
 
 use super::model::{Paragraph, Report, Title};
 use crate::diag::{tr, Code, Diagnostic, Diagnostics};
@@ -30,6 +33,7 @@ const PLACEHOLDERS: &[&str] = &[
 pub fn lint(report: &Report) -> Diagnostics {
     let mut out = Diagnostics::new();
     blank_form(report, &mut out);
+    run_in_headings(report, &mut out);
     for (path, text) in texts(report) {
         placeholders(&path, text, &mut out);
         punctuation(&path, text, &mut out);
@@ -118,14 +122,53 @@ fn blank_form(report: &Report, out: &mut Diagnostics) {
         out.push(
             Diagnostic::warning(
                 Code::Incomplete,
-                "",
-                tr("没有署名和成文日期（signature）", "no signature (署名 and 成文日期)"),
+                "/signature",
+                tr("没有署名和成文日期", "no signature (署名 and 成文日期)"),
             )
             .with_hint(tr(
-                "加上 \"signature\": {\"unit\": \"…人民政府\", \"date\": \"2021年1月20日\"}（GB/T 9704 7.3.5）",
+                "在报告末尾写上署名和成文日期（GB/T 9704 7.3.5）：工作簿填在「基本信息」的「署名」「成文日期」两行，数据文件写 \"signature\": {\"unit\": \"…人民政府\", \"date\": \"2021年1月20日\"}",
                 "add \"signature\": {\"unit\": \"…人民政府\", \"date\": \"2021年1月20日\"} (GB/T 9704 7.3.5)",
             )),
         );
+    }
+}
+
+/// A heading set at the start of its paragraph (it has text after it)
+/// ends in a stop, or it runs into the text: `（一）主动公开` +
+/// `2025年，我镇…` prints `（一）主动公开2025年，我镇…`.
+fn run_in_headings(report: &Report, out: &mut Diagnostics) {
+    for (key, paras) in sections(report) {
+        for (i, p) in paras.iter().enumerate() {
+            let Paragraph::Headed {
+                heading,
+                text: Some(text),
+            } = p
+            else {
+                continue;
+            };
+            let h = heading.trim_end();
+            if h.is_empty() || text.trim().is_empty() {
+                continue;
+            }
+            if h.ends_with(['。', '：', '？', '！', '；', '.', ':']) {
+                continue;
+            }
+            let start: String = text.chars().take(8).collect();
+            out.push(
+                Diagnostic::warning(
+                    Code::Punctuation,
+                    format!("/{key}/{i}/heading"),
+                    tr(
+                        format!("小标题「{h}」后面紧接正文，却没有以“。”结尾：会排成「{h}{start}…」"),
+                        format!("the run-in heading 「{h}」 does not end in “。”: it prints as 「{h}{start}…」"),
+                    ),
+                )
+                .with_hint(tr(
+                    format!("在小标题末尾加“。”：「{h}。」"),
+                    format!("end the heading with “。”: 「{h}。」"),
+                )),
+            );
+        }
     }
 }
 
@@ -252,6 +295,35 @@ mod tests {
         assert!(codes("GB/T 9704-2012, ISO 32000").is_empty());
         assert!(codes("网址www.gov.cn,电话").is_empty());
         assert!(codes("共 1,234 件").is_empty());
+    }
+
+    #[test]
+    fn a_run_in_heading_without_its_stop_is_found() {
+        let mut report = crate::data::blank(crate::data::Format::F2021, "某镇人民政府", 2025);
+        report.overview = vec![
+            Paragraph::Headed {
+                heading: "（一）主动公开".into(),
+                text: Some("2025年，我镇主动公开信息。".into()),
+            },
+            Paragraph::Headed {
+                heading: "（二）依申请公开。".into(),
+                text: Some("全年收到申请3件。".into()),
+            },
+            Paragraph::Headed {
+                heading: "（三）政府信息管理".into(),
+                text: None,
+            },
+        ];
+        let mut out = Diagnostics::new();
+        run_in_headings(&report, &mut out);
+        assert_eq!(out.len(), 1, "{out}");
+        assert_eq!(
+            out.0[0].location,
+            crate::diag::Location::Pointer {
+                pointer: "/overview/0/heading".into()
+            }
+        );
+        assert!(out.0[0].message.zh.contains("（一）主动公开2025年"));
     }
 
     #[test]

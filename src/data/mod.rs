@@ -100,7 +100,59 @@ pub fn check_value(value: &Value) -> Result<Checked, Diagnostics> {
             ),
         ))
     })?;
-    Ok(checked(report, format, shape))
+    let mut checked = checked(report, format, shape);
+    in_document_order(&mut checked.diagnostics, value);
+    Ok(checked)
+}
+
+/// Sorts diagnostics by where they point in the data, in the data's own
+/// order: for a data file the order its text gives, for a workbook the
+/// order it was read in (sheet by sheet, row by row), so a clerk reads
+/// them top to bottom as the form goes. A pointer to a key the data
+/// lacks goes right after its nearest given parent; one at the top level
+/// (a missing 署名) at the end. Diagnostics that point nowhere keep
+/// their place before them; ties keep the order they were found in.
+pub fn in_document_order(diags: &mut Diagnostics, value: &Value) {
+    let mut order = std::collections::HashMap::new();
+    number(value, String::new(), &mut order);
+    let rank = |d: &Diagnostic| -> usize {
+        let crate::diag::Location::Pointer { pointer } = &d.location else {
+            return 0;
+        };
+        let mut p = pointer.as_str();
+        loop {
+            if p.is_empty() {
+                return usize::MAX;
+            }
+            if let Some(&n) = order.get(p) {
+                return n;
+            }
+            p = p.rsplit_once('/').map_or("", |(up, _)| up);
+        }
+    };
+    diags.0.sort_by_key(|d| rank(d));
+}
+
+/// Numbers every value below the root in document order (preorder, from
+/// 1), by its pointer.
+fn number(v: &Value, at: String, order: &mut std::collections::HashMap<String, usize>) {
+    let children: Vec<(String, &Value)> = match v {
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| (crate::diag::pointer_push(&at, k), v))
+            .collect(),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (format!("{at}/{i}"), v))
+            .collect(),
+        _ => return,
+    };
+    for (p, child) in children {
+        let n = order.len() + 1;
+        order.insert(p.clone(), n);
+        number(child, p, order);
+    }
 }
 
 /// The shape check, its places named; `Err` when the shape is wrong.
@@ -151,5 +203,7 @@ pub fn check_report(report: &Report) -> Result<Checked, Diagnostics> {
 pub fn check_typed(report: &Report) -> Result<(Checked, Value), Diagnostics> {
     let value = to_json(report)?;
     let (format, shape) = shaped(&value)?;
-    Ok((checked(report.clone(), format, shape), value))
+    let mut checked = checked(report.clone(), format, shape);
+    in_document_order(&mut checked.diagnostics, &value);
+    Ok((checked, value))
 }

@@ -81,6 +81,18 @@ pub fn describe(pointer: &str, format: Format) -> Option<String> {
             let field = find(spec::REVIEW_LITIGATION, row)?;
             Some(cell("表四", &[field.what], rest.first(), &REVIEW_COLUMNS))
         }
+        "preamble" | "overview" | "problems" | "other_matters" => {
+            // A paragraph by its number, as a clerk counts them.
+            let Some(n) = rest.first().and_then(|i| i.parse::<usize>().ok()) else {
+                return Some(format!("「{}」", top.what));
+            };
+            let part = match rest.get(1).map(String::as_str) {
+                Some("heading") => "的小标题",
+                Some("text") => "的正文",
+                _ => "",
+            };
+            Some(format!("「{}」第 {} 段{part}", top.what, n + 1))
+        }
         _ => Some(format!("「{}」", top.what)),
     }
 }
@@ -134,7 +146,7 @@ mod tests {
         );
         assert_eq!(
             describe("/overview/2", f).as_deref(),
-            Some("「一、总体情况」")
+            Some("「一、总体情况」第 3 段")
         );
         assert_eq!(describe("/nonsense/1", f), None);
         assert_eq!(describe("", f), None);

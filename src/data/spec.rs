@@ -126,11 +126,11 @@ const ITEMS_2019: &[Cell] = &[Cell::Count, Cell::Signed, Cell::Count];
 
 /// The report.
 pub const TOP: &[Field] = &[
-    opt("format", Kind::FormatName, "\"2019\" or \"2021\""),
-    req("unit", Kind::Text, "the reporting body"),
-    req("year", Kind::Year, "the reported year"),
-    opt("title", Kind::Title, "the title"),
-    opt_value("preamble", Kind::Paragraphs, "text before section 一"),
+    opt("format", Kind::FormatName, "格式：\"2019\" 或 \"2021\""),
+    req("unit", Kind::Text, "报告单位"),
+    req("year", Kind::Year, "报告年度"),
+    opt("title", Kind::Title, "标题"),
+    opt_value("preamble", Kind::Paragraphs, "前言"),
     req("overview", Kind::Paragraphs, "一、总体情况"),
     req(
         "active_disclosure",
@@ -149,14 +149,14 @@ pub const TOP: &[Field] = &[
     ),
     req("problems", Kind::Paragraphs, "五、存在的主要问题及改进情况"),
     req("other_matters", Kind::Paragraphs, "六、其他需要报告的事项"),
-    opt("signature", Kind::Object(SIGNATURE), "署名 and 成文日期"),
-    opt_value("labels", Kind::Labels, "label overrides"),
+    opt("signature", Kind::Object(SIGNATURE), "署名和成文日期"),
+    opt_value("labels", Kind::Labels, "标签改写"),
 ];
 
 /// A paragraph with a run-in heading.
 pub const HEADED: &[Field] = &[
-    req("heading", Kind::Text, "the run-in heading"),
-    opt("text", Kind::Text, "the paragraph text"),
+    req("heading", Kind::Text, "小标题"),
+    opt("text", Kind::Text, "段落正文"),
 ];
 
 /// 署名 and 成文日期.

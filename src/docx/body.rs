@@ -11,6 +11,9 @@ use crate::style::FontRole;
 use crate::units::Length;
 use std::collections::BTreeMap;
 
+/// The relationship id of the draft header ([`crate::doc::DRAFT`]).
+pub const DRAFT_HEADER_ID: &str = "rIdHeaderDraft";
+
 /// The relationship ids of the odd- and even-page footers.
 pub const FOOTER_IDS: (&str, &str) = ("rIdFooterOdd", "rIdFooterEven");
 
@@ -171,11 +174,45 @@ pub fn half_points(l: Length) -> String {
 pub struct Writer<'a> {
     fonts: &'a BTreeMap<Role, FontRole>,
     pub(super) page: &'a Page,
+    /// The document is a draft: the section references the draft header.
+    pub draft: bool,
 }
 
 impl<'a> Writer<'a> {
     pub fn new(fonts: &'a BTreeMap<Role, FontRole>, page: &'a Page) -> Writer<'a> {
-        Writer { fonts, page }
+        Writer {
+            fonts,
+            page,
+            draft: false,
+        }
+    }
+
+    /// The header of a forced render: the draft mark, centred, bold.
+    pub fn draft_header(&self, style: TextStyle) -> Result<Vec<u8>, std::io::Error> {
+        let mut x = Xml::new()?;
+        x.open("w:hdr", &[("xmlns:w", W_NS), ("xmlns:r", R_NS)])?;
+        x.open("w:p", &[])?;
+        let ppr = PPr {
+            style: None,
+            keep_next: false,
+            page_break_before: false,
+            widow_control: false,
+            no_auto_space: true,
+            spacing: None,
+            ind: (Length::ZERO, Length::ZERO, Length::ZERO),
+            align: Align::Center,
+            outline: None,
+        };
+        ppr.write(&mut x)?;
+        let span = Span {
+            text: crate::doc::DRAFT.to_string(),
+            style,
+            class: None,
+        };
+        self.run(&mut x, &span)?;
+        x.close("w:p")?;
+        x.close("w:hdr")?;
+        Ok(x.finish())
     }
 
     /// The East Asian and the Latin font of a role.
@@ -358,6 +395,16 @@ impl<'a> Writer<'a> {
     fn section(&self, x: &mut Xml, footers: bool, body: Length) -> Res {
         let page = self.page;
         x.open("w:sectPr", &[])?;
+        if self.draft {
+            // Odd and even pages alike: with evenAndOddHeaders on, an
+            // even page without its own header would show none.
+            for kind in ["default", "even"] {
+                x.empty(
+                    "w:headerReference",
+                    &[("w:type", kind), ("r:id", DRAFT_HEADER_ID)],
+                )?;
+            }
+        }
         if footers {
             let (odd, even) = FOOTER_IDS;
             x.empty("w:footerReference", &[("w:type", "default"), ("r:id", odd)])?;

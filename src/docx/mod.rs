@@ -70,7 +70,18 @@ fn build(
     fonts: &BTreeMap<Role, FontRole>,
     opts: DocxOptions,
 ) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
-    let w = body::Writer::new(fonts, &doc.page);
+    let mut w = body::Writer::new(fonts, &doc.page);
+    w.draft = doc.meta.draft;
+    let header = match (&doc.page.page_number, doc.meta.draft) {
+        (Some(pn), true) => {
+            let mut style = pn.text.clone();
+            style.size = crate::units::Length::pt(16.0);
+            style.bold = true;
+            Some(w.draft_header(style)?)
+        }
+        _ => None,
+    };
+    w.draft = header.is_some();
     let footers = match &doc.page.page_number {
         Some(pn) => Some((w.footer(pn, true)?, w.footer(pn, false)?)),
         None => None,
@@ -83,6 +94,7 @@ fn build(
         theme: theme::theme(fonts)?,
         core: parts::core(&doc.meta, opts)?,
         footers,
+        header,
     };
     Ok(package::pack(parts)?)
 }

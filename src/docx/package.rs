@@ -22,6 +22,8 @@ pub struct Parts {
     pub core: Vec<u8>,
     /// The odd- and even-page footers.
     pub footers: Option<(Vec<u8>, Vec<u8>)>,
+    /// The draft header of a forced render.
+    pub header: Option<Vec<u8>>,
 }
 
 const WML: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml";
@@ -52,6 +54,16 @@ pub fn pack(parts: Parts) -> zip::result::ZipResult<Vec<u8>> {
         .add_rel(format!("{REL}/fontTable"), "fontTable.xml")
         .add_rel(format!("{REL}/theme"), "theme/theme1.xml");
     let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(12);
+    if let Some(bytes) = parts.header {
+        let name = "header1.xml";
+        types = types.add_content(format!("/word/{name}"), format!("{WML}.header+xml"));
+        doc_rels.rels.push((
+            format!("{REL}/header"),
+            super::body::DRAFT_HEADER_ID.to_string(),
+            name.to_string(),
+        ));
+        files.push((format!("word/{name}"), bytes));
+    }
     if let Some((odd, even)) = parts.footers {
         for (id, name, bytes) in [
             (FOOTER_IDS.0, "footer1.xml", odd),

@@ -151,9 +151,23 @@ pub struct Input {
 }
 
 impl Input {
-    /// Names the workbook cell of each diagnostic (nothing for JSON).
+    /// Names the workbook cell of each diagnostic (nothing for JSON), and
+    /// puts a workbook's diagnostics in the order of its sheets, rows and
+    /// columns, as a clerk goes through it (those without a cell last).
     pub fn locate(&self, diags: &mut Diagnostics) {
         sheet::name_cells(diags, &self.cells);
+        if !self.cells.is_empty() {
+            diags
+                .0
+                .sort_by_key(|d| d.place.as_deref().and_then(sheet::cell_order));
+            // `None` (no cell) sorts first: move those after the cells.
+            let n = diags
+                .0
+                .iter()
+                .take_while(|d| d.place.as_deref().and_then(sheet::cell_order).is_none())
+                .count();
+            diags.0.rotate_left(n);
+        }
     }
 }
 

@@ -77,6 +77,38 @@ impl Unit {
         }
     }
 
+    /// The 1-based sheet row of a county workbook's report.
+    pub fn row(&self) -> Option<usize> {
+        match &self.origin {
+            Origin::Row(r) => Some(r.row),
+            _ => None,
+        }
+    }
+
+    /// The unit a county workbook's row names, read from its cell alone
+    /// (so that a row whose figures cannot be read is still named).
+    pub fn row_unit(&self) -> Option<String> {
+        match &self.origin {
+            Origin::Row(r) => r.unit(),
+            _ => None,
+        }
+    }
+
+    /// [`Unit::label`] in a person's language, with the reporting unit
+    /// when it is known: `county.xlsx 第 19 行（城关镇人民政府）`,
+    /// `county.xlsx[row 19] (城关镇人民政府)`.
+    pub fn label_for(&self, lang: crate::Lang, unit: Option<&str>) -> String {
+        let base = match (lang, self.row()) {
+            (crate::Lang::Zh, Some(row)) => format!("{} 第 {row} 行", self.input),
+            _ => self.label(),
+        };
+        match (unit.filter(|u| !u.trim().is_empty()), lang) {
+            (Some(u), crate::Lang::Zh) => format!("{base}（{u}）"),
+            (Some(u), crate::Lang::En) => format!("{base} ({u})"),
+            (None, _) => base,
+        }
+    }
+
     /// `INPUT` or `INPUT[#index]`, as messages name it.
     pub fn label(&self) -> String {
         match (&self.origin, self.index) {

@@ -116,6 +116,7 @@ impl<'a> Flow<'a> {
         }
         self.pages.push(std::mem::take(&mut self.cur));
         self.page_numbers()?;
+        self.draft_marks()?;
         Ok(Laid {
             width: self.page.width,
             height: self.page.height,
@@ -448,6 +449,39 @@ impl<'a> Flow<'a> {
                 (true, false) => left + pn.inset,
             };
             let xs = place(&glyphs, &Line::whole(&glyphs), w, LineAlign::Left);
+            let mut items: Vec<Item> = Vec::new();
+            push_runs(&glyphs, &xs, x, baseline, &mut items);
+            page.items.extend(items);
+        }
+        Ok(())
+    }
+}
+
+impl Flow<'_> {
+    /// A forced render's mark ([`crate::doc::DRAFT`]), centred in the 天头
+    /// of every page, 10 mm above the text block, in the page number's
+    /// face at 3号: on every page, so no page of it passes for a filed one.
+    fn draft_marks(&mut self) -> Result<(), Diagnostic> {
+        if !self.doc.meta.draft {
+            return Ok(());
+        }
+        let Some(pn) = self.page.page_number.clone() else {
+            return Ok(());
+        };
+        let mut style = pn.text.clone();
+        style.size = Length::pt(16.0);
+        style.bold = true;
+        let span = Span {
+            text: crate::doc::DRAFT.to_string(),
+            style,
+            class: None,
+        };
+        let glyphs = shape(std::slice::from_ref(&span), self.book, self.chains, None)?;
+        let w = width(&glyphs);
+        let x = self.page.margin_left + (self.page.text_width - w) / 2.0;
+        let baseline = self.page.margin_top - Length::mm(10.0);
+        let xs = place(&glyphs, &Line::whole(&glyphs), w, LineAlign::Left);
+        for page in self.pages.iter_mut() {
             let mut items: Vec<Item> = Vec::new();
             push_runs(&glyphs, &xs, x, baseline, &mut items);
             page.items.extend(items);

@@ -223,7 +223,11 @@ impl Parser<'_, '_> {
             });
         let author = crate::text::nfc(root.attribute("author").unwrap_or_default());
         Ok(Document {
-            meta: Meta { title, author },
+            meta: Meta {
+                title,
+                author,
+                draft: false,
+            },
             page: self.sheet.page.clone(),
             blocks,
         })

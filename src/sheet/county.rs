@@ -7,8 +7,10 @@
 //! value per data row with a map from each pointer to its cell.
 //!
 //! The columns: unit, year, format, title (lines on lines of the cell),
-//! signature; the four prose sections (paragraphs on lines of the cell,
-//! or as JSON when one has a heading); then every figure of both formats.
+//! signature; the four prose sections (a paragraph a line of the cell, a
+//! run-in heading before its text and told by its numbering; JSON only
+//! where lines would not read back the same); then every figure of both
+//! formats.
 //! A row fills the figures of its own format; a 总计 cell left empty is
 //! computed, a blank figure is a blank cell. The `labels` overrides are
 //! one column, a `标准标签=印出的文字` per line.
@@ -25,7 +27,7 @@ use crate::data::Format;
 use crate::diag::{tr, Code, Diagnostic, Diagnostics};
 use calamine::Data;
 use rust_xlsxwriter::{
-    DocProperties, ExcelDateTime, Format as Style, FormatBorder, Workbook, XlsxError,
+    DocProperties, ExcelDateTime, Format as Style, FormatBorder, Note, Workbook, XlsxError,
 };
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -33,6 +35,9 @@ use std::sync::Arc;
 
 /// The sheet's name.
 pub const SHEET: &str = "报告";
+
+/// The fill of a row whose report fails the checks (Excel's light red).
+const BAD: &str = "#FFC7CE";
 
 /// Text columns: path and header.
 const TEXT: [(&str, &str); 11] = [
@@ -109,10 +114,27 @@ pub fn is_county_sheets(names: &[String]) -> bool {
 
 /// Writes reports as a county workbook.
 pub fn write(reports: &[Value], created: Option<i64>) -> Result<Vec<u8>, Diagnostic> {
-    build(reports, created).map_err(super::unwritable)
+    build(reports, created, &[]).map_err(super::unwritable)
 }
 
-fn build(reports: &[Value], created: Option<i64>) -> Result<Vec<u8>, XlsxError> {
+/// [`write`], with rows marked: where `marks[i]` says why report `i`
+/// fails the checks, its row is filled light red and its unit cell
+/// carries the reason as a note, so the county officer sees which
+/// townships to send back (a note and a fill are not data: the row reads
+/// back the same).
+pub fn write_marked(
+    reports: &[Value],
+    created: Option<i64>,
+    marks: &[Option<String>],
+) -> Result<Vec<u8>, Diagnostic> {
+    build(reports, created, marks).map_err(super::unwritable)
+}
+
+fn build(
+    reports: &[Value],
+    created: Option<i64>,
+    marks: &[Option<String>],
+) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let when = ExcelDateTime::from_timestamp(created.unwrap_or(946_684_800))?;
     wb.set_properties(
@@ -130,6 +152,9 @@ fn build(reports: &[Value], created: Option<i64>) -> Result<Vec<u8>, XlsxError> 
         .set_font_color("#808080")
         .set_border(FormatBorder::Thin);
     let wrap = Style::new().set_text_wrap();
+    let bad_wrap = wrap.clone().set_background_color(BAD);
+    let bad = Style::new().set_background_color(BAD);
+    let plain = Style::new();
     let figures = columns();
     let mut col = 0u16;
     for (p, h) in TEXT {
@@ -144,24 +169,35 @@ fn build(reports: &[Value], created: Option<i64>) -> Result<Vec<u8>, XlsxError> 
     }
     for (i, r) in reports.iter().enumerate() {
         let row = i as u32 + 2;
+        let mark = marks.get(i).and_then(Option::as_deref);
+        let (wrap, figure) = match mark {
+            Some(_) => (&bad_wrap, &bad),
+            None => (&wrap, &plain),
+        };
+        if let Some(why) = mark {
+            ws.insert_note(row, 0, &Note::new(why).set_author("nianbao"))?;
+            for c in 0..col {
+                ws.write_blank(row, c, figure)?;
+            }
+        }
         for (k, (p, _)) in TEXT.iter().enumerate() {
             let k = k as u16;
             match r.pointer(p) {
                 Some(Value::String(s)) => {
-                    ws.write_string_with_format(row, k, s, &wrap)?;
+                    ws.write_string_with_format(row, k, s, wrap)?;
                 }
                 Some(Value::Number(n)) => {
-                    ws.write_number(row, k, n.as_f64().unwrap_or(0.0))?;
+                    ws.write_number_with_format(row, k, n.as_f64().unwrap_or(0.0), figure)?;
                 }
                 Some(Value::Array(items)) => {
-                    ws.write_string_with_format(row, k, lines(items), &wrap)?;
+                    ws.write_string_with_format(row, k, lines(items), wrap)?;
                 }
                 Some(Value::Object(labels)) => {
                     let text: Vec<String> = labels
                         .iter()
                         .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
                         .collect();
-                    ws.write_string_with_format(row, k, text.join("\n"), &wrap)?;
+                    ws.write_string_with_format(row, k, text.join("\n"), wrap)?;
                 }
                 _ => {}
             }
@@ -170,10 +206,10 @@ fn build(reports: &[Value], created: Option<i64>) -> Result<Vec<u8>, XlsxError> 
             let k = (TEXT.len() + k) as u16;
             match r.pointer(&c.pointer) {
                 Some(Value::Number(n)) => {
-                    ws.write_number(row, k, n.as_f64().unwrap_or(0.0))?;
+                    ws.write_number_with_format(row, k, n.as_f64().unwrap_or(0.0), figure)?;
                 }
                 Some(Value::String(s)) => {
-                    ws.write_string(row, k, s)?;
+                    ws.write_string_with_format(row, k, s, figure)?;
                 }
                 _ => {}
             }
@@ -187,18 +223,56 @@ fn build(reports: &[Value], created: Option<i64>) -> Result<Vec<u8>, XlsxError> 
     wb.save_to_buffer()
 }
 
-/// Paragraphs on the lines of a cell; as JSON when one has a heading (so
-/// that nothing is lost), or when a title's lines are given.
+/// Paragraphs on the lines of a cell, one a line, a run-in heading
+/// written before its text (`（一）主动公开。2025年…`) and told by its
+/// numbering when read ([`paragraphs`]): text a person edits in Excel.
+/// JSON only where the lines would not read back the same (a line break
+/// inside a paragraph, an empty one, a heading without its 。 or its
+/// numbering, a plain paragraph that starts like a heading).
 fn lines(items: &[Value]) -> String {
-    if items.iter().all(Value::is_string) {
-        items
-            .iter()
-            .filter_map(Value::as_str)
-            .collect::<Vec<_>>()
-            .join("\n")
-    } else {
-        Value::Array(items.to_vec()).to_string()
+    let text: Option<Vec<String>> = items
+        .iter()
+        .map(|p| match p {
+            Value::String(s) => Some(s.clone()),
+            Value::Object(o) => {
+                let heading = o.get("heading")?.as_str()?;
+                let rest = match o.get("text") {
+                    Some(t) => t.as_str()?,
+                    None => "",
+                };
+                Some(format!("{heading}{rest}"))
+            }
+            _ => None,
+        })
+        .collect();
+    if let Some(text) = text {
+        let joined = text.join("\n");
+        if !items.is_empty() && paragraphs(&joined) == items {
+            return joined;
+        }
     }
+    Value::Array(items.to_vec()).to_string()
+}
+
+/// A cell's lines → paragraphs: a line that opens with a heading's
+/// numbering (一、（一）1.（1）) and has a 。 is that heading up to its
+/// first 。 and the text after it (none when nothing follows); one with
+/// the numbering and no 。 is a heading alone; any other line is a
+/// paragraph of text.
+fn paragraphs(s: &str) -> Vec<Value> {
+    s.split('\n')
+        .map(|line| {
+            if crate::data::heading_level(line).is_none() {
+                return json!(line);
+            }
+            match line.split_once('。') {
+                Some((head, rest)) if !rest.is_empty() => {
+                    json!({ "heading": format!("{head}。"), "text": rest })
+                }
+                _ => json!({ "heading": line }),
+            }
+        })
+        .collect()
 }
 
 /// The most columns a county sheet may use: every column it writes
@@ -467,7 +541,7 @@ fn text_value(path: &str, d: &Data, at: At) -> Result<Option<Value>, Diagnostic>
             if s.starts_with('[') {
                 serde_json::from_str(&s).unwrap_or_else(|_| json!([s]))
             } else {
-                json!(s.split('\n').collect::<Vec<_>>())
+                Value::Array(paragraphs(&s))
             }
         }
         _ => json!(s),

@@ -66,6 +66,29 @@ pub fn name_cells(diags: &mut Diagnostics, cells: &CellMap) {
     }
 }
 
+/// Where a place naming a cell (`正文!C5 「一、总体情况」…`) is in the
+/// workbook: (sheet in the workbook's order, row, column), or `None` for
+/// a place that names no cell.
+pub fn cell_order(place: &str) -> Option<(usize, u32, u32)> {
+    let (sheet, rest) = place.split_once('!')?;
+    let sheets = [
+        BASICS,
+        PROSE,
+        layout::Section::Two.sheet(),
+        layout::Section::Three.sheet(),
+        layout::Section::Four.sheet(),
+        county::SHEET,
+    ];
+    let s = sheets.iter().position(|n| *n == sheet)?;
+    let a1 = rest.split(' ').next()?;
+    let letters: String = a1.chars().take_while(char::is_ascii_uppercase).collect();
+    let row: u32 = a1[letters.len()..].parse().ok()?;
+    let col = letters
+        .bytes()
+        .fold(0u32, |n, b| n * 26 + u32::from(b - b'A' + 1));
+    Some((s, row, col))
+}
+
 /// "Cannot write the workbook", as every writer says it cannot write
 /// (code `io`).
 fn unwritable(e: rust_xlsxwriter::XlsxError) -> crate::diag::Diagnostic {

@@ -141,14 +141,64 @@ fn basics(ws: &mut Worksheet, r: &Value) -> Result<(), XlsxError> {
     Ok(())
 }
 
+/// What a blank section's rows show: the official format's usual
+/// subheadings, each with placeholder text the lint knows (`（文字描述`),
+/// so that a clerk sees what goes where and `check` warns of any left.
+fn examples(key: &str) -> Vec<(&'static str, &'static str)> {
+    match key {
+        "overview" => vec![
+            (
+                "（一）主动公开。",
+                "（文字描述：全年主动公开政府信息的情况……）",
+            ),
+            (
+                "（二）依申请公开。",
+                "（文字描述：收到和办理政府信息公开申请的情况……）",
+            ),
+            (
+                "（三）政府信息管理。",
+                "（文字描述：信息公开审查、目录更新等情况……）",
+            ),
+            (
+                "（四）政府信息公开平台建设。",
+                "（文字描述：政府网站、公开专栏等平台的情况……）",
+            ),
+            (
+                "（五）监督保障。",
+                "（文字描述：考核、培训、社会评议等情况……）",
+            ),
+        ],
+        "problems" => vec![("", "（文字描述：存在的主要问题，以及改进的情况和打算……）")],
+        _ => vec![("", "（文字描述：其他需要报告的事项；没有的，写“无”……）")],
+    }
+}
+
+/// The most rows the 部分 drop-down and the cell help cover.
+const PROSE_ROWS: u32 = 500;
+
 fn prose(ws: &mut Worksheet, r: &Value) -> Result<(), XlsxError> {
     let head = header();
     for (c, h) in ["部分", "小标题", "正文", "JSON 路径"].iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &head)?;
     }
     let wrap = Style::new().set_text_wrap().set_align(FormatAlign::Top);
+    let example = wrap.clone().set_font_color("#808080").set_italic();
     let mut row = 1u32;
     for (key, name) in PROSE_SECTIONS {
+        let given = r[key].as_array().is_some_and(|a| !a.is_empty());
+        // The 前言 is optional: a report without one stays without one.
+        if !given && key != "preamble" {
+            // A blank section: a row per usual part, to overwrite.
+            for (heading, text) in examples(key) {
+                ws.write_string_with_format(row, 0, name, &wrap)?;
+                if !heading.is_empty() {
+                    ws.write_string_with_format(row, 1, heading, &example)?;
+                }
+                ws.write_string_with_format(row, 2, text, &example)?;
+                row += 1;
+            }
+            continue;
+        }
         for (i, p) in r[key].as_array().into_iter().flatten().enumerate() {
             let (heading, body) = match p {
                 Value::String(t) => ("", t.as_str()),
@@ -169,6 +219,39 @@ fn prose(ws: &mut Worksheet, r: &Value) -> Result<(), XlsxError> {
     ws.set_column_width(1, 22)?;
     ws.set_column_width(2, 90)?;
     ws.set_column_width(3, 18)?;
+    help_cells(ws)?;
+    // Printed one page wide, landscape, as the tables are.
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    Ok(())
+}
+
+/// The 部分 column's drop-down (the four parts, each written as the
+/// reader wants it) and a short help on each column's cells.
+fn help_cells(ws: &mut Worksheet) -> Result<(), XlsxError> {
+    let parts: Vec<&str> = PROSE_SECTIONS.iter().map(|(_, w)| *w).collect();
+    let last = PROSE_ROWS;
+    let part = DataValidation::new()
+        .allow_list_strings(&parts)?
+        .set_input_title("部分")?
+        .set_input_message("从下拉列表里选这一段属于报告的哪一部分")?
+        .set_error_title("部分")?
+        .set_error_message("请从下拉列表里选：前言、一、总体情况、五、存在的主要问题及改进情况、六、其他需要报告的事项")?;
+    ws.add_data_validation(1, 0, last, 0, &part)?;
+    let heading = DataValidation::new()
+        .allow_any_value()
+        .set_input_title("小标题")?
+        .set_input_message(
+            "（一）、1. 这样带编号的小标题，以“。”结尾，排在这一段开头；没有小标题就空着",
+        )?;
+    ws.add_data_validation(1, 1, last, 1, &heading)?;
+    let text = DataValidation::new()
+        .allow_any_value()
+        .set_input_title("正文")?
+        .set_input_message(
+            "这一段的文字；灰色的示例文字要换成本单位的内容。一段一行，需要更多段就插入新行",
+        )?;
+    ws.add_data_validation(1, 2, last, 2, &text)?;
     Ok(())
 }
 
