@@ -23,6 +23,8 @@ mod pdf_output;
 mod reference_images;
 #[cfg(feature = "serve")]
 mod serve;
+#[cfg(feature = "serve")]
+mod serve_page;
 mod spreadsheet;
 mod template_engine;
 mod template_tables;

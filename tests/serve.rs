@@ -12,10 +12,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// A running `nianbao serve`, killed when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     /// `http://127.0.0.1:PORT/`.
-    url: String,
+    pub(crate) url: String,
     /// `127.0.0.1:PORT`.
     addr: String,
 }
@@ -23,7 +23,7 @@ struct Server {
 impl Server {
     /// Starts the binary on a free port over `data`; the URL is the first
     /// line of its standard output.
-    fn start(data: &Path) -> Server {
+    pub(crate) fn start(data: &Path) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
             .args(["serve", "--addr", "127.0.0.1:0", "--data"])
             .arg(data)
@@ -47,7 +47,7 @@ impl Server {
         Server { child, url, addr }
     }
 
-    fn at(&self, path: &str) -> String {
+    pub(crate) fn at(&self, path: &str) -> String {
         format!("{}{}", self.url, path.trim_start_matches('/'))
     }
 
@@ -72,7 +72,7 @@ impl Drop for Server {
 }
 
 /// A fresh data folder for one test.
-fn data_dir(name: &str) -> PathBuf {
+pub(crate) fn data_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("nianbao-serve-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     dir
@@ -88,14 +88,14 @@ fn agent() -> ureq::Agent {
 }
 
 /// An answer: its status, headers and body.
-struct Answer {
-    status: u16,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
     headers: ureq::http::HeaderMap,
     body: Vec<u8>,
 }
 
 impl Answer {
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         json_of(&self.body)
     }
     fn header(&self, name: &str) -> String {
@@ -145,7 +145,7 @@ fn send(method: &str, url: &str, body: &[u8], if_match: Option<&str>) -> Answer 
     answer(agent().run(req.body(body.to_vec()).expect("a request")))
 }
 
-fn post_json(url: &str, v: &Value) -> Answer {
+pub(crate) fn post_json(url: &str, v: &Value) -> Answer {
     send("POST", url, v.to_string().as_bytes(), None)
 }
 

@@ -209,3 +209,154 @@ pub async fn render(
         Ok(Err(r)) | Err(r) => r,
     }
 }
+
+/// `GET /api/layout?format=2019|2021`: the three official tables of a
+/// format as the page lays them out, from the one source of the layout
+/// ([`crate::sheet::layout`]: `formats/table_layouts.json` and the
+/// slots): `{"format", "tables": [{"section", "title", "pointer", "cols",
+/// "rows", "cells": [{r, c, rs, cs, role, text}]}]}`, where each value
+/// cell has, instead of `text`, its `pointer`, its `kind` (`count`,
+/// `signed`, `money`), its `place` in the form's words, and for a 总计 the
+/// data may leave to be computed, `total_of` (the pointers it sums).
+pub async fn layout(
+    With(state): With<Arc<State>>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    use crate::data::Format;
+    let lang = http::lang(&headers, &state);
+    let format = match query.get("format").map(String::as_str) {
+        Some("2019") => Format::F2019,
+        Some("2021") => Format::F2021,
+        other => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                tr(
+                    format!("format=`{}` 应为 2019 或 2021", other.unwrap_or("")),
+                    format!("format=`{}` should be 2019 or 2021", other.unwrap_or("")),
+                ),
+                lang,
+            )
+        }
+    };
+    Json(layout_json(format)).into_response()
+}
+
+/// The layout answer of [`layout`] for `format`.
+pub fn layout_json(format: crate::data::Format) -> Value {
+    use crate::data::spec::Cell;
+    use crate::sheet::layout::{grid, slots, value_cells, Role, Section};
+    let tables: Vec<Value> = Section::ALL
+        .iter()
+        .map(|&section| {
+            let g = grid(format, section);
+            let values = value_cells(g);
+            let slots = slots(format, section);
+            let mut cells: Vec<Value> = g
+                .cells
+                .iter()
+                .filter(|c| c.role != Role::Value)
+                .map(|c| {
+                    let role = match c.role {
+                        Role::Header => "header",
+                        Role::HeaderNote => "header-note",
+                        Role::GroupHeader => "group-header",
+                        Role::Label => "label",
+                        Role::Value => "value",
+                    };
+                    json!({"r": c.r, "c": c.c, "rs": c.rs, "cs": c.cs, "role": role, "text": c.text})
+                })
+                .collect();
+            for (c, slot) in values.iter().zip(&slots) {
+                let kind = match slot.cell {
+                    Cell::Count => "count",
+                    Cell::Signed => "signed",
+                    Cell::Money => "money",
+                };
+                let mut v = json!({
+                    "r": c.r, "c": c.c, "rs": c.rs, "cs": c.cs, "role": "value",
+                    "pointer": slot.pointer,
+                    "kind": kind,
+                    "place": crate::data::place::describe(&slot.pointer, format),
+                });
+                if let Some(of) = &slot.total_of {
+                    v["total_of"] = json!(of);
+                }
+                cells.push(v);
+            }
+            cells.sort_by_key(|c| {
+                (
+                    c["r"].as_u64().unwrap_or(0),
+                    c["c"].as_u64().unwrap_or(0),
+                )
+            });
+            let pointer = match section {
+                Section::Two => "/active_disclosure",
+                Section::Three => "/applications",
+                Section::Four => "/review_litigation",
+            };
+            json!({
+                "section": section.sheet().chars().next().map(String::from),
+                "title": section.sheet(),
+                "pointer": pointer,
+                "cols": g.cols,
+                "rows": g.rows,
+                "cells": cells,
+            })
+        })
+        .collect();
+    json!({ "format": format.as_str(), "tables": tables })
+}
+
+/// `POST /api/preview` (a report, saved or not): `{"pages": ["<svg…>",
+/// …], "diagnostics": […], "errors": n}`, one SVG per page laid out even
+/// when the checks fail (as `--force`, so that the clerk sees the pages
+/// while correcting them; `errors` says how many check errors there
+/// are); 422 with no pages when it cannot be laid out (a shape error),
+/// 400 when the body is not a report.
+pub async fn preview(
+    With(state): With<Arc<State>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let lang = http::lang(&headers, &state);
+    let bytes = match http::body(body, lang) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let opts = RenderOptions {
+        force: true,
+        created: state.created,
+    };
+    let laid = state
+        .engine(move |engine| {
+            let input = load(&bytes, lang)?;
+            Ok::<_, Response>(engine.render_pages(&input.value, opts))
+        })
+        .await;
+    match laid {
+        Ok(Ok(laid)) => pages_json(laid, lang),
+        Ok(Err(r)) | Err(r) => r,
+    }
+}
+
+/// The answer of a preview: 200 with the pages, or 422 with none.
+pub fn pages_json(laid: Result<(Vec<String>, Diagnostics), Diagnostics>, lang: Lang) -> Response {
+    match laid {
+        Ok((pages, d)) => Json(json!({
+            "pages": pages,
+            "diagnostics": http::diagnostics_json(&d, lang),
+            "errors": d.errors().count(),
+        }))
+        .into_response(),
+        Err(d) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({
+                "pages": [],
+                "diagnostics": http::diagnostics_json(&d, lang),
+                "errors": d.errors().count(),
+            })),
+        )
+            .into_response(),
+    }
+}

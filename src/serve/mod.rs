@@ -15,7 +15,8 @@
 //!
 //! - [`state`]: what every handler shares, and the report's status;
 //! - [`http`]: responses, ETags, the cross-site rule, body limits;
-//! - [`api`]: `/api/health`, `/api/check`, `/api/render`;
+//! - [`api`]: `/api/health`, `/api/check`, `/api/render`, `/api/layout`,
+//!   `/api/preview`;
 //! - [`reports`]: `/api/reports…`, the saved reports and revisions;
 //! - [`pages`]: the HTML pages, their assets, and the downloads;
 //! - [`store`]: the revisions in SQLite.
@@ -72,6 +73,8 @@ pub fn router(state: Arc<state::State>) -> Router {
         .route("/api/health", get(api::health))
         .route("/api/check", post(api::check))
         .route("/api/render", post(api::render))
+        .route("/api/layout", get(api::layout))
+        .route("/api/preview", post(api::preview))
         .route("/api/reports", get(reports::list).post(reports::create))
         .route("/api/reports/{id}", get(reports::get).put(reports::put))
         .route("/api/reports/{id}/revisions", get(reports::revisions))

@@ -3,8 +3,8 @@
 //! In: `GET /`, `GET /assets/{name}`, `GET /reports/{id}` and
 //! `GET /reports/{id}.{pdf|docx|ofd|html|svg|xlsx|json}[?force=true]`.
 //! Out: the list page (its rows made here, every value escaped), the
-//! editing page (`assets/report.html`, static: it loads the report
-//! itself), an asset from the set compiled in (no file is ever read from
+//! editing page (`assets/report.html`, static: it loads the report and
+//! the tables' layout itself), an asset from the set compiled in (no file is ever read from
 //! a path a request names), or the document of the latest revision as an
 //! attachment named after the unit and year; 422 with the diagnostics
 //! when the data fails the checks (unless `force`), as `nianbao render`
@@ -70,14 +70,15 @@ pub async fn index(With(state): With<Arc<State>>) -> Response {
             ));
         }
         rows.push_str(&format!(
-            "<tr data-id=\"{id}\"><td>{}</td><td>{}</td><td>{}</td><td><time>{}</time></td>\
-             <td class=\"status-{}\">{}</td><td>{links}</td></tr>\n",
+            "<tr data-id=\"{id}\"><td>{}</td><td>{}</td><td>{}</td>\
+             <td><time datetime=\"{saved}\">{saved}</time></td>\
+             <td class=\"status-{status}\" data-status=\"{status}\">{}</td><td>{links}</td></tr>\n",
             escape_xml(&s.unit),
             escape_xml(&year),
             escape_xml(&s.format),
-            escape_xml(&saved_at(s.saved_at_ms)),
-            escape_xml(&s.status),
             Status::label(&s.status),
+            saved = escape_xml(&saved_at(s.saved_at_ms)),
+            status = escape_xml(&s.status),
         ));
     }
     if all.is_empty() {

@@ -401,17 +401,7 @@ pub async fn preview(
         let laid = state
             .engine(move |engine| engine.render_pages(&report, opts))
             .await?;
-        Ok::<_, Response>(match laid {
-            Ok((pages, d)) => {
-                Json(json!({ "pages": pages, "diagnostics": http::diagnostics_json(&d, lang) }))
-                    .into_response()
-            }
-            Err(d) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Json(json!({ "pages": [], "diagnostics": http::diagnostics_json(&d, lang) })),
-            )
-                .into_response(),
-        })
+        Ok::<_, Response>(super::api::pages_json(laid, lang))
     };
     got.await.unwrap_or_else(|r| r)
 }
