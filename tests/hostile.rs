@@ -29,11 +29,12 @@ fn s(p: &Path) -> &str {
 }
 
 /// Renders `input` to a PDF in a fresh directory; asserts the exit code,
-/// that stderr holds `needle`, and that no file was left.
+/// that stderr holds `needle` (with --verbose, so a JSON pointer shows
+/// beside the form's words), and that no file was left.
 fn refused(name: &str, input: &[u8], code: i32, needle: &str) {
     let dir = temp(name);
     let out = dir.join("out.pdf");
-    let o = run(&["render", "-", "-o", s(&out)], input);
+    let o = run(&["render", "--verbose", "-", "-o", s(&out)], input);
     assert_eq!(o.status.code(), Some(code), "{name}: {}", err(&o));
     assert!(
         err(&o).contains(needle),
@@ -113,7 +114,7 @@ fn control_characters_are_refused_with_the_path() {
         "bell",
         v.to_string().as_bytes(),
         1,
-        "/problems/0 「五、存在的主要问题及改进情况」: error[shape]: control character U+0007",
+        "/problems/0 「五、存在的主要问题及改进情况」第 1 段: error[shape]: control character U+0007",
     );
 }
 

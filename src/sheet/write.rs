@@ -138,6 +138,7 @@ fn basics(ws: &mut Worksheet, r: &Value) -> Result<(), XlsxError> {
     ws.set_column_width(0, 18)?;
     ws.set_column_width(1, 60)?;
     ws.set_column_width(2, 24)?;
+    ws.set_print_fit_to_pages(1, 0);
     Ok(())
 }
 
