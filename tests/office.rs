@@ -525,3 +525,42 @@ fn the_blank_workbook_can_be_filled_without_instructions() {
     assert_eq!(back.value["overview"], value["overview"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Every command answers --help, in Chinese by default: a command the
+/// Chinese help does not know would lose its help flag altogether.
+#[test]
+fn every_command_has_its_help_in_chinese() {
+    for cmd in [
+        "check",
+        "schema",
+        "init",
+        "convert",
+        "render",
+        "batch",
+        "templates",
+        "serve",
+    ] {
+        let o = crate::common::cli_env(
+            &[cmd, "--help"],
+            b"",
+            &[
+                ("NIANBAO_LANG", None),
+                ("LANG", None),
+                ("LC_ALL", None),
+                ("LC_MESSAGES", None),
+            ],
+        );
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{cmd} --help: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(out.contains("用法："), "{cmd} --help in Chinese: {out}");
+        assert!(
+            out.contains("显示帮助"),
+            "{cmd} --help lists its help in Chinese: {out}"
+        );
+    }
+}

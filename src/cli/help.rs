@@ -139,6 +139,17 @@ const SUBS: &[Sub] = &[
             ("template", "模板目录"),
         ],
     },
+    Sub {
+        name: "serve",
+        about: "在浏览器里填报：报告列表、按官方表格填写、随填随核对、预览排好的页面、下载各种格式",
+        after: "示例：\n  nianbao serve              （打开 http://127.0.0.1:8321/）\n  nianbao serve --open       （同时打开浏览器）\n  nianbao serve --data D:\\年报数据 --addr 127.0.0.1:9000\n\n只在本机（127.0.0.1）上提供服务；报告存在数据目录的 nianbao.sqlite3 里，每次保存都是一个新版本，旧版本可以查看和恢复。按 Ctrl-C 停止。",
+        args: &[
+            ("addr", "监听的地址和端口 HOST:PORT；端口 0 表示任选一个空闲端口"),
+            ("data", "数据目录（不存在时自动建立）"),
+            ("open", "用默认浏览器打开页面"),
+            ("template", "模板目录"),
+        ],
+    },
 ];
 
 const TEMPLATES: Sub = Sub {
