@@ -110,7 +110,8 @@ fn main() {
     println!("  warm HTML render, mean of {n}:          {html_ms:.2} ms");
     println!("  warm OFD render, mean of {n}:           {ofd_ms:.2} ms");
     println!("  warm SVG render (one file), mean of {n}: {svg_ms:.2} ms, {svg_kb:.0} KB");
-    println!("  warm SVG pages (a file each), mean of {n}: {pages_ms:.2} ms");
+    // What `nianbao serve` does for the preview after each edit (POST /api/preview).
+    println!("  warm SVG pages (a file each; the serve preview), mean of {n}: {pages_ms:.2} ms");
     println!(
         "  cold process, median of {runs}:           {:.1} ms (min {:.1}, max {:.1})",
         cold[runs / 2],

@@ -13,7 +13,7 @@
 //! serve section (the list, the form with an error, the preview, the
 //! conflict) into DIR.
 
-use crate::common::{shili, tools};
+use crate::common::{goushi, shili, tools};
 use crate::serve::{data_dir, post_json, Server};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -50,6 +50,13 @@ fn a_clerk_edits_checks_saves_previews_and_meets_a_conflict_in_chromium() {
     .arg(&work);
     if let Ok(shots) = std::env::var("NIANBAO_SCREENSHOTS") {
         std::fs::create_dir_all(&shots).expect("the screenshots' folder");
+        // A list of more than one report to show.
+        for more in [
+            goushi(),
+            serde_json::json!({"blank": {"unit": "示例县财政局", "year": 2025}}),
+        ] {
+            assert_eq!(post_json(&server.at("/api/reports"), &more).status, 201);
+        }
         cmd.arg(shots);
     }
     let t = Instant::now();

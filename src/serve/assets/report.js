@@ -722,7 +722,8 @@ function showTitle() {
 const form = document.getElementById("form");
 form.addEventListener("input", (event) => {
   const t = event.target;
-  if (conflict) return;
+  // Edits made while a conflict waits are the clerk's too: kept in
+  // "mine", saved once the clerk has chosen.
   if (t.closest("td.value")) onTableInput(t);
   else if (t.dataset.para) onProseInput(t);
   else if (t.dataset.basic) onBasicInput(t);
