@@ -212,7 +212,46 @@ fn sub(cmd: Command, s: &Sub) -> Command {
             cmd = cmd.mut_arg(*id, |a| a.help(*help));
         }
     }
-    cmd
+    brackets(cmd)
+}
+
+/// clap writes an argument's default and choices as `[default: …]` and
+/// `[possible values: …]`: said in Chinese instead, after the help.
+fn brackets(cmd: Command) -> Command {
+    let said: Vec<(String, String)> = cmd
+        .get_arguments()
+        .filter(|a| !a.is_hide_default_value_set() || !a.is_hide_possible_values_set())
+        .filter_map(|a| {
+            let defaults: Vec<String> = a
+                .get_default_values()
+                .iter()
+                .map(|v| v.to_string_lossy().into_owned())
+                .collect();
+            let choices: Vec<String> = a
+                .get_possible_values()
+                .iter()
+                .filter(|v| !v.is_hide_set())
+                .map(|v| v.get_name().to_string())
+                .collect();
+            let mut more = String::new();
+            // A switch's default ("false") says nothing.
+            if !defaults.is_empty() && defaults.iter().all(|d| d != "false") {
+                more.push_str(&format!("［默认：{}］", defaults.join("、")));
+            }
+            if !choices.is_empty() && choices != ["true", "false"] {
+                more.push_str(&format!("［可选：{}］", choices.join("、")));
+            }
+            let help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
+            (!more.is_empty()).then(|| (a.get_id().to_string(), format!("{help} {more}")))
+        })
+        .collect();
+    said.into_iter().fold(cmd, |cmd, (id, help)| {
+        cmd.mut_arg(id, |a| {
+            a.help(help)
+                .hide_default_value(true)
+                .hide_possible_values(true)
+        })
+    })
 }
 
 fn chinese(cmd: Command) -> Command {
@@ -231,6 +270,7 @@ fn chinese(cmd: Command) -> Command {
     for (id, help) in GLOBAL {
         cmd = cmd.mut_arg(id, |a| a.help(help));
     }
+    cmd = brackets(cmd);
     for s in SUBS {
         cmd = cmd.mut_subcommand(s.name, |c| sub(c, s));
     }
