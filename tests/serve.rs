@@ -652,3 +652,39 @@ fn sixteen_clients_check_and_render_without_an_error() {
     );
     server.healthy();
 }
+
+/// The check across years in the server: with last year's report of the
+/// same unit stored, this year's 上年结转 is checked against its 结转下年度,
+/// in the live check and in the saved report's diagnostics.
+#[test]
+fn last_years_stored_report_is_checked_against() {
+    let server = Server::start(&data_dir("years"));
+    let mut last = goushi();
+    set(&mut last, "/year", json!(2019));
+    set(&mut last, "/applications/carried_forward/1", json!(3));
+    let made = post_json(&server.at("/api/reports"), &last);
+    assert_eq!(made.status, 201, "{}", made.json());
+    let live = post_json(&server.at("/api/check"), &goushi()).json();
+    assert!(
+        has(&live, "check-carryover", "/applications/carried_over/1"),
+        "{live}"
+    );
+    let this = post_json(&server.at("/api/reports"), &goushi());
+    let id = this.json()["id"].as_i64().expect("an id");
+    let (status, body) = get(&server.at(&format!("/api/reports/{id}")));
+    assert_eq!(status, 200);
+    assert!(
+        has(
+            &json_of(&body),
+            "check-carryover",
+            "/applications/carried_over/1"
+        ),
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
+    // Another unit's report of last year is not compared.
+    let mut other = goushi();
+    set(&mut other, "/unit", json!("另一镇人民政府"));
+    let d = post_json(&server.at("/api/check"), &other).json();
+    assert!(!d.to_string().contains("check-carryover"), "{d}");
+}

@@ -27,6 +27,7 @@ pub mod pages;
 pub mod reports;
 pub mod state;
 pub mod store;
+pub mod years;
 
 use crate::diag::{tr, Code, Diagnostic};
 use crate::{Engine, Lang};

@@ -153,9 +153,11 @@ async fn prepare(
     value: Value,
     restored_from: Option<i64>,
 ) -> Result<(NewRevision, Diagnostics), Response> {
+    let last = super::years::last_year(state, &value).await;
     state
         .engine(move |engine| {
-            let d = engine.check(&value);
+            let mut d = engine.check(&value);
+            d.extend(super::years::check(&value, last.as_ref()));
             (new_revision(&value, &d, restored_from), d)
         })
         .await
@@ -220,9 +222,11 @@ pub async fn get(
             .map_err(|e| refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.into(), lang))?
             .ok_or_else(|| no_report(id, lang))?;
         let report = content(&r)?;
+        let last = super::years::last_year(&state, &report).await;
         let (report, d) = state
             .engine(move |engine| {
-                let d = engine.check(&report);
+                let mut d = engine.check(&report);
+                d.extend(super::years::check(&report, last.as_ref()));
                 (report, d)
             })
             .await?;

@@ -1,0 +1,49 @@
+//! The check across years in the server: a report against last year's
+//! report of the same unit, when the store holds one.
+//!
+//! In: a report's JSON and the store. Out: the `check-carryover`
+//! warnings of [`crate::data::carryover`] (上年结转 against last year's
+//! 结转下年度; a 2019 上一年项目数量 against last year's plus its
+//! 本年增/减), or none when no stored report is of the same unit (compared
+//! without spaces) for the year before. The latest revision of that
+//! report is the one compared.
+
+use super::state::State;
+use crate::diag::Diagnostics;
+use serde_json::Value;
+
+/// Last year's report of `value`'s unit, if one is stored.
+pub async fn last_year(state: &State, value: &Value) -> Option<Value> {
+    let unit = squash(value.get("unit")?.as_str()?);
+    let year = value.get("year")?.as_i64()?;
+    let found = state
+        .store(move |s| {
+            let all = s.list().ok()?;
+            let hit = all
+                .iter()
+                .find(|x| x.year == Some(year - 1) && squash(&x.unit) == unit)?;
+            s.get(hit.id, None).ok()?
+        })
+        .await
+        .ok()??;
+    serde_json::from_str(&found.content).ok()
+}
+
+/// The warnings across years, when last year's report is known and both
+/// pass the shape check.
+pub fn check(this: &Value, last: Option<&Value>) -> Diagnostics {
+    let Some(last) = last else {
+        return Diagnostics::new();
+    };
+    match (
+        crate::data::check_value(this),
+        crate::data::check_value(last),
+    ) {
+        (Ok(a), Ok(b)) => crate::data::carryover::check(&a, &b),
+        _ => Diagnostics::new(),
+    }
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
