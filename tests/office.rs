@@ -562,5 +562,9 @@ fn every_command_has_its_help_in_chinese() {
             out.contains("显示帮助"),
             "{cmd} --help lists its help in Chinese: {out}"
         );
+        assert!(
+            !out.contains("Print this message"),
+            "{cmd} --help: clap's English left: {out}"
+        );
     }
 }

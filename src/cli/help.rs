@@ -274,11 +274,23 @@ fn chinese(cmd: Command) -> Command {
     for s in SUBS {
         cmd = cmd.mut_subcommand(s.name, |c| sub(c, s));
     }
-    cmd.mut_subcommand(TEMPLATES.name, |c| {
+    let mut cmd = cmd.mut_subcommand(TEMPLATES.name, |c| {
         let mut c = sub(c, &TEMPLATES);
         for s in TEMPLATE_SUBS {
             c = c.mut_subcommand(s.name, |t| sub(t, s));
         }
         c
-    })
+    });
+    // clap adds its `help` command while building: built first, so that
+    // its line too is in Chinese.
+    cmd.build();
+    let said = |h: Command| h.about("显示帮助，或某个命令的帮助");
+    cmd.mut_subcommand("help", said)
+        .mut_subcommand(TEMPLATES.name, |t| {
+            if t.get_subcommands().any(|c| c.get_name() == "help") {
+                t.mut_subcommand("help", said)
+            } else {
+                t
+            }
+        })
 }
