@@ -25,24 +25,41 @@ use crate::diag::{tr, Code, Diagnostic, Diagnostics};
 pub fn check(this: &Checked, last: &Checked) -> Diagnostics {
     let (now, then) = (&this.resolved, &last.resolved);
     let mut out = Diagnostics::new();
-    if then.year + 1 != now.year {
-        out.push(Diagnostic::warning(
-            Code::CheckCarryover,
+    // Not last year's report of this unit: said once, nothing compared.
+    let apart = if then.year + 1 != now.year {
+        Some((
             "/year",
-            tr(
-                format!("上年报告是 {} 年的，本报告是 {} 年的：不是相邻两年，没有比对结转数", then.year, now.year),
-                format!("last year's report is for {}, this one for {}: not consecutive years, so nothing was compared", then.year, now.year),
+            format!(
+                "上年报告是 {} 年的，本报告是 {} 年的：不是相邻两年",
+                then.year, now.year
             ),
-        ));
-        return out;
-    }
-    if squash(&then.unit) != squash(&now.unit) {
+            format!(
+                "last year's report is for {}, this one for {}: not consecutive years",
+                then.year, now.year
+            ),
+        ))
+    } else if !same_unit(&then.unit, &now.unit) {
+        Some((
+            "/unit",
+            format!(
+                "上年报告的单位是「{}」，本报告是「{}」：不是同一单位",
+                then.unit, now.unit
+            ),
+            format!(
+                "last year's report is of 「{}」, this one of 「{}」: not the same unit",
+                then.unit, now.unit
+            ),
+        ))
+    } else {
+        None
+    };
+    if let Some((pointer, zh, en)) = apart {
         out.push(Diagnostic::warning(
             Code::CheckCarryover,
-            "/unit",
+            pointer,
             tr(
-                format!("上年报告的单位是「{}」，本报告是「{}」：不是同一单位，没有比对结转数", then.unit, now.unit),
-                format!("last year's report is of 「{}」, this one of 「{}」: not the same unit, so nothing was compared", then.unit, now.unit),
+                format!("{zh}，没有比对结转数"),
+                format!("{en}, so nothing was compared"),
             ),
         ));
         return out;
@@ -117,7 +134,10 @@ pub fn check(this: &Checked, last: &Checked) -> Diagnostics {
     out
 }
 
-/// A unit's name compared without spaces.
-fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
+/// Whether two unit names are one unit: compared without white space (a
+/// clerk may type 城关镇 人民政府 one year and 城关镇人民政府 the next).
+pub fn same_unit(a: &str, b: &str) -> bool {
+    a.chars()
+        .filter(|c| !c.is_whitespace())
+        .eq(b.chars().filter(|c| !c.is_whitespace()))
 }

@@ -57,13 +57,10 @@ impl Previous {
         if self.single {
             return self.reports.first();
         }
-        let unit = squash(&this.resolved.unit);
-        self.reports
-            .iter()
-            .find(|r| r.resolved.year + 1 == this.resolved.year && squash(&r.resolved.unit) == unit)
+        let unit = &this.resolved.unit;
+        self.reports.iter().find(|r| {
+            r.resolved.year + 1 == this.resolved.year
+                && crate::data::carryover::same_unit(&r.resolved.unit, unit)
+        })
     }
-}
-
-fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
 }

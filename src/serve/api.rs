@@ -134,20 +134,21 @@ pub async fn check(
         Ok(b) => b,
         Err(r) => return r,
     };
-    // Last year's report of the same unit, when the store has one (the
-    // page checks what the clerk types against it).
-    let last = match serde_json::from_slice::<Value>(&bytes) {
-        Ok(v) => super::years::last_year(&state, &v).await,
-        Err(_) => None,
+    let workbook = crate::sheet::is_xlsx(&bytes);
+    // Read once (a workbook takes a while), then last year's report of the
+    // same unit, when the store has one: the page checks what the clerk
+    // types against it.
+    let input = match state.engine(move |_| load(&bytes, lang)).await {
+        Ok(Ok(input)) => input,
+        Ok(Err(r)) | Err(r) => return r,
     };
+    let last = super::years::last_year(&state, &input.value).await;
     let checked = state
         .engine(move |engine| {
-            let input = load(&bytes, lang)?;
             let mut d = input.warnings.clone();
             d.extend(engine.check(&input.value));
             d.extend(super::years::check(&input.value, last.as_ref()));
             input.locate(&mut d);
-            let workbook = crate::sheet::is_xlsx(&bytes);
             Ok::<_, Response>((d, workbook.then_some(input.value)))
         })
         .await;

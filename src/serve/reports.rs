@@ -216,11 +216,7 @@ pub async fn get(
     let lang = http::lang(&headers, &state);
     let got = async {
         let id = number(&id, lang)?;
-        let r = state
-            .store(move |s| s.get(id, None))
-            .await?
-            .map_err(|e| refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.into(), lang))?
-            .ok_or_else(|| no_report(id, lang))?;
+        let r = latest(&state, id, lang).await?;
         let report = content(&r)?;
         let last = super::years::last_year(&state, &report).await;
         let (report, d) = state
@@ -392,11 +388,7 @@ pub async fn preview(
     let lang = http::lang(&headers, &state);
     let got = async {
         let id = number(&id, lang)?;
-        let r = state
-            .store(move |s| s.get(id, None))
-            .await?
-            .map_err(|e| refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.into(), lang))?
-            .ok_or_else(|| no_report(id, lang))?;
+        let r = latest(&state, id, lang).await?;
         let report = content(&r)?;
         let opts = RenderOptions {
             force: true,
@@ -410,17 +402,22 @@ pub async fn preview(
     got.await.unwrap_or_else(|r| r)
 }
 
+/// The latest revision of `id`, or 404 (500 when the store fails).
+async fn latest(state: &State, id: i64, lang: Lang) -> Result<Revision, Response> {
+    state
+        .store(move |s| s.get(id, None))
+        .await?
+        .map_err(|e| refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.into(), lang))?
+        .ok_or_else(|| no_report(id, lang))
+}
+
 /// The latest revision of `id` as an input, for a download.
 pub async fn latest_input(
     state: &State,
     id: i64,
     lang: Lang,
 ) -> Result<(Summary, crate::input::Input), Response> {
-    let r = state
-        .store(move |s| s.get(id, None))
-        .await?
-        .map_err(|e| refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.into(), lang))?
-        .ok_or_else(|| no_report(id, lang))?;
+    let r = latest(state, id, lang).await?;
     let value = content(&r)?;
     let input = crate::input::Input {
         value,

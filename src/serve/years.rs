@@ -14,14 +14,14 @@ use serde_json::Value;
 
 /// Last year's report of `value`'s unit, if one is stored.
 pub async fn last_year(state: &State, value: &Value) -> Option<Value> {
-    let unit = squash(value.get("unit")?.as_str()?);
+    let unit = value.get("unit")?.as_str()?.to_string();
     let year = value.get("year")?.as_i64()?;
     let found = state
         .store(move |s| {
             let all = s.list().ok()?;
-            let hit = all
-                .iter()
-                .find(|x| x.year == Some(year - 1) && squash(&x.unit) == unit)?;
+            let hit = all.iter().find(|x| {
+                x.year == Some(year - 1) && crate::data::carryover::same_unit(&x.unit, &unit)
+            })?;
             s.get(hit.id, None).ok()?
         })
         .await
@@ -42,8 +42,4 @@ pub fn check(this: &Value, last: Option<&Value>) -> Diagnostics {
         (Ok(a), Ok(b)) => crate::data::carryover::check(&a, &b),
         _ => Diagnostics::new(),
     }
-}
-
-fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
 }

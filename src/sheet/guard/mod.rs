@@ -387,6 +387,25 @@ fn sheet<R: std::io::BufRead>(
     }
 }
 
+/// Counts one more row or cell of `part`; past `max` is a `limit` error.
+fn tally(
+    n: &mut u64,
+    max: u64,
+    name: &str,
+    part: &str,
+    what: (&str, &str),
+) -> Result<(), Diagnostic> {
+    *n += 1;
+    if *n <= max {
+        return Ok(());
+    }
+    Err(limit(
+        name,
+        format!("{part} 的{}太多（超过 {max} 个）", what.0),
+        format!("{part} has more than {max} {}", what.1),
+    ))
+}
+
 fn row_start(
     at: &mut Cursor2,
     e: &BytesStart,
@@ -394,14 +413,7 @@ fn row_start(
     part: &str,
     limits: &Limits,
 ) -> Result<(), Diagnostic> {
-    at.rows += 1;
-    if at.rows > limits.rows {
-        return Err(limit(
-            name,
-            format!("{part} 的行太多（超过 {} 行）", limits.rows),
-            format!("{part} has more than {} rows", limits.rows),
-        ));
-    }
+    tally(&mut at.rows, limits.rows, name, part, ("行", "rows"))?;
     if let Some(r) = attr(e, b"r") {
         match r.trim().parse::<u32>() {
             Ok(n) if (1..=EXCEL_ROWS).contains(&n) => at.row = n - 1,
@@ -427,14 +439,7 @@ fn cell_start(
     part: &str,
     limits: &Limits,
 ) -> Result<(), Diagnostic> {
-    at.cells += 1;
-    if at.cells > limits.cells {
-        return Err(limit(
-            name,
-            format!("{part} 的单元格太多（超过 {} 个）", limits.cells),
-            format!("{part} has more than {} cells", limits.cells),
-        ));
-    }
+    tally(&mut at.cells, limits.cells, name, part, ("单元格", "cells"))?;
     let (row, col) = match attr(e, b"r") {
         Some(r) => cell_ref(&r).ok_or_else(|| bad_ref(name, part, &r))?,
         None => (at.row, at.col),
