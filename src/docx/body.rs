@@ -189,21 +189,8 @@ impl<'a> Writer<'a> {
 
     /// The header of a forced render: the draft mark, centred, bold.
     pub fn draft_header(&self, style: TextStyle) -> Result<Vec<u8>, std::io::Error> {
-        let mut x = Xml::new()?;
-        x.open("w:hdr", &[("xmlns:w", W_NS), ("xmlns:r", R_NS)])?;
-        x.open("w:p", &[])?;
-        let ppr = PPr {
-            style: None,
-            keep_next: false,
-            page_break_before: false,
-            widow_control: false,
-            no_auto_space: true,
-            spacing: None,
-            ind: (Length::ZERO, Length::ZERO, Length::ZERO),
-            align: Align::Center,
-            outline: None,
-        };
-        ppr.write(&mut x)?;
+        let zero = (Length::ZERO, Length::ZERO, Length::ZERO);
+        let mut x = band("w:hdr", Align::Center, zero)?;
         let span = Span {
             text: crate::doc::DRAFT.to_string(),
             style,
@@ -449,26 +436,12 @@ impl<'a> Writer<'a> {
     /// field, right on odd pages and left on even ones, inset one
     /// character (GB/T 9704 7.5); centred when not `outside`.
     pub fn footer(&self, pn: &PageNumber, right: bool) -> Result<Vec<u8>, std::io::Error> {
-        let mut x = Xml::new()?;
-        x.open("w:ftr", &[("xmlns:w", W_NS), ("xmlns:r", R_NS)])?;
-        x.open("w:p", &[])?;
         let (align, ind) = match (pn.outside, right) {
             (false, _) => (Align::Center, (Length::ZERO, Length::ZERO, Length::ZERO)),
             (true, true) => (Align::Right, (Length::ZERO, pn.inset, Length::ZERO)),
             (true, false) => (Align::Left, (pn.inset, Length::ZERO, Length::ZERO)),
         };
-        let ppr = PPr {
-            style: None,
-            keep_next: false,
-            page_break_before: false,
-            widow_control: false,
-            no_auto_space: true,
-            spacing: None,
-            ind,
-            align,
-            outline: None,
-        };
-        ppr.write(&mut x)?;
+        let mut x = band("w:ftr", align, ind)?;
         let (before, after) = pn.format.split_once("{n}").unwrap_or((&pn.format, ""));
         let span = |t: &str| Span {
             text: t.to_string(),
@@ -491,6 +464,28 @@ impl<'a> Writer<'a> {
         x.close("w:ftr")?;
         Ok(x.finish())
     }
+}
+
+/// A header or footer part (`w:hdr`, `w:ftr`) opened on its one
+/// paragraph, set with `align` and indents `ind` (no automatic space
+/// between Chinese and Latin, as every paragraph).
+fn band(tag: &str, align: Align, ind: (Length, Length, Length)) -> Result<Xml, std::io::Error> {
+    let mut x = Xml::new()?;
+    x.open(tag, &[("xmlns:w", W_NS), ("xmlns:r", R_NS)])?;
+    x.open("w:p", &[])?;
+    let ppr = PPr {
+        style: None,
+        keep_next: false,
+        page_break_before: false,
+        widow_control: false,
+        no_auto_space: true,
+        spacing: None,
+        ind,
+        align,
+        outline: None,
+    };
+    ppr.write(&mut x)?;
+    Ok(x)
 }
 
 /// `w:t`, keeping leading and trailing spaces.
