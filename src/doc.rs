@@ -43,6 +43,11 @@ impl Resolved {
         self.0.meta.draft = true;
     }
 
+    /// Gives the document the report's JSON to carry.
+    pub(crate) fn embed(&mut self, json: Vec<u8>) {
+        self.0.meta.data = Some(Embedded(json.into()));
+    }
+
     /// The tree.
     pub fn document(&self) -> &Document {
         &self.0
@@ -68,6 +73,20 @@ pub struct Meta {
     /// output says so on every page ([`DRAFT`]), so that it cannot be
     /// filed by mistake.
     pub draft: bool,
+    /// The report's JSON, which the PDF, the OFD and the HTML carry
+    /// ([`crate::embed`]); `None` for a tree no report made.
+    pub data: Option<Embedded>,
+}
+
+/// The report's JSON as a document carries it: shared, not copied, by
+/// every writer and every laid-out page set.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Embedded(pub std::sync::Arc<[u8]>);
+
+impl std::fmt::Debug for Embedded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Embedded({} bytes)", self.0.len())
+    }
 }
 
 /// The mark a forced render carries on every page (PDF, OFD and SVG in
@@ -437,6 +456,9 @@ pub struct Cell {
     /// The markup's `class`: `label`, `value`, `header`, … (for read-back
     /// tests and HTML).
     pub class: Option<String>,
+    /// The markup's `data-pointer`: where the cell's figure sits in the
+    /// report's JSON (the HTML writes it on the cell).
+    pub pointer: Option<String>,
 }
 
 impl CellGrid {

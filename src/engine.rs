@@ -85,6 +85,9 @@ pub struct RenderOptions {
     /// (`signature.date`, midnight UTC) when it has one, else a fixed
     /// value: either way the same bytes on every run.
     pub created: Option<i64>,
+    /// The PDF/A level of a PDF (`--pdf-standard`); `None` writes a plain
+    /// tagged PDF. Other formats ignore it.
+    pub pdf_standard: Option<crate::pdf::PdfStandard>,
 }
 
 impl RenderOptions {
@@ -181,7 +184,9 @@ impl Engine {
                 if d.has_errors() {
                     return Err(d);
                 }
-                Ok((self.tree(data, data)?, d))
+                let mut doc = self.tree(data, data)?;
+                doc.embed(embedded_json(data).map_err(Diagnostics::from)?);
+                Ok((doc, d))
             }
         }
     }
@@ -198,6 +203,9 @@ impl Engine {
             return Err(checked.diagnostics.clone());
         }
         let mut doc = self.tree(&checked.context()?, data)?;
+        // The typed report, in the contract's order: a workbook carries
+        // the same bytes as the JSON it was made from.
+        doc.embed(embedded_json(&checked.report).map_err(Diagnostics::from)?);
         // Forced through failing checks: a draft, and every page says so.
         if checked.has_errors() {
             doc.mark_draft();
@@ -417,6 +425,7 @@ impl Engine {
         }
         let o = crate::pdf::PdfOptions {
             created: opts.created,
+            standard: opts.pdf_standard,
         };
         crate::pdf::write(laid, &self.fonts, o)
     }
@@ -425,6 +434,12 @@ impl Engine {
     pub fn fonts(&self) -> &FontBook {
         &self.fonts
     }
+}
+
+/// The report's JSON as the documents carry it (the PDF's attachment, the
+/// OFD's, the HTML's `nianbao-data` script; [`crate::embed`]).
+fn embedded_json<T: serde::Serialize>(data: &T) -> Result<Vec<u8>, Diagnostic> {
+    crate::embed::json(data).map_err(|e| data::unserialisable(&e))
 }
 
 /// A layout error pointed at the data: for a missing character, the

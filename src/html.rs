@@ -1,10 +1,14 @@
 //! The HTML writer: document tree → one standalone page.
 //!
-//! In: a [`Document`] and the stylesheet's font roles. Out: an HTML5 page
-//! with a `<style>` block naming the 公文 fonts (the office names first,
-//! then the open ones), tables with real `rowspan`/`colspan` and
-//! `<thead>`, and no scripts: every text is escaped, so data cannot inject
-//! markup. This is what government sites publish.
+//! In: a [`Document`] (with the report's JSON, [`Meta::data`]) and the
+//! stylesheet's font roles. Out: an HTML5 page with a `<style>` block naming
+//! the 公文 fonts (the office names first, then the open ones), tables
+//! with real `rowspan`/`colspan` and `<thead>`, each figure's cell with
+//! its `data-pointer` into the JSON, and the JSON itself in a
+//! `<script type="application/json" id="nianbao-data">` (data, never run;
+//! no script that runs): every text is escaped, so data cannot inject
+//! markup. This is what government sites publish, and what those who
+//! compare reports can read back as data.
 
 use crate::doc::*;
 use crate::style::FontRole;
@@ -51,7 +55,15 @@ pub fn write(doc: &Resolved, fonts: &BTreeMap<Role, FontRole>) -> String {
     for block in &doc.blocks {
         write_block(&mut out, block);
     }
-    out.push_str("</main>\n</body>\n</html>\n");
+    out.push_str("</main>\n");
+    if let Some(data) = &doc.meta.data {
+        // The report's JSON, for whoever reads the page as data: written
+        // by `crate::embed`, whose strings cannot close the element.
+        out.push_str("<script type=\"application/json\" id=\"nianbao-data\">\n");
+        out.push_str(&String::from_utf8_lossy(&data.0));
+        out.push_str("\n</script>\n");
+    }
+    out.push_str("</body>\n</html>\n");
     out
 }
 
@@ -283,6 +295,9 @@ fn table(out: &mut String, t: &Table) {
                 classes.push("vertical".into());
             }
             let _ = write!(out, " class=\"{}\"", esc(&classes.join(" ")));
+            if let Some(p) = &cell.pointer {
+                let _ = write!(out, " data-pointer=\"{}\"", esc(p));
+            }
             let valign = match cell.valign {
                 VAlign::Top => "top",
                 VAlign::Middle => "middle",

@@ -54,6 +54,7 @@ pub mod data;
 pub mod diag;
 pub mod doc;
 pub mod docx;
+pub mod embed;
 pub mod engine;
 pub mod fonts;
 pub mod html;
@@ -77,3 +78,4 @@ pub mod xml;
 
 pub use diag::{tr, Code, Diagnostic, Diagnostics, Lang, Location, Severity, Text};
 pub use engine::{Engine, OutputFormat, RenderOptions, Rendered};
+pub use pdf::PdfStandard;

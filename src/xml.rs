@@ -6,7 +6,7 @@
 //! attribute values; the callers write children in schema order, so the
 //! order is right by construction and never repaired afterwards.
 
-use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::events::{BytesDecl, BytesEnd, BytesPI, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 
 /// What writing returns; writing into memory cannot fail, but quick-xml's
@@ -34,6 +34,19 @@ impl Xml {
             Some("yes"),
         )))?;
         Ok(Xml { w })
+    }
+
+    /// A new fragment with no XML declaration: an XMP packet, which its
+    /// own `<?xpacket?>` instructions open and close ([`Xml::pi`]).
+    pub fn fragment() -> Xml {
+        Xml {
+            w: Writer::new(Vec::with_capacity(4 * 1024)),
+        }
+    }
+
+    /// A processing instruction, `<?content?>`.
+    pub fn pi(&mut self, content: &str) -> Res {
+        self.w.write_event(Event::PI(BytesPI::new(content)))
     }
 
     /// `<name attrs…>`.

@@ -11,6 +11,7 @@ mod cli_messages;
 mod data_contract;
 mod docx_output;
 mod docx_word;
+mod embedded_data;
 mod hostile;
 mod hostile_bundles;
 mod hostile_workbooks;
@@ -19,7 +20,9 @@ mod layout_rules;
 mod library;
 mod ofd_output;
 mod office;
+mod pdf_archive;
 mod pdf_output;
+mod pdf_tags;
 mod reference_images;
 #[cfg(feature = "serve")]
 mod serve;

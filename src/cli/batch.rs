@@ -33,6 +33,7 @@ pub struct Args<'a> {
     pub name: &'a str,
     pub jobs: Option<usize>,
     pub force: bool,
+    pub pdf_standard: Option<nianbao::PdfStandard>,
     pub previous: Option<&'a Path>,
     pub summary: Option<&'a Path>,
     pub template: Option<&'a Path>,
@@ -111,6 +112,13 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
     if let Some(d) = args.summary.and_then(|s| is_input(&inputs, s)) {
         return usage(out, "--summary", &d);
     }
+    if let Some(s) = args.pdf_standard {
+        if !args.formats.contains(&OutputFormat::Pdf) {
+            let formats: Vec<&str> = args.formats.iter().map(|f| f.extension()).collect();
+            let d = super::render::pdf_standard_without_pdf(s, &formats.join(","));
+            return usage(out, "--pdf-standard", &d);
+        }
+    }
     if let Some(d) = bad_outdir(args.outdir) {
         return usage(out, "batch", &d);
     }
@@ -180,6 +188,7 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
     let opts = RenderOptions {
         force: args.force,
         created,
+        pdf_standard: args.pdf_standard,
     };
     // Inputs that are all known are counted for the progress bar; a
     // stream (JSON Lines on stdin) is read a chunk at a time, so that

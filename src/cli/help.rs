@@ -120,6 +120,7 @@ const SUBS: &[Sub] = &[
             ("format", "输出格式。SVG 每页一个文件（文件名后加 -1.svg、-2.svg…）；-o - 时所有页在一个 SVG 里"),
             ("template", "模板目录（见 templates export）"),
             ("force", "未通过勾稽关系核对也排出：每页标有「草稿」，不能作为正式文件"),
+            ("pdf_standard", "把 PDF 排成归档用的 PDF/A：a-1b、a-2b，或 a-3b（文件里附带报告的数据 JSON）"),
         ],
     },
     Sub {
@@ -134,6 +135,7 @@ const SUBS: &[Sub] = &[
             ("name", "输出文件名：数据上的模式"),
             ("jobs", "同时排几份［默认：CPU 核数］"),
             ("force", "未通过勾稽关系核对也排出：每页标有「草稿」，不能作为正式文件"),
+            ("pdf_standard", "把 PDF 排成归档用的 PDF/A：a-1b、a-2b，或 a-3b（每份附带报告的数据 JSON）"),
             ("previous", "上年各单位报告所在的目录：与同一单位上年的报告对照（check-carryover 警告）"),
             ("summary", "写出 JSON 汇总（每份报告的 input、index、row、unit、outputs、status、errors、warnings）"),
             ("template", "模板目录"),

@@ -138,6 +138,10 @@ enum Command {
         /// (draft) on every page.
         #[arg(long)]
         force: bool,
+        /// Write the PDF as PDF/A for the archive: a-1b, a-2b, or a-3b
+        /// (which carries the report's JSON inside).
+        #[arg(long, value_enum, value_name = "LEVEL")]
+        pdf_standard: Option<PdfStandardArg>,
     },
     /// Render many reports at once, in parallel; a bad one never stops
     /// the rest. Reads a county workbook too.
@@ -167,6 +171,10 @@ enum Command {
         /// Render even when the 勾稽关系 checks fail.
         #[arg(long)]
         force: bool,
+        /// Write the PDFs as PDF/A for the archive: a-1b, a-2b, or a-3b
+        /// (which carries each report's JSON inside).
+        #[arg(long, value_enum, value_name = "LEVEL")]
+        pdf_standard: Option<PdfStandardArg>,
         /// A directory of last year's reports: each report is compared with
         /// the one of its unit for the year before (check-carryover warnings).
         #[arg(long, value_name = "DIR")]
@@ -241,6 +249,27 @@ enum RenderFormatArg {
     Html,
     Ofd,
     Svg,
+}
+
+/// `--pdf-standard`: the PDF/A levels, spelt as Typst spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PdfStandardArg {
+    #[value(name = "a-1b")]
+    A1b,
+    #[value(name = "a-2b")]
+    A2b,
+    #[value(name = "a-3b")]
+    A3b,
+}
+
+impl From<PdfStandardArg> for nianbao::PdfStandard {
+    fn from(s: PdfStandardArg) -> nianbao::PdfStandard {
+        match s {
+            PdfStandardArg::A1b => nianbao::PdfStandard::A1b,
+            PdfStandardArg::A2b => nianbao::PdfStandard::A2b,
+            PdfStandardArg::A3b => nianbao::PdfStandard::A3b,
+        }
+    }
 }
 
 impl From<RenderFormatArg> for OutputFormat {
@@ -357,6 +386,7 @@ pub fn run() -> Result<ExitCode, String> {
             template,
             fonts,
             force,
+            pdf_standard,
         } => {
             let fonts = FontOptions::from(fonts);
             let args = render::Args {
@@ -366,6 +396,7 @@ pub fn run() -> Result<ExitCode, String> {
                 template: template.as_deref(),
                 fonts: &fonts,
                 force,
+                pdf_standard: pdf_standard.map(Into::into),
             };
             render::run(&args, &out)
         }
@@ -377,6 +408,7 @@ pub fn run() -> Result<ExitCode, String> {
             name,
             jobs,
             force,
+            pdf_standard,
             previous,
             summary,
             template,
@@ -397,6 +429,7 @@ pub fn run() -> Result<ExitCode, String> {
                 name: &name,
                 jobs,
                 force,
+                pdf_standard: pdf_standard.map(Into::into),
                 previous: previous.as_deref(),
                 summary: summary.as_deref(),
                 template: template.as_deref(),

@@ -20,10 +20,11 @@ pub struct Args<'a> {
     pub template: Option<&'a Path>,
     pub fonts: &'a nianbao::fonts::FontOptions,
     pub force: bool,
+    pub pdf_standard: Option<nianbao::PdfStandard>,
 }
 
 pub fn run(args: &Args, out: &Reporter) -> u8 {
-    let format = match resolve_format(args) {
+    let format = match resolve_format(args).and_then(|f| pdf_only(args, f)) {
         Ok(f) => f,
         Err(d) => {
             out.diagnostic(args.data, &d);
@@ -63,11 +64,11 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
     // SVG to a file is a file per page; to stdout, one document.
     let paged = target.as_deref().filter(|_| format == OutputFormat::Svg);
     let rendered = match paged {
-        Some(t) => render_pages(&engine, &bytes, &name, args.force).map(|(p, d)| {
+        Some(t) => render_pages(&engine, &bytes, &name, args).map(|(p, d)| {
             out.diagnostics(&name, &d);
             write_pages(t, &p, args.data, &name, out)
         }),
-        None => render(&engine, &bytes, &name, format, args.force).map(|(doc, d)| {
+        None => render(&engine, &bytes, &name, format, args).map(|(doc, d)| {
             out.diagnostics(&name, &d);
             write_output(&target, &doc, &name, out)
         }),
@@ -97,15 +98,51 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
     }
 }
 
+/// The render's options: `--force`, `--pdf-standard` and
+/// `SOURCE_DATE_EPOCH`.
+fn options(args: &Args) -> Result<RenderOptions, nianbao::Diagnostics> {
+    Ok(RenderOptions {
+        force: args.force,
+        created: source_date_epoch()?,
+        pdf_standard: args.pdf_standard,
+    })
+}
+
+/// `--pdf-standard` is for a PDF: with another format it is a mistake to
+/// say, not an option to drop silently.
+fn pdf_only(args: &Args, format: OutputFormat) -> Result<OutputFormat, Diagnostic> {
+    match args.pdf_standard {
+        Some(s) if format != OutputFormat::Pdf => Err(pdf_standard_without_pdf(
+            s,
+            &format!(".{}", format.extension()),
+        )),
+        _ => Ok(format),
+    }
+}
+
+/// The message for `--pdf-standard` given where no PDF is written.
+pub fn pdf_standard_without_pdf(s: nianbao::PdfStandard, what: &str) -> Diagnostic {
+    Diagnostic::input(
+        Code::Output,
+        tr(
+            format!("--pdf-standard {s} 只用于 PDF，不能用于 {what}"),
+            format!("--pdf-standard {s} is for a PDF, not for {what}"),
+        ),
+    )
+    .with_hint(tr(
+        "输出 PDF（-f pdf 或 .pdf 文件名），或去掉 --pdf-standard",
+        "write a PDF (-f pdf or a .pdf name), or leave out --pdf-standard",
+    ))
+}
+
 fn render_pages(
     engine: &Engine,
     bytes: &[u8],
     name: &str,
-    force: bool,
+    args: &Args,
 ) -> Result<(Vec<String>, nianbao::Diagnostics), nianbao::Diagnostics> {
     let input = nianbao::input::load(bytes, name)?;
-    let created = source_date_epoch()?;
-    engine.render_input_pages(&input, RenderOptions { force, created })
+    engine.render_input_pages(&input, options(args)?)
 }
 
 /// Page `n` (from 1) of an SVG written to `target`: `report.svg` →
@@ -153,11 +190,10 @@ fn render(
     bytes: &[u8],
     name: &str,
     format: OutputFormat,
-    force: bool,
+    args: &Args,
 ) -> Result<(Vec<u8>, nianbao::Diagnostics), nianbao::Diagnostics> {
     let input = nianbao::input::load(bytes, name)?;
-    let created = source_date_epoch()?;
-    let mut all = engine.render_input(&input, &[format], RenderOptions { force, created })?;
+    let mut all = engine.render_input(&input, &[format], options(args)?)?;
     let rendered = all.remove(0);
     Ok((rendered.bytes, rendered.diagnostics))
 }

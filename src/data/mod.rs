@@ -68,15 +68,18 @@ impl Checked {
 /// A typed report (or its resolved form) as JSON, with the one message
 /// for the failure serde cannot rule out at compile time.
 pub fn to_json<T: serde::Serialize>(report: &T) -> Result<Value, Diagnostics> {
-    serde_json::to_value(report).map_err(|e| {
-        Diagnostics::from(Diagnostic::input(
-            Code::Shape,
-            crate::diag::tr(
-                format!("报告无法转成 JSON：{e}"),
-                format!("the report cannot be serialised: {e}"),
-            ),
-        ))
-    })
+    serde_json::to_value(report).map_err(|e| Diagnostics::from(unserialisable(&e)))
+}
+
+/// The one message for a report serde cannot write as JSON.
+pub fn unserialisable(e: &serde_json::Error) -> Diagnostic {
+    Diagnostic::input(
+        Code::Shape,
+        crate::diag::tr(
+            format!("报告无法转成 JSON：{e}"),
+            format!("the report cannot be serialised: {e}"),
+        ),
+    )
 }
 
 /// Decodes, parses and checks a data file's bytes. `name` is used in

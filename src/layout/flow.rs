@@ -17,6 +17,7 @@
 use super::linebreak::{place, Line, LineAlign};
 use super::shape::{shape, width, Glyph};
 use super::table::{push_runs, Measured};
+use super::tags::{Kind, Structure, Tag};
 use super::totalfit::break_lines;
 use super::{Item, Laid, LaidPage};
 use crate::diag::Diagnostic;
@@ -48,6 +49,9 @@ pub struct Flow<'a> {
     /// A table measured ahead (to keep a heading with it), by block index,
     /// so that it is measured once.
     measured: Option<(usize, Measured)>,
+    /// The logical structure so far, and the tag of the text being placed.
+    structure: Structure,
+    tag: Tag,
 }
 
 /// A paragraph's lines, ready to place.
@@ -70,6 +74,8 @@ impl<'a> Flow<'a> {
             y: Length::ZERO,
             outline: Vec::new(),
             measured: None,
+            structure: Structure::default(),
+            tag: Tag::Artifact,
         }
     }
 
@@ -78,13 +84,18 @@ impl<'a> Flow<'a> {
         for (i, block) in blocks.iter().enumerate() {
             self.check_pages()?;
             match block {
-                Block::Title { lines, style } => self.title(lines, style)?,
+                Block::Title { lines, style } => {
+                    self.tag = self.structure.block(Kind::Heading(1));
+                    self.title(lines, style)?
+                }
                 Block::Heading {
+                    level,
                     spans,
                     style,
                     outline,
-                    ..
                 } => {
+                    // The title is H1, so 一、 is H2 and so on down.
+                    self.tag = self.structure.block(Kind::Heading(level.saturating_add(1)));
                     let para = self.para(spans, style)?;
                     let keep = self.min_start(i + 1)?;
                     let need =
@@ -98,6 +109,7 @@ impl<'a> Flow<'a> {
                     self.place_para(&para)?;
                 }
                 Block::Paragraph { spans, style } => {
+                    self.tag = self.structure.block(Kind::Paragraph);
                     let para = self.para(spans, style)?;
                     self.place_para(&para)?;
                 }
@@ -106,11 +118,15 @@ impl<'a> Flow<'a> {
                     date,
                     style,
                     insets,
-                } => self.signature(unit, date, style, *insets)?,
+                } => {
+                    self.tag = self.structure.block(Kind::Paragraph);
+                    self.signature(unit, date, style, *insets)?
+                }
                 Block::PageBreak => self.new_page(),
                 Block::Table(t) => {
                     let m = self.measure(i, t)?;
-                    self.table(&m)?
+                    let mut tags = m.tag(&mut self.structure);
+                    self.table(&m, &mut tags)?
                 }
             }
         }
@@ -123,6 +139,7 @@ impl<'a> Flow<'a> {
             pages: self.pages,
             outline: self.outline,
             meta: self.doc.meta.clone(),
+            structure: self.structure,
         })
     }
 
@@ -263,6 +280,7 @@ impl<'a> Flow<'a> {
             &xs,
             x0,
             baseline,
+            self.tag,
             &mut self.cur.items,
         );
     }
@@ -333,11 +351,13 @@ impl<'a> Flow<'a> {
                 &xs,
                 x0,
                 baseline,
+                self.tag,
                 &mut self.cur.items,
             );
             self.y += pitch;
         }
         let x = right - insets.date - width(&date);
+        self.tag = self.structure.block(Kind::Paragraph);
         self.put_line(&date, x, width(&date), LineAlign::Left, style);
         self.y += style.space_after;
         Ok(())
@@ -356,20 +376,20 @@ impl<'a> Flow<'a> {
         let xs = place(glyphs, &Line::whole(glyphs), avail, align);
         let baseline =
             self.page.margin_top + self.y + baseline_in(style.line_pitch, style.text.size);
-        push_runs(glyphs, &xs, x0, baseline, &mut self.cur.items);
+        push_runs(glyphs, &xs, x0, baseline, self.tag, &mut self.cur.items);
         self.y += style.line_pitch;
     }
 
     /// A table, row by row: rows never split, header rows repeated at the
     /// top of every page the table continues on, and never left alone.
-    fn table(&mut self, m: &Measured) -> Result<(), Diagnostic> {
+    fn table(&mut self, m: &Measured, tags: &mut [Tag]) -> Result<(), Diagnostic> {
         let x = self.page.margin_left + (self.page.text_width - m.width()).max(Length::ZERO) / 2.0;
         let header: Vec<usize> = (0..m.header_rows.min(m.heights.len())).collect();
         let header_h: Length = header.iter().map(|&r| m.heights[r]).sum();
         let rows = m.heights.len();
         let mut next = header.len();
         if next >= rows {
-            self.place_rows(m, &header, x);
+            self.place_rows(m, &header, x, tags);
             return Ok(());
         }
         while next < rows {
@@ -405,7 +425,7 @@ impl<'a> Flow<'a> {
                 next = end;
             }
             let visible: Vec<usize> = header.iter().copied().chain(start..next).collect();
-            self.place_rows(m, &visible, x);
+            self.place_rows(m, &visible, x, tags);
             if next < rows {
                 self.new_page();
                 self.check_pages()?;
@@ -414,9 +434,9 @@ impl<'a> Flow<'a> {
         Ok(())
     }
 
-    fn place_rows(&mut self, m: &Measured, visible: &[usize], x: Length) {
+    fn place_rows(&mut self, m: &Measured, visible: &[usize], x: Length, tags: &mut [Tag]) {
         let top = self.page.margin_top + self.y;
-        self.cur.items.extend(m.draw(visible, x, top));
+        self.cur.items.extend(m.draw(visible, x, top, tags));
         self.y += visible.iter().map(|&r| m.heights[r]).sum();
     }
 
@@ -450,7 +470,7 @@ impl<'a> Flow<'a> {
             };
             let xs = place(&glyphs, &Line::whole(&glyphs), w, LineAlign::Left);
             let mut items: Vec<Item> = Vec::new();
-            push_runs(&glyphs, &xs, x, baseline, &mut items);
+            push_runs(&glyphs, &xs, x, baseline, Tag::Artifact, &mut items);
             page.items.extend(items);
         }
         Ok(())
@@ -483,7 +503,7 @@ impl Flow<'_> {
         let xs = place(&glyphs, &Line::whole(&glyphs), w, LineAlign::Left);
         for page in self.pages.iter_mut() {
             let mut items: Vec<Item> = Vec::new();
-            push_runs(&glyphs, &xs, x, baseline, &mut items);
+            push_runs(&glyphs, &xs, x, baseline, Tag::Artifact, &mut items);
             page.items.extend(items);
         }
         Ok(())

@@ -12,6 +12,7 @@ pub mod linebreak;
 pub mod resolve;
 pub mod shape;
 pub(crate) mod table;
+pub mod tags;
 pub mod title;
 pub mod totalfit;
 
@@ -34,6 +35,9 @@ pub struct Laid {
     pub outline: Vec<(String, usize)>,
     /// The document's title and author, for every fixed-layout writer.
     pub meta: crate::doc::Meta,
+    /// The logical structure the text runs are tagged with (for the
+    /// tagged PDF).
+    pub structure: tags::Structure,
 }
 
 /// One page's content, in drawing order.
@@ -66,6 +70,8 @@ pub struct TextRun {
     pub baseline: Length,
     /// The glyphs, left to right.
     pub glyphs: Vec<PlacedGlyph>,
+    /// The structure node it is content of, or an artifact.
+    pub tag: tags::Tag,
 }
 
 /// A glyph and where its origin goes.

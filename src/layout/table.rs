@@ -13,6 +13,7 @@
 
 use super::linebreak::{place, LineAlign};
 use super::shape::{shape, shape_vertical, Glyph};
+use super::tags::{cell_kind, Kind, Structure, Tag};
 use super::totalfit::break_lines;
 use super::{Item, PlacedGlyph, Rule, TextRun};
 use crate::diag::{tr, Code, Diagnostic};
@@ -341,10 +342,29 @@ impl Measured {
         self.edges[self.edges.len() - 1]
     }
 
+    /// Adds the table to the structure: a `Table`, a `TR` per grid row,
+    /// each cell under the row it starts in, with its spans. Returns each
+    /// cell's tag, by index into `cells`, for [`Measured::draw`].
+    pub fn tag(&self, s: &mut Structure) -> Vec<Tag> {
+        let table = s.add(Kind::Table, Structure::ROOT);
+        let mut tags = vec![Tag::Artifact; self.cells.len()];
+        for r in 0..self.heights.len() {
+            let row = s.add(Kind::Row, table);
+            for (i, c) in self.cells.iter().enumerate().filter(|(_, c)| c.row == r) {
+                let kind = cell_kind(c.cell.class.as_deref(), c.rowspan, c.colspan);
+                tags[i] = Tag::Node(s.add(kind, row));
+            }
+        }
+        tags
+    }
+
     /// Draws rows `visible` (grid row indices, top to bottom, consecutive
     /// within each run) with the table's left edge at `x` and its top at
-    /// `y`; returns the items.
-    pub fn draw(&self, visible: &[usize], x: Length, y: Length) -> Vec<Item> {
+    /// `y`; returns the items. A cell's text is tagged with its node from
+    /// `tags` the first time it is drawn; drawn again (a header row
+    /// repeated on the next page, the second piece of a cell a page break
+    /// cut) it is an artifact, so the text reads once.
+    pub fn draw(&self, visible: &[usize], x: Length, y: Length, tags: &mut [Tag]) -> Vec<Item> {
         let mut items = Vec::new();
         let mut tops = Vec::with_capacity(visible.len() + 1);
         let mut yy = y;
@@ -380,7 +400,9 @@ impl Measured {
                 }
                 let cell = &self.cells[owner];
                 let x0 = x + self.edges[cell.col];
-                self.draw_text(cell, x0, tops[start], tops[end] - tops[start], &mut items);
+                let tag = std::mem::replace(&mut tags[owner], Tag::Artifact);
+                let h = tops[end] - tops[start];
+                self.draw_text(cell, x0, tops[start], h, tag, &mut items);
             }
         }
         self.draw_rules(visible, &piece, &tops, x, &mut items);
@@ -393,6 +415,7 @@ impl Measured {
         x0: Length,
         y0: Length,
         height: Length,
+        tag: Tag,
         items: &mut Vec<Item>,
     ) {
         let inner_w = self.inner_width(cell);
@@ -427,7 +450,7 @@ impl Measured {
         let mut top = y0 + self.pad_y + offset;
         for (glyphs, xs) in &content.lines {
             let baseline = top + content.pitch / 2.0 + content.size * 0.38;
-            push_runs(glyphs, xs, x0 + self.pad_x, baseline, items);
+            push_runs(glyphs, xs, x0 + self.pad_x, baseline, tag, items);
             top += content.pitch;
         }
     }
@@ -498,12 +521,13 @@ fn scaled(g: &Glyph, k: f64) -> Glyph {
 }
 
 /// Groups a line's glyphs into runs of one face, size and weight, skipping
-/// what is not drawn, and pushes them at `x0` on `baseline`.
+/// what is not drawn, and pushes them at `x0` on `baseline`, tagged `tag`.
 pub fn push_runs(
     glyphs: &[Glyph],
     xs: &[Length],
     x0: Length,
     baseline: Length,
+    tag: Tag,
     items: &mut Vec<Item>,
 ) {
     let mut run: Option<TextRun> = None;
@@ -531,6 +555,7 @@ pub fn push_runs(
                     bold: g.bold,
                     baseline,
                     glyphs: vec![placed],
+                    tag,
                 });
             }
         }

@@ -129,6 +129,7 @@ mod tests {
                 valign: VAlign::Middle,
                 vertical: false,
                 class: None,
+                pointer: None,
             },
             at: 0,
         }

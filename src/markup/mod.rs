@@ -227,6 +227,7 @@ impl Parser<'_, '_> {
                 title,
                 author,
                 draft: false,
+                data: None,
             },
             page: self.sheet.page.clone(),
             blocks,
@@ -595,7 +596,14 @@ impl Parser<'_, '_> {
         self.attrs(
             td,
             &[
-                "rowspan", "colspan", "style", "align", "valign", "vertical", "class",
+                "rowspan",
+                "colspan",
+                "style",
+                "align",
+                "valign",
+                "vertical",
+                "class",
+                "data-pointer",
             ],
         )?;
         let span = |name: &str| -> Result<usize> {
@@ -655,6 +663,10 @@ impl Parser<'_, '_> {
             valign,
             vertical,
             class: td.attribute("class").map(str::to_string),
+            pointer: td
+                .attribute("data-pointer")
+                .filter(|p| !p.is_empty())
+                .map(str::to_string),
         })
     }
 }

@@ -57,10 +57,13 @@ pub fn write(laid: &Laid, book: &FontBook, opts: OfdOptions) -> Result<Vec<u8>, 
         let xml = page::content(&p.items, &paper, &fonts, &mut ids).map_err(|e| failed(&e))?;
         pages.push((id, xml));
     }
+    // The report's JSON, the document's attachment (`Attachs/report.json`).
+    let data = laid.meta.data.as_ref().map(|json| (ids.take(), &*json.0));
     let parts = package::Parts {
         laid,
         fonts: &fonts,
         pages,
+        data,
         max_id: ids.0,
         created: opts.created.unwrap_or(0),
     };

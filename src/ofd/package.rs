@@ -3,10 +3,15 @@
 //!
 //! In: the laid pages (their size, metadata and outline), the embedded
 //! fonts, each page's written content and its unit ID, the last unit ID
-//! used, and the creation date. Out: the OFD's bytes. Elements are
-//! written in the schema's order (`CT_DocInfo`, `CommonData`, `Pages`,
-//! `Outlines`); the zip is deflated, `OFD.xml` first, every entry with
-//! the same fixed timestamp.
+//! used, the report's JSON and the creation date. Out: the OFD's bytes.
+//! Elements are written in the schema's order (`CT_DocInfo`,
+//! `CommonData`, `Pages`, `Outlines`, `Attachments`); the zip is
+//! deflated, `OFD.xml` first, every entry with the same fixed timestamp.
+//! The JSON is the document's one attachment (GB/T 33190-2016,
+//! "附件"): `Attachs/Attachments.xml` lists it, `Attachs/report.json`
+//! holds it, so a reader of the archived OFD gets the figures back as
+//! data (as GB/T 42133's 电子文件 packages carry their data beside the
+//! page).
 
 use super::{UsedFont, NS};
 use crate::fonts::FaceIdx;
@@ -26,6 +31,8 @@ pub struct Parts<'a> {
     pub fonts: &'a BTreeMap<FaceIdx, UsedFont>,
     /// Each page's unit ID and `Content.xml`.
     pub pages: Vec<(u32, Vec<u8>)>,
+    /// The attachment's unit ID and the report's JSON, if it is carried.
+    pub data: Option<(u32, &'a [u8])>,
     /// The greatest unit ID used (`MaxUnitID`).
     pub max_id: u32,
     /// The creation date, seconds since 1970.
@@ -34,6 +41,12 @@ pub struct Parts<'a> {
 
 /// Where the document's root is, from the package's root.
 const DOC: &str = "Doc_0";
+
+/// The attachments' folder, from the document's root.
+const ATTACHS: &str = "Attachs";
+
+/// The attached report's file name.
+const DATA: &str = "report.json";
 
 /// The zip.
 pub fn pack(parts: Parts<'_>) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
@@ -49,6 +62,11 @@ pub fn pack(parts: Parts<'_>) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
     for f in fonts {
         files.push((format!("{DOC}/Res/{}", font_file(f)), f.subset.file.clone()));
     }
+    if let Some((id, json)) = parts.data {
+        let list = attachments(id, json.len(), parts.created)?;
+        files.push((format!("{DOC}/{ATTACHS}/Attachments.xml"), list));
+        files.push((format!("{DOC}/{ATTACHS}/{DATA}"), json.to_vec()));
+    }
     let mut out = ZipWriter::new(Cursor::new(Vec::new()));
     let xml = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
@@ -60,7 +78,11 @@ pub fn pack(parts: Parts<'_>) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
     // which leaves them 17 % larger.
     let font = xml.compression_level(Some(3));
     for (name, bytes) in files {
-        let options = if name.ends_with(".xml") { xml } else { font };
+        let options = if name.ends_with(".xml") || name.ends_with(".json") {
+            xml
+        } else {
+            font
+        };
         out.start_file(name.as_str(), options)?;
         out.write_all(&bytes)?;
     }
@@ -134,6 +156,13 @@ fn document(parts: &Parts<'_>) -> std::io::Result<Vec<u8>> {
     }
     x.close("ofd:Pages")?;
     outline(&mut x, parts)?;
+    if parts.data.is_some() {
+        x.text(
+            "ofd:Attachments",
+            &[],
+            &format!("{ATTACHS}/Attachments.xml"),
+        )?;
+    }
     x.close("ofd:Document")?;
     Ok(x.finish())
 }
@@ -164,6 +193,27 @@ fn outline(x: &mut Xml, parts: &Parts<'_>) -> Res {
         x.close("ofd:OutlineElem")?;
     }
     x.close("ofd:Outlines")
+}
+
+/// `Attachments.xml` (the standard's 附件, `CT_Attachment`): the report's JSON, its size
+/// in kilobytes as the standard counts it, its date the document's.
+fn attachments(id: u32, len: usize, created: i64) -> std::io::Result<Vec<u8>> {
+    let mut x = Xml::new()?;
+    x.open("ofd:Attachments", &[("xmlns:ofd", NS)])?;
+    let (id, size) = (id.to_string(), format!("{:.3}", len as f64 / 1024.0));
+    let date = crate::clock::iso8601(created);
+    let attrs = [
+        ("ID", id.as_str()),
+        ("Name", DATA),
+        ("Format", "json"),
+        ("CreationDate", date.as_str()),
+        ("Size", size.as_str()),
+    ];
+    x.open("ofd:Attachment", &attrs)?;
+    x.text("ofd:FileLoc", &[], DATA)?;
+    x.close("ofd:Attachment")?;
+    x.close("ofd:Attachments")?;
+    Ok(x.finish())
 }
 
 /// `PublicRes.xml` (7.9): the fonts, their files in `Res/`.

@@ -139,6 +139,7 @@ pub fn add(
     face: &Face,
     used: &Used,
     subset: Subset,
+    cid_set: bool,
 ) -> ObjectId {
     let base = format!("{tag}+{}", ps_name(&face.name));
     let scale = |v: f64| (v * 1000.0 / face.units_per_em).round() as i64;
@@ -178,6 +179,10 @@ pub fn add(
     desc.set("CapHeight", Object::Integer(scale(f64::from(m.cap_height))));
     desc.set("StemV", Object::Integer(80));
     desc.set(file_key, Object::Reference(file_id));
+    if cid_set {
+        let set = doc.add_object(Stream::new(Dictionary::new(), cid_bits(&subset.codes)));
+        desc.set("CIDSet", Object::Reference(set));
+    }
     let desc_id = doc.add_object(desc);
 
     let widths = advances(face, &subset.codes);
@@ -218,6 +223,20 @@ pub fn add(
     );
     font.set("ToUnicode", Object::Reference(cmap_id));
     doc.add_object(font)
+}
+
+/// The `CIDSet` of a subset (ISO 32000-1 9.8.3; PDF/A-1 requires it of
+/// every subset CID font, ISO 19005-1 6.3.5): one bit per CID, the high
+/// bit first, set for each CID the subset holds and for CID 0 (.notdef,
+/// which every CFF and TrueType program keeps).
+fn cid_bits(codes: &BTreeMap<u16, u16>) -> Vec<u8> {
+    let top = codes.values().copied().max().unwrap_or(0) as usize;
+    let mut bits = vec![0u8; top / 8 + 1];
+    for cid in std::iter::once(0).chain(codes.values().copied()) {
+        let cid = cid as usize;
+        bits[cid / 8] |= 0x80 >> (cid % 8);
+    }
+    bits
 }
 
 /// A PostScript name fit for a PDF name: printable ASCII without the

@@ -12,12 +12,15 @@
 //! tags, object order and the file ID derive from the content, so
 //! identical input gives identical bytes.
 
+mod archive;
 pub mod cff;
 mod deflate;
 mod font;
+mod tags;
 
 use crate::diag::{Code, Diagnostic};
 use crate::fonts::{Face, FaceIdx, FontBook};
+use crate::layout::tags::Tag;
 use crate::layout::{Item, Laid, TextRun};
 use crate::units::Length;
 use lopdf::{Dictionary, Object, StringFormat};
@@ -28,12 +31,18 @@ use printpdf::{
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+pub use archive::PdfStandard;
+
 /// Options that change the bytes.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PdfOptions {
     /// Creation and modification time, seconds since 1970 (as
     /// `SOURCE_DATE_EPOCH`); `None` writes 1970-01-01, a fixed value.
     pub created: Option<i64>,
+    /// The PDF/A level to conform to; `None` writes a plain (tagged) PDF.
+    /// The report's JSON ([`crate::doc::Meta::data`]) is attached where
+    /// the level allows: a plain PDF and PDF/A-3b (see `archive`).
+    pub standard: Option<PdfStandard>,
 }
 
 /// Writes the PDF.
@@ -42,7 +51,7 @@ pub fn write(laid: &Laid, book: &FontBook, opts: PdfOptions) -> Result<Vec<u8>, 
     let mut doc = PdfDocument::new(&meta.title);
     doc.metadata.info.author = meta.author.clone();
     doc.metadata.info.creator = "nianbao".into();
-    doc.metadata.info.producer = format!("nianbao {}", env!("CARGO_PKG_VERSION"));
+    doc.metadata.info.producer = archive::producer();
     let when =
         printpdf::OffsetDateTime::from_unix_timestamp(opts.created.unwrap_or(0)).map_err(|e| {
             Diagnostic::input(
@@ -58,10 +67,15 @@ pub fn write(laid: &Laid, book: &FontBook, opts: PdfOptions) -> Result<Vec<u8>, 
     doc.metadata.info.metadata_date = when;
 
     let fonts = fonts_used(laid, book)?;
+    let mut marks = Vec::with_capacity(laid.pages.len());
     let pages = laid
         .pages
         .iter()
-        .map(|p| page(p.items.as_slice(), laid, &fonts))
+        .map(|p| {
+            let (page, owners) = page(p.items.as_slice(), laid, &fonts);
+            marks.push(owners);
+            page
+        })
         .collect();
     doc.with_pages(pages);
 
@@ -74,9 +88,19 @@ pub fn write(laid: &Laid, book: &FontBook, opts: PdfOptions) -> Result<Vec<u8>, 
     };
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&save, &mut warnings);
-    add_fonts(&mut lo, fonts);
+    lo.version = archive::version(opts.standard).into();
+    add_fonts(&mut lo, fonts, opts.standard == Some(PdfStandard::A1b));
     add_outline(&mut lo, &laid.outline);
+    tags::add(&mut lo, &laid.structure, &marks, "zh-CN");
     true_metadata(&mut lo);
+    let cannot =
+        |e: &std::io::Error| crate::diag::cannot_each(("写出", "write"), ("PDF", "the PDF"), e);
+    archive::metadata(&mut lo, meta, opts.created.unwrap_or(0), opts.standard)
+        .map_err(|e| cannot(&e))?;
+    if let (Some(json), true) = (&meta.data, archive::carries_data(opts.standard)) {
+        let date = info_date(&lo);
+        archive::attach(&mut lo, &json.0, &date);
+    }
     let id = laid.fingerprint().to_vec();
     lo.trailer.set(
         "ID",
@@ -87,8 +111,7 @@ pub fn write(laid: &Laid, book: &FontBook, opts: PdfOptions) -> Result<Vec<u8>, 
     );
     compress(&mut lo);
     let mut out = Vec::new();
-    lo.save_to(&mut out)
-        .map_err(|e| crate::diag::cannot_each(("写出", "write"), ("PDF", "the PDF"), &e))?;
+    lo.save_to(&mut out).map_err(|e| cannot(&e))?;
     Ok(out)
 }
 
@@ -139,10 +162,10 @@ fn fonts_used(laid: &Laid, book: &FontBook) -> Result<BTreeMap<FaceIdx, UsedFace
 /// Adds the fonts' objects and makes one `/Font` dictionary of them
 /// every page's resources point to (printpdf wrote an empty one, since it
 /// was given no fonts; it is dropped).
-fn add_fonts(doc: &mut lopdf::Document, fonts: BTreeMap<FaceIdx, UsedFace>) {
+fn add_fonts(doc: &mut lopdf::Document, fonts: BTreeMap<FaceIdx, UsedFace>, cid_set: bool) {
     let mut dict = Dictionary::new();
     for f in fonts.into_values() {
-        let id = font::add(doc, &f.tag.0, &f.face, &f.used, f.subset);
+        let id = font::add(doc, &f.tag.0, &f.face, &f.used, f.subset, cid_set);
         dict.set(f.tag.0, Object::Reference(id));
     }
     let dict_id = doc.add_object(dict);
@@ -184,8 +207,11 @@ fn pt(l: Length) -> Pt {
     Pt(l.to_pt() as f32)
 }
 
-fn page(items: &[Item], laid: &Laid, fonts: &BTreeMap<FaceIdx, UsedFace>) -> PdfPage {
+/// One page's operators, each run inside the marked content of its tag;
+/// with the page, the node each marked-content id belongs to.
+fn page(items: &[Item], laid: &Laid, fonts: &BTreeMap<FaceIdx, UsedFace>) -> (PdfPage, Vec<usize>) {
     let h = laid.height;
+    let mut marks = tags::Marks::default();
     let mut ops = vec![Op::SetOutlineColor {
         col: Color::Rgb(Rgb {
             r: 0.0,
@@ -200,6 +226,7 @@ fn page(items: &[Item], laid: &Laid, fonts: &BTreeMap<FaceIdx, UsedFace>) -> Pdf
     for item in items {
         match item {
             Item::Rule(r) => {
+                marks.enter(Tag::Artifact, &laid.structure, &mut ops);
                 if rule_width != Some(r.width) {
                     ops.push(Op::SetOutlineThickness { pt: pt(r.width) });
                     rule_width = Some(r.width);
@@ -220,16 +247,19 @@ fn page(items: &[Item], laid: &Laid, fonts: &BTreeMap<FaceIdx, UsedFace>) -> Pdf
             }
             Item::Text(t) => {
                 if let Some(f) = fonts.get(&t.face) {
+                    marks.enter(t.tag, &laid.structure, &mut ops);
                     text_ops(t, h, f, &mut spacing, &mut ops);
                 }
             }
         }
     }
-    PdfPage::new(
+    marks.close(&mut ops);
+    let page = PdfPage::new(
         Mm(laid.width.to_mm() as f32),
         Mm(laid.height.to_mm() as f32),
         ops,
-    )
+    );
+    (page, marks.owners)
 }
 
 /// One run: the glyphs as one string, with a `TJ` offset before each glyph
@@ -360,14 +390,27 @@ fn true_metadata(doc: &mut lopdf::Document) {
     }
 }
 
+/// The info dictionary's creation date, as written (the attachment's
+/// date repeats it).
+fn info_date(doc: &lopdf::Document) -> Object {
+    doc.trailer
+        .get(b"Info")
+        .and_then(Object::as_reference)
+        .and_then(|id| doc.get_dictionary(id))
+        .and_then(|d| d.get(b"CreationDate"))
+        .cloned()
+        .unwrap_or(Object::Null)
+}
+
 /// Deflates every stream not yet filtered (page content, the ToUnicode
-/// maps) with zlib's matching; the font programs come already packed.
+/// maps) with zlib's matching; the font programs come already packed, and
+/// the XMP stays readable.
 fn compress(doc: &mut lopdf::Document) {
     for obj in doc.objects.values_mut() {
         let Object::Stream(stream) = obj else {
             continue;
         };
-        if stream.dict.has(b"Filter") {
+        if stream.dict.has(b"Filter") || !stream.allows_compression {
             continue;
         }
         let packed = deflate::zlib(&stream.content);
@@ -426,7 +469,7 @@ fn add_outline(doc: &mut lopdf::Document, outline: &[(String, usize)]) {
 }
 
 /// Text as a PDF text string: UTF-16BE with a byte-order mark.
-fn utf16be(s: &str) -> Vec<u8> {
+pub(crate) fn utf16be(s: &str) -> Vec<u8> {
     let mut out = vec![0xFE, 0xFF];
     for u in s.encode_utf16() {
         out.extend_from_slice(&u.to_be_bytes());

@@ -12,7 +12,7 @@ use super::http::{self, refuse, request_error};
 use super::state::State;
 use crate::diag::{tr, Diagnostics};
 use crate::input::{self, Input};
-use crate::{Engine, Lang, OutputFormat, RenderOptions};
+use crate::{Engine, Lang, OutputFormat, PdfStandard, RenderOptions};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Query, State as With};
@@ -117,6 +117,26 @@ pub fn force(query: &HashMap<String, String>, lang: Lang) -> Result<bool, Respon
     }
 }
 
+/// `pdf-standard=a-1b|a-2b|a-3b` (absent: a plain tagged PDF), or 400.
+pub fn pdf_standard(
+    query: &HashMap<String, String>,
+    lang: Lang,
+) -> Result<Option<PdfStandard>, Response> {
+    let Some(name) = query.get("pdf-standard") else {
+        return Ok(None);
+    };
+    PdfStandard::from_name(name).map(Some).ok_or_else(|| {
+        request_error(
+            StatusCode::BAD_REQUEST,
+            tr(
+                format!("pdf-standard=`{name}` 不认识（可用：a-1b a-2b a-3b）"),
+                format!("pdf-standard=`{name}` is unknown (known: a-1b a-2b a-3b)"),
+            ),
+            lang,
+        )
+    })
+}
+
 /// The body read as a report, or 400 with why not.
 fn load(bytes: &[u8], lang: Lang) -> Result<Input, Response> {
     input::load(bytes, BODY).map_err(|d| refuse(StatusCode::BAD_REQUEST, &d, lang))
@@ -194,9 +214,14 @@ pub async fn render(
         Ok(b) => b,
         Err(r) => return r,
     };
+    let pdf_standard = match pdf_standard(&query, lang) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
     let opts = RenderOptions {
         force,
         created: state.created,
+        pdf_standard,
     };
     let made = state
         .engine(move |engine| {
@@ -335,6 +360,7 @@ pub async fn preview(
     let opts = RenderOptions {
         force: true,
         created: state.created,
+        pdf_standard: None,
     };
     let laid = state
         .engine(move |engine| {

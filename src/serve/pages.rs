@@ -133,10 +133,12 @@ pub async fn report_or_download(
             )
         })?;
         let force = api::force(&query, lang)?;
+        let pdf_standard = api::pdf_standard(&query, lang)?;
         let (summary, input) = latest_input(&state, id, lang).await?;
         let opts = RenderOptions {
             force,
             created: state.created,
+            pdf_standard,
         };
         let made = state
             .engine(move |engine| api::produce(engine, &input, product, opts))

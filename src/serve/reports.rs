@@ -393,6 +393,7 @@ pub async fn preview(
         let opts = RenderOptions {
             force: true,
             created: state.created,
+            pdf_standard: None,
         };
         let laid = state
             .engine(move |engine| engine.render_pages(&report, opts))

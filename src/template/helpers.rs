@@ -6,6 +6,8 @@
 //! | helper | example | result |
 //! |---|---|---|
 //! | `cell` | `{{cell 0}}`, `{{cell null}}`, `{{cell "0.0000"}}` | `0`, empty, `0.0000` (money strings verbatim) |
+//! | `at` | `{{cell (at "/applications/new/0")}}`, `{{#each (at "/applications/new")}}` | the data's value at a JSON pointer (RFC 6901); a pointer to nothing is an error |
+//! | `pointer` | `{{pointer "/applications/new" @index}}` | `/applications/new/3`: a pointer, with each further argument (an index, a key) appended, checked to name a value of the data; what `data-pointer` on a figure's cell says |
 //! | `label` | `{{label "规章"}}` | the data's `labels` override, else the text; in an annual-report bundle the text must be an official label of the report's format |
 //! | `date` | `{{date "2021-01-20"}}` | `2021年1月20日` (GB/T 9704 7.3.5); other text as written |
 //! | `cn-number` | `{{cn-number 12}}` | `十二` (for ordinals: `{{cn-number 2}}、` → `二、`) |
@@ -53,8 +55,10 @@ impl HelperDef for Adapter {
 /// text that is not an official label (annual-report bundles).
 pub fn register(hb: &mut Handlebars<'static>, official_labels: bool) {
     let opts = Options { official_labels };
-    let helpers: [(&str, Body); 7] = [
+    let helpers: [(&str, Body); 9] = [
         ("cell", cell),
+        ("at", at),
+        ("pointer", pointer),
         ("label", label),
         ("date", date),
         ("cn-number", cn_number_helper),
@@ -91,6 +95,47 @@ fn cell(h: &Helper, _: &Value, _: &Options) -> Result<Value, RenderError> {
             format!("expected a number, string or null, found {other}"),
         )),
     }
+}
+
+/// `at`: the data's value at a JSON pointer. A partial loses the path of
+/// the value it is given (handlebars passes it a copy), so a figure's
+/// cell is written by its pointer, `at` and [`pointer`] reading the same
+/// text; a pointer that names nothing stops the render rather than print
+/// an empty row.
+fn at(h: &Helper, root: &Value, _: &Options) -> Result<Value, RenderError> {
+    let Value::String(p) = param(h, 0, "at")? else {
+        return Err(fail("at", "expected a JSON pointer string".into()));
+    };
+    root.pointer(p)
+        .cloned()
+        .ok_or_else(|| fail("at", format!("`{p}` names nothing in the data")))
+}
+
+/// `pointer`: a JSON pointer (RFC 6901) with each further argument
+/// appended as a segment (`~` written `~0`, `/` written `~1`), checked to
+/// name a value of the data: what a figure's `data-pointer` says, so that
+/// a reader of the HTML finds the figure in the report's JSON.
+fn pointer(h: &Helper, root: &Value, _: &Options) -> Result<Value, RenderError> {
+    let Value::String(base) = param(h, 0, "pointer")? else {
+        return Err(fail("pointer", "expected a JSON pointer string".into()));
+    };
+    let mut out = base.clone();
+    for p in h.params().iter().skip(1) {
+        let segment = match p.value() {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            other => return Err(fail("pointer", format!("cannot append {other}"))),
+        };
+        out.push('/');
+        out.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+    }
+    if root.pointer(&out).is_none() {
+        return Err(fail(
+            "pointer",
+            format!("`{out}` names nothing in the data"),
+        ));
+    }
+    Ok(Value::String(out))
 }
 
 /// `label`: an official label, or the wording the data's `labels` gives.

@@ -198,6 +198,24 @@ def read(path):
         })
     out["pages"] = pages
     out["fonts"] = fonts
+    # Attachments (GB/T 33190 附件): Document.xml names their list, each
+    # CT_Attachment's FileLoc is relative to that list's folder.
+    attachments = []
+    loc = doc.find(Q + "Attachments")
+    if loc is not None:
+        list_path = resolve(doc_dir, loc.text)
+        listed = ET.fromstring(z.read(list_path))
+        for a in listed.iter(Q + "Attachment"):
+            ids.append(int(a.get("ID")))
+            file = resolve(posixpath.dirname(list_path), a.find(Q + "FileLoc").text)
+            attachments.append({
+                "name": a.get("Name"),
+                "format": a.get("Format"),
+                "size_kb": float(a.get("Size", "0")),
+                "file": file,
+                "text": z.read(file).decode("utf-8"),
+            })
+    out["attachments"] = attachments
     out["unit_ids"] = ids
     return out
 
