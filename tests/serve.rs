@@ -332,6 +332,38 @@ fn render_gives_the_cli_bytes_and_downloads_are_refused_until_forced() {
         pdf.body == cli.stdout,
         "the downloaded PDF differs from the CLI's"
     );
+    // The archive's PDF/A, as the CLI writes it; an unknown level is 400.
+    let cli_a1b = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args([
+            "render",
+            "samples/shili-2021.json",
+            "-o",
+            "-",
+            "--pdf-standard",
+            "a-1b",
+        ])
+        .current_dir(root())
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("nianbao render runs");
+    let a1b = answer(
+        agent()
+            .get(&server.at(&format!("/reports/{id}.pdf?pdf-standard=a-1b")))
+            .call(),
+    );
+    assert_eq!(a1b.status, 200);
+    assert!(
+        a1b.body == cli_a1b.stdout,
+        "the PDF/A download is the CLI's"
+    );
+    assert!(a1b.body != cli.stdout, "PDF/A is not the plain PDF");
+    let unknown = answer(
+        agent()
+            .get(&server.at(&format!("/reports/{id}.pdf?pdf-standard=a-4z")))
+            .call(),
+    );
+    assert_eq!(unknown.status, 400);
+
     let disposition = pdf.header("content-disposition");
     assert!(
         disposition.starts_with("attachment; filename=\"report.pdf\"; filename*=UTF-8''%E7%A4%BA")

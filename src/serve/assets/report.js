@@ -1047,14 +1047,20 @@ window.addEventListener("beforeunload", (event) => {
 
 // ---------------------------------------------------------------- downloads
 
-const EXTS = [["pdf", "PDF"], ["docx", "Word（DOCX）"], ["ofd", "OFD"], ["xlsx", "Excel 工作簿"], ["json", "JSON 数据"]];
+// [extension, label, PDF/A level]: the archive's copy is PDF/A-1b, the
+// level archives most often ask for.
+const EXTS = [["pdf", "PDF"], ["pdf", "PDF/A（归档用）", "a-1b"], ["docx", "Word（DOCX）"], ["ofd", "OFD"], ["xlsx", "Excel 工作簿"], ["json", "JSON 数据"]];
 
 function renderDownloads() {
   const box = document.getElementById("download-links");
   box.textContent = "";
   const force = document.getElementById("force").checked;
-  for (const [ext, name] of EXTS) {
-    const a = el("a", { href: "/reports/" + id + "." + ext + (force && ext !== "json" ? "?force=true" : ""), "data-ext": ext, download: "" }, name);
+  for (const [ext, name, standard] of EXTS) {
+    const query = [];
+    if (force && ext !== "json") query.push("force=true");
+    if (standard) query.push("pdf-standard=" + standard);
+    const href = "/reports/" + id + "." + ext + (query.length ? "?" + query.join("&") : "");
+    const a = el("a", { href: href, "data-ext": ext, download: "" }, name);
     box.append(a, " ");
   }
 }
