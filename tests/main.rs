@@ -15,6 +15,7 @@ mod hostile;
 mod hostile_bundles;
 mod hostile_workbooks;
 mod html_browser;
+mod keep_together;
 mod layout_rules;
 mod library;
 mod ofd_output;

@@ -7,8 +7,12 @@
 //!   `<wbr/>` hint when there is one (7.3.1);
 //! - no single line of a paragraph alone at the foot or top of a page
 //!   (orphans and widows);
-//! - a heading never alone at the foot of a page (kept with what follows);
-//! - table rows never split; header rows repeated on every page;
+//! - a heading never alone at the foot of a page: kept with the first
+//!   lines of the paragraph after it, the opening rows of the table after
+//!   it (header, caption rows and first data row), or the next heading
+//!   and what that one keeps with;
+//! - table rows never split; header rows repeated on every page; a
+//!   caption row (第二十条第（一）项, column headings) never ends a page;
 //! - 署名 centred over 成文日期, the date 右空四字 (7.3.5); a 署名 too long
 //!   for the line broken by the paragraph breaker (禁则 and all) into
 //!   lines flush right at 右空二字, the date below it, all inside the 版心;
@@ -23,6 +27,7 @@ use crate::diag::Diagnostic;
 use crate::doc::{plain, Align, Block, Document, Page, ParaStyle, SignatureInsets, Span, Table};
 use crate::fonts::{Chains, FontBook};
 use crate::units::Length;
+use std::collections::BTreeMap;
 
 /// Where the baseline sits in a line: the em box centred in the pitch,
 /// with the ideographic baseline 0.12 em above the box's bottom (the
@@ -48,9 +53,13 @@ pub struct Flow<'a> {
     /// A table measured ahead (to keep a heading with it), by block index,
     /// so that it is measured once.
     measured: Option<(usize, Measured)>,
+    /// Paragraphs and headings broken into lines ahead (to keep a heading
+    /// with them), by block index, so that each is broken once.
+    ahead: BTreeMap<usize, Para>,
 }
 
 /// A paragraph's lines, ready to place.
+#[derive(Debug)]
 struct Para {
     glyphs: Vec<Glyph>,
     lines: Vec<Line>,
@@ -70,6 +79,7 @@ impl<'a> Flow<'a> {
             y: Length::ZERO,
             outline: Vec::new(),
             measured: None,
+            ahead: BTreeMap::new(),
         }
     }
 
@@ -85,20 +95,15 @@ impl<'a> Flow<'a> {
                     outline,
                     ..
                 } => {
-                    let para = self.para(spans, style)?;
-                    let keep = self.min_start(i + 1)?;
-                    let need =
-                        style.space_before + style.line_pitch * para.lines.len() as f64 + keep;
-                    if self.y > Length::ZERO && self.y + need > self.page.text_height {
-                        self.new_page();
-                    }
+                    let para = self.para_at(i, spans, style)?;
+                    self.keep_with_next(&para, i)?;
                     if *outline {
                         self.outline.push((plain(spans), self.pages.len()));
                     }
                     self.place_para(&para)?;
                 }
                 Block::Paragraph { spans, style } => {
-                    let para = self.para(spans, style)?;
+                    let para = self.para_at(i, spans, style)?;
                     self.place_para(&para)?;
                 }
                 Block::Signature {
@@ -166,18 +171,78 @@ impl<'a> Flow<'a> {
         })
     }
 
-    /// The room the next block needs at the foot of a page for a heading
-    /// not to be left alone there: two lines, or a table's header and
-    /// first row.
-    fn min_start(&mut self, next: usize) -> Result<Length, Diagnostic> {
+    /// The paragraph or heading of block `i`, broken into lines, or taken
+    /// from those prepared ahead.
+    fn para_at(&mut self, i: usize, spans: &[Span], style: &ParaStyle) -> Result<Para, Diagnostic> {
+        match self.ahead.remove(&i) {
+            Some(p) => Ok(p),
+            None => self.para(spans, style),
+        }
+    }
+
+    /// Moves to a new page when the heading `para` (block `i`) and the
+    /// start of what follows it ([`Self::lead`]) do not fit below: a
+    /// heading never ends a page (a heading alone at a page's foot, its
+    /// text overleaf, is a typesetting fault, as Word's "keep with next"
+    /// avoids it in the DOCX).
+    ///
+    /// Keeping wins over filling the page. What moves is the heading (and
+    /// the headings before it, each moved by its own call) with at most a
+    /// paragraph's first lines or a table's caption, header and first
+    /// row: a few lines with the built-in template, so the page left
+    /// short is short by those lines. Only a template whose table opens
+    /// with rows taller than half a page could leave a page more than half
+    /// empty, and keeping still wins: a heading or a caption alone at a
+    /// page's foot is a fault every reader of a 公文 sees, a short page
+    /// before a new section is not. When the heading and its lead could
+    /// not share even an empty page, the heading stays: moving it would
+    /// leave a page short for nothing.
+    fn keep_with_next(&mut self, para: &Para, i: usize) -> Result<(), Diagnostic> {
+        let need = self.heading_height(para) + self.lead(i + 1)?;
+        let eps = Length::pt(0.01);
+        if self.y > Length::ZERO
+            && self.y + need > self.page.text_height + eps
+            && need <= self.page.text_height + eps
+        {
+            self.new_page();
+        }
+        Ok(())
+    }
+
+    /// The height a heading takes: its space before, its lines and its
+    /// space after.
+    fn heading_height(&self, p: &Para) -> Length {
+        p.style.space_before + p.style.line_pitch * p.lines.len() as f64 + p.style.space_after
+    }
+
+    /// The height the blocks from `next` on must have at the foot of a
+    /// page for a heading before them not to be left alone there, as the
+    /// flow will place them: a paragraph's first lines (as many as
+    /// [`lines_here`] puts at a page's foot: two, or all of a paragraph of
+    /// three or fewer, since one would be an orphan and two of three leave
+    /// a widow); a heading with what it keeps with in turn (a heading
+    /// followed by a heading followed by a table keeps all three); a
+    /// table's opening rows ([`Measured::lead`]). The blocks prepared here
+    /// are kept for when they are placed.
+    fn lead(&mut self, next: usize) -> Result<Length, Diagnostic> {
         Ok(match self.doc.blocks.get(next) {
-            Some(Block::Paragraph { style, .. } | Block::Heading { style, .. }) => {
-                style.space_before + style.line_pitch * 2.0
+            Some(Block::Paragraph { spans, style }) => {
+                let p = self.para_at(next, spans, style)?;
+                let n = p.lines.len();
+                let first = (1..=n).find(|&fit| lines_here(fit, 0, n) > 0).unwrap_or(n);
+                let h = style.space_before + style.line_pitch * first as f64;
+                self.ahead.insert(next, p);
+                h
+            }
+            Some(Block::Heading { spans, style, .. }) => {
+                let p = self.para_at(next, spans, style)?;
+                let h = self.heading_height(&p);
+                self.ahead.insert(next, p);
+                h + self.lead(next + 1)?
             }
             Some(Block::Table(t)) => {
                 let m = self.measure(next, t)?;
-                let first = (m.header_rows + 1).min(m.heights.len());
-                let h = m.heights[..first].iter().copied().sum();
+                let h = m.lead();
                 self.measured = Some((next, m));
                 h
             }
@@ -209,21 +274,7 @@ impl<'a> Flow<'a> {
         let n = p.lines.len();
         while next < n {
             let fit = ((self.room() + Length::pt(0.01)) / pitch).floor().max(0.0) as usize;
-            let left = n - next;
-            let mut take = fit.min(left);
-            if take < left {
-                // Orphan: the paragraph's first line alone at the foot.
-                if next == 0 && take == 1 && left > 1 {
-                    take = 0;
-                }
-                // Widow: its last line alone at the top of the next page.
-                if left - take == 1 && take >= 1 {
-                    take -= 1;
-                    if next == 0 && take == 1 {
-                        take = 0;
-                    }
-                }
-            }
+            let mut take = lines_here(fit, next, n);
             if take == 0 {
                 if self.y == Length::ZERO {
                     take = 1; // a page too short for a line: place it anyway
@@ -488,6 +539,29 @@ impl Flow<'_> {
         }
         Ok(())
     }
+}
+
+/// How many of a paragraph's `n` lines, from line `next` on, go on a page
+/// with room for `fit` lines: as many as fit, but never the paragraph's
+/// first line alone at the foot (an orphan) nor its last alone at the
+/// top of the next page (a widow). Zero: the page takes none of them.
+fn lines_here(fit: usize, next: usize, n: usize) -> usize {
+    let left = n - next;
+    let mut take = fit.min(left);
+    if take < left {
+        // Orphan: the paragraph's first line alone at the foot.
+        if next == 0 && take == 1 && left > 1 {
+            take = 0;
+        }
+        // Widow: its last line alone at the top of the next page.
+        if left - take == 1 && take >= 1 {
+            take -= 1;
+            if next == 0 && take == 1 {
+                take = 0;
+            }
+        }
+    }
+    take
 }
 
 fn line_align(a: Align) -> LineAlign {
