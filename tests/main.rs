@@ -30,3 +30,4 @@ mod spreadsheet;
 mod template_engine;
 mod template_tables;
 mod typesetting;
+mod url_breaks;
