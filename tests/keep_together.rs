@@ -61,13 +61,18 @@ const CAPTION_WORDS: [&str; 9] = [
 ];
 
 /// The report `base` with a preamble of `lines` lines, an overview of a
-/// three-line paragraph (and, with `chain`, a heading after it).
+/// three-line paragraph (and, with `chain`, a heading after it, and
+/// section 六 empty before the signature).
 fn variant(base: &Value, lines: usize, chain: bool) -> Value {
     let mut data = base.clone();
     common::set(&mut data, "/preamble", json!([prose(lines)]));
     let mut overview = vec![json!(prose(3))];
     if chain {
         overview.push(json!({ "heading": CHAIN_HEADING }));
+        // 六 left empty: its heading is followed by the signature.
+        common::set(&mut data, "/other_matters", json!([]));
+        let signature = json!({ "unit": "缑氏镇人民政府", "date": "2021-01-20" });
+        common::set(&mut data, "/signature", signature);
     }
     common::set(&mut data, "/overview", json!(overview));
     data

@@ -9,8 +9,8 @@
 //!   (orphans and widows);
 //! - a heading never alone at the foot of a page: kept with the first
 //!   lines of the paragraph after it, the opening rows of the table after
-//!   it (header, caption rows and first data row), or the next heading
-//!   and what that one keeps with;
+//!   it (header, caption rows and first data row), the signature, or the
+//!   next heading and what that one keeps with;
 //! - table rows never split; header rows repeated on every page; a
 //!   caption row (第二十条第（一）项, column headings) never ends a page;
 //! - 署名 centred over 成文日期, the date 右空四字 (7.3.5); a 署名 too long
@@ -222,7 +222,8 @@ impl<'a> Flow<'a> {
     /// three or fewer, since one would be an orphan and two of three leave
     /// a widow); a heading with what it keeps with in turn (a heading
     /// followed by a heading followed by a table keeps all three); a
-    /// table's opening rows ([`Measured::lead`]). The blocks prepared here
+    /// table's opening rows ([`Measured::lead`]); the whole signature
+    /// (after a section left empty). The blocks prepared here
     /// are kept for when they are placed.
     fn lead(&mut self, next: usize) -> Result<Length, Diagnostic> {
         Ok(match self.doc.blocks.get(next) {
@@ -239,6 +240,16 @@ impl<'a> Flow<'a> {
                 let h = self.heading_height(&p);
                 self.ahead.insert(next, p);
                 h + self.lead(next + 1)?
+            }
+            Some(Block::Signature {
+                unit,
+                style,
+                insets,
+                ..
+            }) => {
+                // Set whole on one page: all of it follows the heading.
+                let (_, lines) = self.signature_unit(unit, style, *insets)?;
+                style.space_before + style.line_pitch * (lines.len() + 1) as f64
             }
             Some(Block::Table(t)) => {
                 let m = self.measure(next, t)?;
@@ -359,15 +370,10 @@ impl<'a> Flow<'a> {
     ) -> Result<(), Diagnostic> {
         let pitch = style.line_pitch;
         let k = self.wide_pitch(style);
-        let unit = shape(unit, self.book, self.chains, k)?;
+        let (unit, unit_lines) = self.signature_unit(unit, style, insets)?;
         let date = shape(date, self.book, self.chains, k)?;
         let right = self.page.margin_left + self.page.text_width;
         let unit_avail = (self.page.text_width - insets.unit).max(Length::ZERO);
-        let unit_lines = if width(&unit) > unit_avail + Length::pt(0.01) {
-            break_lines(&unit, unit_avail, unit_avail)
-        } else {
-            vec![Line::whole(&unit)]
-        };
         let need = style.space_before + pitch * (unit_lines.len() + 1) as f64;
         if self.y + need > self.page.text_height && self.y > Length::ZERO {
             self.new_page();
@@ -392,6 +398,24 @@ impl<'a> Flow<'a> {
         self.put_line(&date, x, width(&date), LineAlign::Left, style);
         self.y += style.space_after;
         Ok(())
+    }
+
+    /// The 署名 shaped and broken into its lines: one, or as many as a
+    /// unit wider than the line left of its inset needs.
+    fn signature_unit(
+        &self,
+        unit: &[Span],
+        style: &ParaStyle,
+        insets: SignatureInsets,
+    ) -> Result<(Vec<Glyph>, Vec<Line>), Diagnostic> {
+        let unit = shape(unit, self.book, self.chains, self.wide_pitch(style))?;
+        let avail = (self.page.text_width - insets.unit).max(Length::ZERO);
+        let lines = if width(&unit) > avail + Length::pt(0.01) {
+            break_lines(&unit, avail, avail)
+        } else {
+            vec![Line::whole(&unit)]
+        };
+        Ok((unit, lines))
     }
 
     /// Draws one unbroken line at the current position, aligned in `avail`
