@@ -182,21 +182,17 @@ impl<'a> Flow<'a> {
 
     /// Moves to a new page when the heading `para` (block `i`) and the
     /// start of what follows it ([`Self::lead`]) do not fit below: a
-    /// heading never ends a page (a heading alone at a page's foot, its
-    /// text overleaf, is a typesetting fault, as Word's "keep with next"
-    /// avoids it in the DOCX).
+    /// heading alone at a page's foot is a typesetting fault.
     ///
-    /// Keeping wins over filling the page. What moves is the heading (and
-    /// the headings before it, each moved by its own call) with at most a
-    /// paragraph's first lines or a table's caption, header and first
-    /// row: a few lines with the built-in template, so the page left
-    /// short is short by those lines. Only a template whose table opens
-    /// with rows taller than half a page could leave a page more than half
-    /// empty, and keeping still wins: a heading or a caption alone at a
-    /// page's foot is a fault every reader of a 公文 sees, a short page
-    /// before a new section is not. When the heading and its lead could
-    /// not share even an empty page, the heading stays: moving it would
-    /// leave a page short for nothing.
+    /// Keeping wins over filling the page. What moves is the heading (a
+    /// chain of headings as one) with a paragraph's first lines, a table's
+    /// caption, header and first row, or the signature: a few lines with
+    /// the built-in template. Only a template whose table opens with rows
+    /// taller than half a page could leave a page more than half empty,
+    /// and keeping still wins: a heading or caption alone at a page's foot
+    /// is a fault every reader of a 公文 sees, a short page before a new
+    /// section is not. When heading and lead could not share even an
+    /// empty page, the heading stays: moving it would gain nothing.
     fn keep_with_next(&mut self, para: &Para, i: usize) -> Result<(), Diagnostic> {
         let need = self.heading_height(para) + self.lead(i + 1)?;
         let eps = Length::pt(0.01);
@@ -461,16 +457,23 @@ impl<'a> Flow<'a> {
                 next += 1;
             }
             // A row that keeps with the next (a group's heading) does not
-            // end a page: it moves over with what follows it.
+            // end a page: it moves over with what follows it. Nor does a
+            // page break cut a cell spanning rows where one of its pieces
+            // would be too short for its label: the break moves up until
+            // both pieces are tall enough, or, when none is, to the row
+            // the cell starts in. Each move may undo the other's, so both
+            // are applied until the break stays put.
             let mut end = next;
-            while end < rows && end > start && m.keep_with_next[end - 1] {
-                end -= 1;
+            loop {
+                let was = end;
+                while end < rows && end > start && m.keep_with_next[end - 1] {
+                    end -= 1;
+                }
+                end = m.break_before(start, end);
+                if end == was {
+                    break;
+                }
             }
-            // Nor does a page break cut a cell spanning rows where one of
-            // its pieces would be too short for its label: the break moves
-            // up until both pieces are tall enough, or, when none is, to the
-            // row the cell starts in.
-            end = m.break_before(start, end);
             if end == start && next < rows && self.y > Length::ZERO {
                 next = start;
                 self.new_page();
