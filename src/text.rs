@@ -46,12 +46,16 @@ pub fn nfc(s: &str) -> String {
 }
 
 /// Marks that may not start a line (clreq 行首禁则; GB/T 15834 4.1–4.2):
-/// pause and stop marks, closing brackets and quotes, and the percent sign.
-pub const NO_LINE_START: &str = "，。、；：？！）》〉」』】〕〗〙〛”’…‥％%．｝］〞";
+/// pause and stop marks, closing brackets and quotes, and the percent
+/// sign; in their full-width and half-width forms (a half-width `.` or
+/// `,` typed in Chinese text, or ending a URL's part, is still a stop or
+/// a comma to the reader at a line's start: Word's own zh-CN list has
+/// them too).
+pub const NO_LINE_START: &str = "，。、；：？！）》〉」』】〕〗〙〛”’…‥％%．｝］〞.,;:!?)]}";
 
 /// Marks that may not end a line (clreq 行尾禁则): opening brackets and
-/// quotes.
-pub const NO_LINE_END: &str = "（《〈「『【〔〖〘〚“‘（｛［〝";
+/// quotes, full-width and half-width.
+pub const NO_LINE_END: &str = "（《〈「『【〔〖〘〚“‘（｛［〝([{";
 
 /// Full-width marks whose glyph sits in one half of the em box, so that
 /// the other half may be removed at the end of a line (clreq 3.1.7).

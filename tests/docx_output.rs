@@ -257,6 +257,64 @@ fn group_rows_keep_together_on_a_page() {
     assert!(three[other + 1].0.contains("总计"));
 }
 
+/// Word's "keep with next" on the blocks the PDF keeps together (issue
+/// #24): every heading paragraph (the six sections and a subheading
+/// standing alone) and every paragraph of a table's caption and header
+/// rows (第二十条第（N）项, the column headings, tables 三 and 四's
+/// heads), found by their words, so that Word never ends a page with
+/// one. Both formats.
+#[test]
+fn headings_and_caption_rows_keep_with_next() {
+    const HEADINGS: [&str; 7] = [
+        "一、总体情况",
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "五、存在的主要问题及改进情况",
+        "六、其他需要报告的事项",
+        "（六）其他工作情况",
+    ];
+    // Words only the caption and header rows hold.
+    const CAPTION: [&str; 7] = [
+        "第二十条",
+        "信息内容",
+        "申请人情况",
+        "法人或其他组织",
+        "商业企业",
+        "行政复议",
+        "结果维持",
+    ];
+    let keeps = |p: Node| w(p, "pPr").and_then(|pr| w(pr, "keepNext")).is_some();
+    for (mut data, caption_rows) in [(goushi(), 16), (shili(), 14)] {
+        let mut overview = data["overview"].as_array().expect("overview").clone();
+        overview.push(serde_json::json!({ "heading": HEADINGS[6] }));
+        common::set(&mut data, "/overview", Value::Array(overview));
+        let xml = part(&docx(&data), "word/document.xml");
+        let doc = Document::parse(&xml).expect("parses");
+        let body = w(doc.root_element(), "body").expect("w:body");
+        let headings: Vec<Node> = body
+            .children()
+            .filter(|p| p.has_tag_name((W, "p")) && HEADINGS.contains(&text_of(*p).as_str()))
+            .collect();
+        assert_eq!(headings.len(), HEADINGS.len(), "every heading found");
+        for h in headings {
+            assert!(keeps(h), "heading {} keeps with next", text_of(h));
+        }
+        let mut found = 0;
+        for tr in tables(&doc).into_iter().flat_map(rows) {
+            let text = text_of(tr);
+            if !CAPTION.iter().any(|c| text.contains(c)) {
+                continue;
+            }
+            found += 1;
+            for p in tr.descendants().filter(|n| n.has_tag_name((W, "p"))) {
+                assert!(keeps(p), "a paragraph of the row {text} keeps with next");
+            }
+        }
+        assert_eq!(found, caption_rows, "caption and header rows found");
+    }
+}
+
 #[test]
 fn styles_page_grid_and_fonts() {
     let bytes = docx(&goushi());

@@ -9,10 +9,11 @@ use common::{goushi, shili};
 use nianbao::layout::{Item, Laid};
 /// GB/T 15834-2011 and clreq §3.1.7, written out here rather than taken
 /// from the implementation: 点号, the closing half of 引号, 括号 and
-/// 书名号, and the percent sign never start a line…
-const NO_LINE_START: &str = "。？！，、；：”’）】》〉」』〕％%";
+/// 书名号, and the percent sign never start a line, nor their half-width
+/// forms `. , ; : ! ? ) ] } %`…
+const NO_LINE_START: &str = "。？！，、；：”’）】》〉」』〕％%.,;:!?)]}";
 /// …and the opening half never ends one.
-const NO_LINE_END: &str = "“‘（【《〈「『〔";
+const NO_LINE_END: &str = "“‘（【《〈「『〔([{";
 use nianbao::{Engine, RenderOptions};
 use serde_json::Value;
 

@@ -15,10 +15,13 @@ use serde_json::Value;
 
 /// GB/T 15834-2011 §5.1.7, clreq §3.1.7: marks that never start a line —
 /// 点号 (。？！，、；：), the closing half of 引号, 括号, 书名号, and the
-/// percent sign.
-const NOT_AT_LINE_START: &str = "。？！，、；：”’）】》〉」』〕％%";
-/// The opening half of 引号, 括号, 书名号: never at a line's end.
-const NOT_AT_LINE_END: &str = "“‘（【《〈「『〔";
+/// percent sign; and their half-width forms, which Chinese text meets in
+/// URLs (`.shanghai.gov.cn` starting a line reads as a stray full stop)
+/// and in typed text: `. , ; : ! ? ) ] }` and `%`.
+pub(crate) const NOT_AT_LINE_START: &str = "。？！，、；：”’）】》〉」』〕％%.,;:!?)]}";
+/// The opening half of 引号, 括号, 书名号, full-width and half-width: never
+/// at a line's end.
+const NOT_AT_LINE_END: &str = "“‘（【《〈「『〔([{";
 
 const MM: f64 = 72.0 / 25.4;
 const LEFT: f64 = 28.0 * MM;
@@ -158,8 +161,8 @@ fn a_title_given_in_lines_keeps_them() {
 }
 
 /// One body line as drawn: its glyphs' characters, positions and sizes.
-struct Drawn {
-    text: Vec<char>,
+pub(crate) struct Drawn {
+    pub(crate) text: Vec<char>,
     xs: Vec<f64>,
     advances: Vec<f64>,
     size: f64,
@@ -228,7 +231,7 @@ fn stretch(line: &Drawn) -> f64 {
 }
 
 /// Lays out paragraphs and returns, per paragraph, its drawn lines.
-fn paragraphs(texts: &[String]) -> Vec<Vec<Drawn>> {
+pub(crate) fn paragraphs(texts: &[String]) -> Vec<Vec<Drawn>> {
     let mut data = goushi();
     common::set(&mut data, "/overview", serde_json::json!(texts));
     common::set(&mut data, "/problems", serde_json::json!([]));
@@ -263,7 +266,7 @@ fn paragraphs(texts: &[String]) -> Vec<Vec<Drawn>> {
 
 /// Checks every line of every paragraph: 禁则, non-final lines flush
 /// right, and returns each non-final line's stretch.
-fn measure(paras: &[Vec<Drawn>]) -> Vec<f64> {
+pub(crate) fn measure(paras: &[Vec<Drawn>]) -> Vec<f64> {
     let mut stretches = Vec::new();
     for lines in paras {
         for (i, line) in lines.iter().enumerate() {

@@ -194,8 +194,11 @@ const KEEP_GROUP_ROWS: usize = 8;
 const GROUP_PIECE_ROWS: usize = 3;
 
 /// Rows whose paragraphs keep with the next row, which is how Word keeps
-/// table rows together: the rows the template marks (a group's heading
-/// rows), and every row but the last of a small vertically merged group.
+/// table rows together: the header rows (so that the head of tables 三
+/// and 四 never ends a page without the first data row, as the PDF keeps
+/// it: `tblHeader` only repeats them), the rows the template marks (a
+/// group's heading rows), and every row but the last of a small
+/// vertically merged group.
 /// Word cannot repeat a merged label on the next page as the PDF does,
 /// so such a group split by a page break would show its label on one
 /// piece only (or cut in two). A group taller than a third of a page may
@@ -204,7 +207,7 @@ const GROUP_PIECE_ROWS: usize = 3;
 /// control does for the lines of a paragraph).
 fn keep_rows(t: &Table) -> Vec<bool> {
     let mut keep: Vec<bool> = (0..t.grid.rows)
-        .map(|r| t.keep_with_next.get(r).copied().unwrap_or(false))
+        .map(|r| r < t.header_rows || t.keep_with_next.get(r).copied().unwrap_or(false))
         .collect();
     for (r, _, cell) in t.grid.cells() {
         let last = r + cell.rowspan - 1;

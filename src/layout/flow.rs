@@ -7,23 +7,30 @@
 //!   `<wbr/>` hint when there is one (7.3.1);
 //! - no single line of a paragraph alone at the foot or top of a page
 //!   (orphans and widows);
-//! - a heading never alone at the foot of a page (kept with what follows);
-//! - table rows never split; header rows repeated on every page;
+//! - a heading never alone at the foot of a page: kept with the first
+//!   lines of the paragraph after it, the opening rows of the table after
+//!   it (header, caption rows and first data row), the signature, or the
+//!   next heading and what that one keeps with;
+//! - table rows never split; header rows repeated on every page; a
+//!   caption row (第二十条第（一）项, column headings) never ends a page;
 //! - 署名 centred over 成文日期, the date 右空四字 (7.3.5); a 署名 too long
 //!   for the line broken by the paragraph breaker (禁则 and all) into
 //!   lines flush right at 右空二字, the date below it, all inside the 版心;
 //! - page numbers "— N —" 7 mm below the 版心, odd right, even left (7.5).
+
+mod furniture;
 
 use super::linebreak::{place, Line, LineAlign};
 use super::shape::{shape, width, Glyph};
 use super::table::{push_runs, Measured};
 use super::tags::{Kind, Structure, Tag};
 use super::totalfit::break_lines;
-use super::{Item, Laid, LaidPage};
+use super::{Laid, LaidPage};
 use crate::diag::Diagnostic;
 use crate::doc::{plain, Align, Block, Document, Page, ParaStyle, SignatureInsets, Span, Table};
 use crate::fonts::{Chains, FontBook};
 use crate::units::Length;
+use std::collections::BTreeMap;
 
 /// Where the baseline sits in a line: the em box centred in the pitch,
 /// with the ideographic baseline 0.12 em above the box's bottom (the
@@ -49,12 +56,16 @@ pub struct Flow<'a> {
     /// A table measured ahead (to keep a heading with it), by block index,
     /// so that it is measured once.
     measured: Option<(usize, Measured)>,
+    /// Paragraphs and headings broken into lines ahead (to keep a heading
+    /// with them), by block index, so that each is broken once.
+    ahead: BTreeMap<usize, Para>,
     /// The logical structure so far, and the tag of the text being placed.
     structure: Structure,
     tag: Tag,
 }
 
 /// A paragraph's lines, ready to place.
+#[derive(Debug)]
 struct Para {
     glyphs: Vec<Glyph>,
     lines: Vec<Line>,
@@ -74,6 +85,7 @@ impl<'a> Flow<'a> {
             y: Length::ZERO,
             outline: Vec::new(),
             measured: None,
+            ahead: BTreeMap::new(),
             structure: Structure::default(),
             tag: Tag::Artifact,
         }
@@ -96,13 +108,8 @@ impl<'a> Flow<'a> {
                 } => {
                     // The title is H1, so 一、 is H2 and so on down.
                     self.tag = self.structure.block(Kind::Heading(level.saturating_add(1)));
-                    let para = self.para(spans, style)?;
-                    let keep = self.min_start(i + 1)?;
-                    let need =
-                        style.space_before + style.line_pitch * para.lines.len() as f64 + keep;
-                    if self.y > Length::ZERO && self.y + need > self.page.text_height {
-                        self.new_page();
-                    }
+                    let para = self.para_at(i, spans, style)?;
+                    self.keep_with_next(&para, i)?;
                     if *outline {
                         self.outline.push((plain(spans), self.pages.len()));
                     }
@@ -110,7 +117,7 @@ impl<'a> Flow<'a> {
                 }
                 Block::Paragraph { spans, style } => {
                     self.tag = self.structure.block(Kind::Paragraph);
-                    let para = self.para(spans, style)?;
+                    let para = self.para_at(i, spans, style)?;
                     self.place_para(&para)?;
                 }
                 Block::Signature {
@@ -183,18 +190,85 @@ impl<'a> Flow<'a> {
         })
     }
 
-    /// The room the next block needs at the foot of a page for a heading
-    /// not to be left alone there: two lines, or a table's header and
-    /// first row.
-    fn min_start(&mut self, next: usize) -> Result<Length, Diagnostic> {
+    /// The paragraph or heading of block `i`, broken into lines, or taken
+    /// from those prepared ahead.
+    fn para_at(&mut self, i: usize, spans: &[Span], style: &ParaStyle) -> Result<Para, Diagnostic> {
+        match self.ahead.remove(&i) {
+            Some(p) => Ok(p),
+            None => self.para(spans, style),
+        }
+    }
+
+    /// Moves to a new page when the heading `para` (block `i`) and the
+    /// start of what follows it ([`Self::lead`]) do not fit below: a
+    /// heading alone at a page's foot is a typesetting fault.
+    ///
+    /// Keeping wins over filling the page. What moves is the heading (a
+    /// chain of headings as one) with a paragraph's first lines, a table's
+    /// caption, header and first row, or the signature: a few lines with
+    /// the built-in template. Only a template whose table opens with rows
+    /// taller than half a page could leave a page more than half empty,
+    /// and keeping still wins: a heading or caption alone at a page's foot
+    /// is a fault every reader of a 公文 sees, a short page before a new
+    /// section is not. When heading and lead could not share even an
+    /// empty page, the heading stays: moving it would gain nothing.
+    fn keep_with_next(&mut self, para: &Para, i: usize) -> Result<(), Diagnostic> {
+        let need = self.heading_height(para) + self.lead(i + 1)?;
+        let eps = Length::pt(0.01);
+        if self.y > Length::ZERO
+            && self.y + need > self.page.text_height + eps
+            && need <= self.page.text_height + eps
+        {
+            self.new_page();
+        }
+        Ok(())
+    }
+
+    /// The height a heading takes: its space before, its lines and its
+    /// space after.
+    fn heading_height(&self, p: &Para) -> Length {
+        p.style.space_before + p.style.line_pitch * p.lines.len() as f64 + p.style.space_after
+    }
+
+    /// The height the blocks from `next` on must have at the foot of a
+    /// page for a heading before them not to be left alone there, as the
+    /// flow will place them: a paragraph's first lines (as many as
+    /// [`lines_here`] puts at a page's foot: two, or all of a paragraph of
+    /// three or fewer, since one would be an orphan and two of three leave
+    /// a widow); a heading with what it keeps with in turn (a heading
+    /// followed by a heading followed by a table keeps all three); a
+    /// table's opening rows ([`Measured::lead`]); the whole signature
+    /// (after a section left empty). The blocks prepared here
+    /// are kept for when they are placed.
+    fn lead(&mut self, next: usize) -> Result<Length, Diagnostic> {
         Ok(match self.doc.blocks.get(next) {
-            Some(Block::Paragraph { style, .. } | Block::Heading { style, .. }) => {
-                style.space_before + style.line_pitch * 2.0
+            Some(Block::Paragraph { spans, style }) => {
+                let p = self.para_at(next, spans, style)?;
+                let n = p.lines.len();
+                let first = (1..=n).find(|&fit| lines_here(fit, 0, n) > 0).unwrap_or(n);
+                let h = style.space_before + style.line_pitch * first as f64;
+                self.ahead.insert(next, p);
+                h
+            }
+            Some(Block::Heading { spans, style, .. }) => {
+                let p = self.para_at(next, spans, style)?;
+                let h = self.heading_height(&p);
+                self.ahead.insert(next, p);
+                h + self.lead(next + 1)?
+            }
+            Some(Block::Signature {
+                unit,
+                style,
+                insets,
+                ..
+            }) => {
+                // Set whole on one page: all of it follows the heading.
+                let (_, lines) = self.signature_unit(unit, style, *insets)?;
+                style.space_before + style.line_pitch * (lines.len() + 1) as f64
             }
             Some(Block::Table(t)) => {
                 let m = self.measure(next, t)?;
-                let first = (m.header_rows + 1).min(m.heights.len());
-                let h = m.heights[..first].iter().copied().sum();
+                let h = m.lead();
                 self.measured = Some((next, m));
                 h
             }
@@ -226,21 +300,7 @@ impl<'a> Flow<'a> {
         let n = p.lines.len();
         while next < n {
             let fit = ((self.room() + Length::pt(0.01)) / pitch).floor().max(0.0) as usize;
-            let left = n - next;
-            let mut take = fit.min(left);
-            if take < left {
-                // Orphan: the paragraph's first line alone at the foot.
-                if next == 0 && take == 1 && left > 1 {
-                    take = 0;
-                }
-                // Widow: its last line alone at the top of the next page.
-                if left - take == 1 && take >= 1 {
-                    take -= 1;
-                    if next == 0 && take == 1 {
-                        take = 0;
-                    }
-                }
-            }
+            let mut take = lines_here(fit, next, n);
             if take == 0 {
                 if self.y == Length::ZERO {
                     take = 1; // a page too short for a line: place it anyway
@@ -326,15 +386,10 @@ impl<'a> Flow<'a> {
     ) -> Result<(), Diagnostic> {
         let pitch = style.line_pitch;
         let k = self.wide_pitch(style);
-        let unit = shape(unit, self.book, self.chains, k)?;
+        let (unit, unit_lines) = self.signature_unit(unit, style, insets)?;
         let date = shape(date, self.book, self.chains, k)?;
         let right = self.page.margin_left + self.page.text_width;
         let unit_avail = (self.page.text_width - insets.unit).max(Length::ZERO);
-        let unit_lines = if width(&unit) > unit_avail + Length::pt(0.01) {
-            break_lines(&unit, unit_avail, unit_avail)
-        } else {
-            vec![Line::whole(&unit)]
-        };
         let need = style.space_before + pitch * (unit_lines.len() + 1) as f64;
         if self.y + need > self.page.text_height && self.y > Length::ZERO {
             self.new_page();
@@ -361,6 +416,24 @@ impl<'a> Flow<'a> {
         self.put_line(&date, x, width(&date), LineAlign::Left, style);
         self.y += style.space_after;
         Ok(())
+    }
+
+    /// The 署名 shaped and broken into its lines: one, or as many as a
+    /// unit wider than the line left of its inset needs.
+    fn signature_unit(
+        &self,
+        unit: &[Span],
+        style: &ParaStyle,
+        insets: SignatureInsets,
+    ) -> Result<(Vec<Glyph>, Vec<Line>), Diagnostic> {
+        let unit = shape(unit, self.book, self.chains, self.wide_pitch(style))?;
+        let avail = (self.page.text_width - insets.unit).max(Length::ZERO);
+        let lines = if width(&unit) > avail + Length::pt(0.01) {
+            break_lines(&unit, avail, avail)
+        } else {
+            vec![Line::whole(&unit)]
+        };
+        Ok((unit, lines))
     }
 
     /// Draws one unbroken line at the current position, aligned in `avail`
@@ -406,16 +479,23 @@ impl<'a> Flow<'a> {
                 next += 1;
             }
             // A row that keeps with the next (a group's heading) does not
-            // end a page: it moves over with what follows it.
+            // end a page: it moves over with what follows it. Nor does a
+            // page break cut a cell spanning rows where one of its pieces
+            // would be too short for its label: the break moves up until
+            // both pieces are tall enough, or, when none is, to the row
+            // the cell starts in. Each move may undo the other's, so both
+            // are applied until the break stays put.
             let mut end = next;
-            while end < rows && end > start && m.keep_with_next[end - 1] {
-                end -= 1;
+            loop {
+                let was = end;
+                while end < rows && end > start && m.keep_with_next[end - 1] {
+                    end -= 1;
+                }
+                end = m.break_before(start, end);
+                if end == was {
+                    break;
+                }
             }
-            // Nor does a page break cut a cell spanning rows where one of
-            // its pieces would be too short for its label: the break moves
-            // up until both pieces are tall enough, or, when none is, to the
-            // row the cell starts in.
-            end = m.break_before(start, end);
             if end == start && next < rows && self.y > Length::ZERO {
                 next = start;
                 self.new_page();
@@ -439,75 +519,29 @@ impl<'a> Flow<'a> {
         self.cur.items.extend(m.draw(visible, x, top, tags));
         self.y += visible.iter().map(|&r| m.heights[r]).sum();
     }
-
-    /// "— N —" (GB/T 9704 7.5): 7 mm below the text block, odd pages at the
-    /// right and even pages at the left, each inset one character.
-    fn page_numbers(&mut self) -> Result<(), Diagnostic> {
-        let Some(pn) = self.page.page_number.clone() else {
-            return Ok(());
-        };
-        let text_bottom = self.page.margin_top + self.page.text_height;
-        // The dash sits about 0.3 em above the baseline: put it 7 mm down.
-        let baseline = text_bottom + pn.below_text + pn.text.size * 0.3;
-        let (left, right) = (
-            self.page.margin_left,
-            self.page.margin_left + self.page.text_width,
-        );
-        for (i, page) in self.pages.iter_mut().enumerate() {
-            let n = i + 1;
-            let text = pn.format.replace("{n}", &n.to_string());
-            let span = Span {
-                text,
-                style: pn.text.clone(),
-                class: None,
-            };
-            let glyphs = shape(std::slice::from_ref(&span), self.book, self.chains, None)?;
-            let w = width(&glyphs);
-            let x = match (pn.outside, n % 2 == 1) {
-                (false, _) => left + (self.page.text_width - w) / 2.0,
-                (true, true) => right - pn.inset - w,
-                (true, false) => left + pn.inset,
-            };
-            let xs = place(&glyphs, &Line::whole(&glyphs), w, LineAlign::Left);
-            let mut items: Vec<Item> = Vec::new();
-            push_runs(&glyphs, &xs, x, baseline, Tag::Artifact, &mut items);
-            page.items.extend(items);
-        }
-        Ok(())
-    }
 }
 
-impl Flow<'_> {
-    /// A forced render's mark ([`crate::doc::DRAFT`]), centred in the 天头
-    /// of every page, 10 mm above the text block, in the page number's
-    /// face at 3号: on every page, so no page of it passes for a filed one.
-    fn draft_marks(&mut self) -> Result<(), Diagnostic> {
-        if !self.doc.meta.draft {
-            return Ok(());
+/// How many of a paragraph's `n` lines, from line `next` on, go on a page
+/// with room for `fit` lines: as many as fit, but never the paragraph's
+/// first line alone at the foot (an orphan) nor its last alone at the
+/// top of the next page (a widow). Zero: the page takes none of them.
+fn lines_here(fit: usize, next: usize, n: usize) -> usize {
+    let left = n - next;
+    let mut take = fit.min(left);
+    if take < left {
+        // Orphan: the paragraph's first line alone at the foot.
+        if next == 0 && take == 1 && left > 1 {
+            take = 0;
         }
-        let Some(pn) = self.page.page_number.clone() else {
-            return Ok(());
-        };
-        let mut style = pn.text.clone();
-        style.size = Length::pt(16.0);
-        style.bold = true;
-        let span = Span {
-            text: crate::doc::DRAFT.to_string(),
-            style,
-            class: None,
-        };
-        let glyphs = shape(std::slice::from_ref(&span), self.book, self.chains, None)?;
-        let w = width(&glyphs);
-        let x = self.page.margin_left + (self.page.text_width - w) / 2.0;
-        let baseline = self.page.margin_top - Length::mm(10.0);
-        let xs = place(&glyphs, &Line::whole(&glyphs), w, LineAlign::Left);
-        for page in self.pages.iter_mut() {
-            let mut items: Vec<Item> = Vec::new();
-            push_runs(&glyphs, &xs, x, baseline, Tag::Artifact, &mut items);
-            page.items.extend(items);
+        // Widow: its last line alone at the top of the next page.
+        if left - take == 1 && take >= 1 {
+            take -= 1;
+            if next == 0 && take == 1 {
+                take = 0;
+            }
         }
-        Ok(())
     }
+    take
 }
 
 fn line_align(a: Align) -> LineAlign {

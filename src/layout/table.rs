@@ -289,6 +289,26 @@ impl Measured {
         self.cells[i].content.height() + self.pad_y * 2.0
     }
 
+    /// The height of the rows that open the table on a page: the header
+    /// rows, then the body rows up to the first one that may end a page,
+    /// that is, past the rows kept with the next (the caption rows
+    /// 第二十条第（一）项 and their column headings, which are body rows
+    /// of table 二, not header rows) and past any break [`Self::break_before`]
+    /// would move up (a merged label cut too short). The flow places at
+    /// least these rows once it starts the table on a page, so a heading
+    /// kept with this much is never left alone.
+    pub fn lead(&self) -> Length {
+        let rows = self.heights.len();
+        let start = self.header_rows.min(rows);
+        let end = (start + 1..rows)
+            .find(|&e| {
+                !self.keep_with_next.get(e - 1).copied().unwrap_or(false)
+                    && self.break_before(start, e) == e
+            })
+            .unwrap_or(rows);
+        self.heights[..end].iter().copied().sum()
+    }
+
     /// The cells that span rows across the boundary before row `r`.
     pub fn spanning(&self, r: usize) -> impl Iterator<Item = usize> + '_ {
         (0..self.cells.len()).filter(move |&i| {

@@ -11,11 +11,12 @@
 //! - a full-width pause, stop or closing mark shrinks by up to half its
 //!   width (GB/T 15834, clreq §3.1.7 标点挤压), anywhere on the line;
 //! - the 禁则 are forbidden breaks ([`super::linebreak::opportunities`]);
-//! - a long URL or e-mail address may break where the Chicago Manual
-//!   breaks one (before a `.` or `/`, after `//`), and between letters at a
-//!   higher penalty; a standard number after its `-` or `/`; a long number
-//!   between groups of four digits: each at a penalty, taken only where
-//!   every other choice stretches a line;
+//! - a long URL or e-mail address may break after its `.`, `/`, `-`, `_`,
+//!   `?` (never before: a line does not begin with a full stop, GB/T
+//!   15834), before its `@`, `&`, `=`, `#`, and between letters at a
+//!   higher penalty, never inside a number; a standard number after its
+//!   `-` or `/`; a long number between groups of four digits: each at a
+//!   penalty, taken only where every other choice stretches a line;
 //! - inside an ordinary word or number, a break is an emergency, taken
 //!   only when a run is wider than the line;
 //! - never, not even in an emergency, where the next line would start
@@ -42,8 +43,10 @@ const LINE_PENALTY: f64 = 10.0;
 const URL_PENALTY: f64 = 100.0;
 /// The penalty of a break between two letters of a long URL or e-mail
 /// address (no hyphen is added: a URL has no syllables): taken only where
-/// a line would otherwise stretch by about a quarter em a gap.
-const URL_LETTER_PENALTY: f64 = 400.0;
+/// a line would otherwise stretch by about 0.19 em a gap. (It was a
+/// quarter em while a URL could also break before its `.` and `/`; with
+/// those breaks gone for the 禁则, letters make up for them sooner.)
+const URL_LETTER_PENALTY: f64 = 200.0;
 /// A URL or address at least this long may break between letters.
 const LONG_URL: usize = 12;
 /// The penalty of a break between digit groups of a long number.
@@ -339,11 +342,16 @@ fn inner_breaks(glyphs: &[Glyph]) -> Vec<Option<f64>> {
         for k in start + 1..end {
             let before = (k >= start + 2).then(|| glyphs[k - 2].c);
             let (a, b) = (glyphs[k - 1].c, glyphs[k].c);
+            if !may_start_line(b) || in_number(before, a, b) {
+                // 禁则 (GB/T 15834), or inside a number: never, not even
+                // in an emergency.
+                continue;
+            }
             let p = if address {
-                address_break(before, a, b)
+                address_break(a, b)
             } else if end - start >= BREAK_RUN && "/.-_".contains(a) && b.is_ascii_alphanumeric() {
                 // A standard number or 文号 breaks after its joint:
-                // `9704-|2012`.
+                // `9704-|2012` (two numbers, not one: see `in_number`).
                 Some(URL_PENALTY)
             } else if digits && end - start >= LONG_NUMBER && (end - k) % 4 == 0 {
                 Some(DIGITS_PENALTY)
@@ -360,23 +368,50 @@ fn inner_breaks(glyphs: &[Glyph]) -> Vec<Option<f64>> {
     out
 }
 
+/// Whether a line may begin with `c`: not a mark GB/T 15834 keeps off a
+/// line's start (its full-width and half-width forms alike).
+fn may_start_line(c: char) -> bool {
+    !crate::text::NO_LINE_START.contains(c)
+}
+
+/// Whether a break between `a` and `b` (`before` preceding `a`) falls
+/// inside a number. A number here is digits with the marks that join the
+/// parts of one quantity: a decimal point, a thousands separator, the
+/// colon of a time or a ratio (`3.14`, `1,000`, `10:30`), and so an IP
+/// address or a version (`10.0.0.1`, `v1.2.3`): never broken, between
+/// two digits (a long number's groups aside, see [`DIGITS_PENALTY`]) nor
+/// after such a mark (two digits side by side are UAX #14's to keep
+/// together). A `-`, `/` or `_` between digit groups joins two
+/// numbers rather than making one: a standard and its year
+/// (`9704-2012`), a telephone's area code (`021-23111111`), a path's
+/// segments (`2019-04/15`); it may break after the joint, as a 文号 does
+/// (a date is written 2024年1月5日 in a 公文, and `2024-01-05` in a path
+/// or a file name is such a chain of numbers).
+fn in_number(before: Option<char>, a: char, b: char) -> bool {
+    let digit_before = before.is_some_and(|c| c.is_ascii_digit());
+    ".,:".contains(a) && digit_before && b.is_ascii_digit()
+}
+
 /// The penalty of a break between `a` and `b` inside a URL or e-mail
-/// address (`before` precedes `a`), after the Chicago Manual of Style
-/// (17th ed., 6.17, 7.42): after `//` or `:`, before `/ . - _ ~ # % @ ?`,
-/// before or after `= &`; less gladly after a mark; between two letters
-/// (no hyphen is added) only to save a loose line; never inside a number.
-fn address_break(before: Option<char>, a: char, b: char) -> Option<f64> {
-    let mark_after = |c: char| "/.-_~#%@?".contains(c);
-    let after_slashes = a == '/' && before == Some('/') && b != '/';
-    let preferred = after_slashes
-        || a == ':' && b != '/'
-        || a.is_ascii_alphanumeric() && mark_after(b)
-        || "=&".contains(a)
-        || "=&".contains(b);
-    if preferred {
+/// address. The Chicago Manual (17th ed., 6.17,
+/// 7.42) breaks before `.` and `/`; in Chinese text a line that begins
+/// with `.` reads as a misplaced full stop (GB/T 15834 4.1: 句号、问号…
+/// 不出现在一行之首), while a `.` or `?` ending a line is not taken for
+/// one (the stop is 。). So a URL breaks:
+/// - after `.`, `/`, `-`, `_`, `?` (after `//`, not between its two
+///   slashes), and after `:` but not in `://`;
+/// - before `@`, `&`, `=`, `#`, `~`, which may begin a line;
+/// - between two letters (no hyphen is added) only to save a loose line;
+/// - never before a mark that may not begin a line, nor inside a number
+///   (`3.14`, `10.0.0.1`): both refused by the caller ([`in_number`]).
+///
+/// `?` is broken after, not before as the Chicago Manual (and issue #24's
+/// list) has it: a half-width `?` is a question mark that GB/T 15834
+/// keeps off a line's start like `.`.
+fn address_break(a: char, b: char) -> Option<f64> {
+    let after = "./-_?".contains(a) && !(a == '/' && b == '/') || a == ':' && b != '/';
+    if after || "@&=#~".contains(b) && a.is_ascii_alphanumeric() {
         Some(URL_PENALTY)
-    } else if mark_after(a) && b.is_ascii_alphanumeric() && !(a == '/' && before == Some('/')) {
-        Some(URL_PENALTY * 1.5)
     } else if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() {
         Some(URL_LETTER_PENALTY)
     } else {
@@ -415,5 +450,31 @@ mod tests {
             28.0,
         );
         assert!(l[0].contains("https"), "{l:?}");
+    }
+
+    /// The joints of addresses, each with where it may break: `|` marks
+    /// every break [`inner_breaks`] offers inside the run at a joint (a
+    /// break between two letters costs more, and is not marked).
+    #[test]
+    fn addresses_break_after_their_dots_never_inside_a_number() {
+        let marked = |run: &str| -> String {
+            let g = glyphs(run);
+            let breaks = inner_breaks(&g);
+            let mut out = String::new();
+            for (k, c) in run.chars().enumerate() {
+                if k > 0 && breaks[k].is_some_and(|p| p <= URL_PENALTY) {
+                    out.push('|');
+                }
+                out.push(c);
+            }
+            out
+        };
+        assert_eq!(marked("www.shanghai.gov.cn"), "www.|shanghai.|gov.|cn");
+        assert_eq!(
+            marked("http://a.cn/list.jsp?id=3.14&v=1"),
+            "http://|a.|cn/|list.|jsp?|id|=3.14|&v|=1"
+        );
+        assert_eq!(marked("ftp://10.0.0.1/x"), "ftp://|10.0.0.1/|x");
+        assert_eq!(marked("xxgk@goushi.gov.cn"), "xxgk|@goushi.|gov.|cn");
     }
 }
