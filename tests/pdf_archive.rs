@@ -423,6 +423,52 @@ fn the_cli_and_batch_write_pdf_a_and_refuse_it_for_other_formats() {
     );
 }
 
+/// A TrueType face (an installed office font is usually one) embeds as a
+/// `CIDFontType2` with its `CIDSet` and `CIDToGIDMap`: PDF/A-1b too.
+#[test]
+fn a_truetype_face_passes_preflight_too() {
+    if !have_preflight("PDF/A-1b with a TrueType face") || !common::have_dejavu() {
+        return;
+    }
+    let dir = write_temp("truetype", b"").with_extension("d");
+    let tpl = common::template_with_fang_chain(&dir, r#"["DejaVu Serif", "FandolFang"]"#);
+    let pdf = dir.join("t.pdf");
+    let o = common::cli(
+        &[
+            "render",
+            "-q",
+            "samples/goushi-2020.json",
+            "--template",
+            tpl.to_str().expect("utf-8"),
+            "-o",
+            pdf.to_str().expect("utf-8"),
+            "--pdf-standard",
+            "a-1b",
+        ],
+        b"",
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let fonts = Command::new("pdffonts")
+        .arg(&pdf)
+        .output()
+        .expect("pdffonts");
+    let fonts = String::from_utf8_lossy(&fonts.stdout).into_owned();
+    assert!(
+        fonts.contains("DejaVuSerif") && fonts.contains("CID TrueType"),
+        "{fonts}"
+    );
+    let (valid, report) = preflight(&pdf);
+    assert!(
+        valid,
+        "PDFBox Preflight refuses the a-1b file with a TrueType face:\n{report}"
+    );
+}
+
 #[test]
 fn level_names_round_trip() {
     for s in PdfStandard::ALL {
