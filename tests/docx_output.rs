@@ -266,12 +266,12 @@ fn group_rows_keep_together_on_a_page() {
 #[test]
 fn headings_and_caption_rows_keep_with_next() {
     const HEADINGS: [&str; 7] = [
-        "一、总体情况",
-        "二、主动公开政府信息情况",
-        "三、收到和处理政府信息公开申请情况",
-        "四、政府信息公开行政复议、行政诉讼情况",
-        "五、存在的主要问题及改进情况",
-        "六、其他需要报告的事项",
+        common::official::SECTIONS[0],
+        common::official::SECTIONS[1],
+        common::official::SECTIONS[2],
+        common::official::SECTIONS[3],
+        common::official::SECTIONS[4],
+        common::official::SECTIONS[5],
         "（六）其他工作情况",
     ];
     // Words only the caption and header rows hold.

@@ -37,12 +37,12 @@ const CHAIN_HEADING: &str = "（六）其他工作情况";
 
 /// The headings that must never end a page.
 const HEADINGS: [&str; 7] = [
-    "一、总体情况",
-    "二、主动公开政府信息情况",
-    "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况",
-    "五、存在的主要问题及改进情况",
-    "六、其他需要报告的事项",
+    common::official::SECTIONS[0],
+    common::official::SECTIONS[1],
+    common::official::SECTIONS[2],
+    common::official::SECTIONS[3],
+    common::official::SECTIONS[4],
+    common::official::SECTIONS[5],
     CHAIN_HEADING,
 ];
 

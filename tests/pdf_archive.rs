@@ -303,124 +303,59 @@ fn each_level_says_what_it_is_and_carries_the_json_where_allowed() {
     }
 }
 
+/// `nianbao COMMAND shili-2021.json -o OUT EXTRA… --pdf-standard LEVEL`:
+/// the exit code and standard error.
+fn run(command: &str, out: &Path, extra: &[&str], level: &str) -> (Option<i32>, String) {
+    let sample = common::root().join("samples/shili-2021.json");
+    let mut args = vec![
+        command,
+        sample.to_str().expect("utf-8 path"),
+        "-o",
+        out.to_str().expect("utf-8 path"),
+    ];
+    args.extend(extra);
+    args.extend(["--pdf-standard", level]);
+    let o = common::cli(&args, b"");
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
 #[test]
 fn the_cli_and_batch_write_pdf_a_and_refuse_it_for_other_formats() {
     let dir = write_temp("cli-probe", b"").with_extension("d");
     std::fs::create_dir_all(&dir).expect("dir");
-    let sample = common::root().join("samples/shili-2021.json");
-    let sample = sample.to_str().expect("utf-8 path");
     let one = dir.join("one.pdf");
-    let out = common::cli(
-        &[
-            "render",
-            sample,
-            "-o",
-            one.to_str().expect("path"),
-            "--pdf-standard",
-            "a-3b",
-        ],
-        b"",
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (code, err) = run("render", &one, &[], "a-3b");
+    assert_eq!(code, Some(0), "{err}");
     let lib = render(&shili(), Some(PdfStandard::A3b), false);
-    assert_eq!(
-        std::fs::read(&one).expect("written"),
-        lib,
-        "the CLI writes what the library does"
-    );
+    let written = std::fs::read(&one).expect("written");
+    assert_eq!(written, lib, "the CLI writes what the library does");
 
     let docx = dir.join("one.docx");
-    let out = common::cli(
-        &[
-            "render",
-            sample,
-            "-o",
-            docx.to_str().expect("path"),
-            "--pdf-standard",
-            "a-1b",
-        ],
-        b"",
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "--pdf-standard with a DOCX is a usage error"
-    );
+    let (code, err) = run("render", &docx, &[], "a-1b");
+    assert_eq!(code, Some(2), "--pdf-standard with a DOCX is a usage error");
     assert!(!docx.exists(), "nothing written");
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("PDF"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-
-    let out = common::cli(
-        &[
-            "render",
-            sample,
-            "-o",
-            one.to_str().expect("path"),
-            "--pdf-standard",
-            "a-9z",
-        ],
-        b"",
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "an unknown level is a usage error"
-    );
+    assert!(err.contains("PDF"), "{err}");
+    let (code, _) = run("render", &one, &[], "a-9z");
+    assert_eq!(code, Some(2), "an unknown level is a usage error");
 
     let refused = dir.join("refused");
-    let out = common::cli(
-        &[
-            "batch",
-            sample,
-            "-o",
-            refused.to_str().expect("path"),
-            "-f",
-            "docx",
-            "--pdf-standard",
-            "a-2b",
-        ],
-        b"",
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "--pdf-standard without a PDF in the batch"
-    );
+    let (code, _) = run("batch", &refused, &["-f", "docx"], "a-2b");
+    assert_eq!(code, Some(2), "--pdf-standard without a PDF in the batch");
     assert!(!refused.exists(), "nothing written");
 
     let batch = dir.join("batch");
-    let out = common::cli(
-        &[
-            "batch",
-            sample,
-            "-o",
-            batch.to_str().expect("path"),
-            "--pdf-standard",
-            "a-1b",
-        ],
-        b"",
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (code, err) = run("batch", &batch, &[], "a-1b");
+    assert_eq!(code, Some(0), "{err}");
     let written: Vec<PathBuf> = std::fs::read_dir(&batch)
         .expect("outdir")
         .map(|e| e.expect("entry").path())
         .collect();
     assert_eq!(written.len(), 1, "{written:?}");
-    assert_eq!(
-        std::fs::read(&written[0]).expect("pdf"),
-        render(&shili(), Some(PdfStandard::A1b), false)
-    );
+    let a1b = render(&shili(), Some(PdfStandard::A1b), false);
+    assert_eq!(std::fs::read(&written[0]).expect("pdf"), a1b);
 }
 
 /// A TrueType face (an installed office font is usually one) embeds as a

@@ -87,18 +87,6 @@ fn strip(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-/// The 一、… headings of the report's sections, as the official format
-/// words them (GB/T 9704's 一、 numbering; the six sections every annual
-/// report has, 《中华人民共和国政府信息公开条例》 第五十条).
-const SECTIONS: [&str; 6] = [
-    "一、总体情况",
-    "二、主动公开政府信息情况",
-    "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况",
-    "五、存在的主要问题及改进情况",
-    "六、其他需要报告的事项",
-];
-
 #[test]
 fn headings_tables_and_paragraphs_are_tagged_in_reading_order() {
     for data in [goushi(), shili()] {
@@ -121,7 +109,11 @@ fn headings_tables_and_paragraphs_are_tagged_in_reading_order() {
             .filter(|e| e.kind == "H2")
             .map(|e| strip(&e.text))
             .collect();
-        assert_eq!(h2, SECTIONS, "{unit}: the section headings, in order");
+        assert_eq!(
+            h2,
+            common::official::SECTIONS,
+            "{unit}: the section headings, in order"
+        );
 
         let tables: Vec<usize> = (0..elems.len())
             .filter(|&i| elems[i].kind == "Table")

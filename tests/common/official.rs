@@ -11,6 +11,18 @@
 
 use super::root;
 
+/// The six section headings every annual report has, as both official
+/// formats word them (the 一、 numbering of GB/T 9704; the sections of
+/// 《中华人民共和国政府信息公开条例》 第五十条), in order.
+pub const SECTIONS: [&str; 6] = [
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+];
+
 /// One cell of an official grid.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cell {
