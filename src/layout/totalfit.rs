@@ -27,7 +27,7 @@
 
 use super::linebreak::{opportunities, Line};
 use super::shape::Glyph;
-use crate::text::COMPRESSIBLE_AT_END;
+use crate::text::compressible_at_end;
 use crate::units::Length;
 
 /// The stretch per gap a line tolerates, in ems: a line stretched by this
@@ -92,7 +92,7 @@ impl Sums {
             width.push(width[k] + g.advance);
             let gap = k > 0 && super::linebreak::gap_at(glyphs, k);
             gaps.push(gaps[k] + u32::from(gap));
-            let s = if COMPRESSIBLE_AT_END.contains(g.c) {
+            let s = if compressible_at_end(g.c) {
                 g.advance * 0.5
             } else {
                 Length::ZERO
@@ -126,17 +126,18 @@ fn total_fit(glyphs: &[Glyph], first: Length, rest: Length, desperate: bool) -> 
     // Node 0 is the paragraph's start; node k + 1 ends at candidate k.
     let mut best: Vec<(f64, usize)> = vec![(f64::INFINITY, usize::MAX); candidates.len() + 1];
     best[0] = (0.0, usize::MAX);
+    // Where each node's next line starts, found once per node rather than
+    // once per line weighed (a line's worth of times); and two lists of
+    // active nodes swapped rather than one made per candidate.
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(candidates.iter().map(|c| line_start(glyphs, c.at)))
+        .collect();
+    let start_of = |node: usize| -> usize { starts[node] };
     let mut active: Vec<usize> = vec![0];
-    let start_of = |node: usize| -> usize {
-        if node == 0 {
-            0
-        } else {
-            line_start(glyphs, candidates[node - 1].at)
-        }
-    };
+    let mut keep: Vec<usize> = Vec::new();
     for (k, cand) in candidates.iter().enumerate() {
         let node = k + 1;
-        let mut keep = Vec::with_capacity(active.len() + 1);
+        keep.clear();
         for &a in &active {
             let s = start_of(a);
             let avail = if a == 0 { first } else { rest };
@@ -163,7 +164,7 @@ fn total_fit(glyphs: &[Glyph], first: Length, rest: Length, desperate: bool) -> 
         if best[node].0.is_finite() {
             keep.push(node);
         }
-        active = keep;
+        std::mem::swap(&mut active, &mut keep);
     }
     if !best[candidates.len()].0.is_finite() {
         return None;
