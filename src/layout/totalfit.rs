@@ -278,7 +278,7 @@ fn candidates(glyphs: &[Glyph], desperate: bool) -> Vec<Candidate> {
             }
         }
     }
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(glyphs.len());
     for i in 1..glyphs.len() {
         if glyphs[i - 1].is_newline() {
             // The break belongs before the newline; see below.
