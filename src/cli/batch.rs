@@ -59,6 +59,10 @@ struct Outcome {
     outputs: Vec<String>,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
+    /// Outputs written but not yet in place (by their place in
+    /// `outputs`), until the chunk is committed.
+    #[serde(skip)]
+    staged: Vec<(usize, nianbao::output::Staged)>,
 }
 
 /// What became of one report. The JSON summary spells it `"ok"`,
@@ -204,60 +208,79 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
     let chunk = 64 * pool.current_num_threads().max(1);
     let mut names = Names::new();
     let mut tally = Tally::new(args.summary.is_some());
-    loop {
-        let batch: Vec<Unit> = if streaming {
-            units.by_ref().take(chunk).collect()
-        } else {
-            pending.by_ref().take(chunk).collect()
+    // A chunk's files are put in place (flushed to disk, renamed) on a
+    // thread of their own while the next chunk renders, then its reports
+    // are said: waiting for the disk costs no rendering time.
+    std::thread::scope(|scope| {
+        let mut committing: Option<std::thread::ScopedJoinHandle<'_, Chunk>> = None;
+        let mut say = |done: std::thread::ScopedJoinHandle<'_, Chunk>| {
+            let (batch, outcomes) = done.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            // Said in input order, whichever thread finished first: a
+            // county officer reads the lines against the list of townships.
+            for (unit, outcome) in batch.iter().zip(outcomes) {
+                report(out, unit, &outcome, bar.as_ref());
+                tally.add(outcome);
+            }
         };
-        if batch.is_empty() {
-            break;
-        }
-        // Each report is read and parsed once, here, and kept for its
-        // name and its render (a chunk at a time, so memory stays bounded).
-        let loaded: Vec<Result<Input, Diagnostics>> = pool.install(|| {
-            batch
-                .par_iter()
-                .map(|u| u.input(defaults.as_ref()))
-                .collect()
-        });
-        let named = pool.install(|| assign_names(&batch, &loaded, &pattern, &mut names));
-        let outcomes: Vec<Outcome> = pool.install(|| {
-            batch
-                .par_iter()
-                .zip(loaded.into_par_iter())
-                .zip(named.par_iter())
-                .map(|((unit, input), name)| {
-                    let outcome = if stop.load(Ordering::SeqCst) {
-                        skipped(unit)
-                    } else {
-                        let job = Job {
-                            engine: &engine,
-                            inputs: &inputs,
-                            previous: previous.as_ref(),
-                            args,
-                            opts,
+        loop {
+            let batch: Vec<Unit> = if streaming {
+                units.by_ref().take(chunk).collect()
+            } else {
+                pending.by_ref().take(chunk).collect()
+            };
+            if batch.is_empty() {
+                break;
+            }
+            // Each report is read and parsed once, here, and kept for its
+            // name and its render (a chunk at a time, so memory stays bounded).
+            let loaded: Vec<Result<Input, Diagnostics>> = pool.install(|| {
+                batch
+                    .par_iter()
+                    .map(|u| u.input(defaults.as_ref()))
+                    .collect()
+            });
+            let named = pool.install(|| assign_names(&batch, &loaded, &pattern, &mut names));
+            let mut outcomes: Vec<Outcome> = pool.install(|| {
+                batch
+                    .par_iter()
+                    .zip(loaded.into_par_iter())
+                    .zip(named.par_iter())
+                    .map(|((unit, input), name)| {
+                        let outcome = if stop.load(Ordering::SeqCst) {
+                            skipped(unit)
+                        } else {
+                            let job = Job {
+                                engine: &engine,
+                                inputs: &inputs,
+                                previous: previous.as_ref(),
+                                args,
+                                opts,
+                            };
+                            process(&job, unit, input, name)
                         };
-                        process(&job, unit, input, name)
-                    };
-                    if let Some(b) = &bar {
-                        b.inc(1);
-                    }
-                    outcome
-                })
-                .collect()
-        });
-        // Said in input order, whichever thread finished first: a county
-        // officer reads the lines against the list of townships.
-        for (unit, outcome) in batch.iter().zip(outcomes) {
-            report(out, unit, &outcome, bar.as_ref());
-            tally.add(outcome);
+                        if let Some(b) = &bar {
+                            b.inc(1);
+                        }
+                        outcome
+                    })
+                    .collect()
+            });
+            if let Some(done) = committing.take() {
+                say(done);
+            }
+            committing = Some(scope.spawn(move || {
+                commit(&mut outcomes);
+                (batch, outcomes)
+            }));
+            if stop.load(Ordering::SeqCst) && streaming {
+                // A stream is not read on once interrupted.
+                break;
+            }
         }
-        if stop.load(Ordering::SeqCst) && streaming {
-            // A stream is not read on once interrupted.
-            break;
+        if let Some(done) = committing.take() {
+            say(done);
         }
-    }
+    });
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -269,6 +292,9 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
         stop.load(Ordering::SeqCst),
     )
 }
+
+/// A chunk's units and their outcomes.
+type Chunk = (Vec<Unit>, Vec<Outcome>);
 
 /// What a batch did: counts, and each report's outcome when a summary
 /// file was asked for (kept only then, so that a long stream does not
@@ -413,6 +439,7 @@ fn process(
         outputs: Vec::new(),
         errors: Vec::new(),
         warnings: Vec::new(),
+        staged: Vec::new(),
     };
     let input = match input {
         Ok(i) => i,
@@ -467,17 +494,59 @@ fn process(
         }
     };
     for (path, bytes) in rendered {
-        if let Err(e) = nianbao::output::write(&path, &bytes) {
-            outcome
-                .errors
-                .push(cannot_write(&path.display().to_string(), &e));
-            outcome.write_failed = true;
-            return outcome;
+        match nianbao::output::stage(&path, &bytes) {
+            Ok(staged) => {
+                outcome.outputs.push(path.display().to_string());
+                outcome
+                    .staged
+                    .extend(staged.map(|s| (outcome.outputs.len() - 1, s)));
+            }
+            Err(e) => {
+                outcome
+                    .errors
+                    .push(cannot_write(&path.display().to_string(), &e));
+                outcome.write_failed = true;
+                // Nothing of a report that cannot be written goes in place.
+                outcome
+                    .staged
+                    .drain(..)
+                    .for_each(|(_, s)| nianbao::output::discard(s));
+                outcome.outputs.clear();
+                return outcome;
+            }
         }
-        outcome.outputs.push(path.display().to_string());
     }
     outcome.status = Status::Ok;
     outcome
+}
+
+/// Puts a chunk's staged files in place ([`nianbao::output::commit`]: one
+/// flush to disk for them all), and fails the report of any that could
+/// not be, naming the file.
+fn commit(outcomes: &mut [Outcome]) {
+    let mut whose = Vec::new();
+    let mut staged = Vec::new();
+    for (i, o) in outcomes.iter_mut().enumerate() {
+        for (output, s) in std::mem::take(&mut o.staged) {
+            whose.push((i, output));
+            staged.push(s);
+        }
+    }
+    let results = nianbao::output::commit(&staged);
+    let mut failed = Vec::new();
+    for ((i, output), result) in whose.into_iter().zip(results) {
+        if let Err(e) = result {
+            let o = &mut outcomes[i];
+            o.errors.push(cannot_write(&o.outputs[output], &e));
+            o.write_failed = true;
+            o.status = Status::Failed;
+            failed.push((i, output));
+        }
+    }
+    // Listed outputs are the files in place.
+    for (i, output) in failed.into_iter().rev() {
+        outcomes[i].outputs.remove(output);
+    }
 }
 
 /// The check across years, when last year's reports were given: warnings
@@ -513,6 +582,7 @@ fn skipped(unit: &Unit) -> Outcome {
         outputs: Vec::new(),
         errors: Vec::new(),
         warnings: Vec::new(),
+        staged: Vec::new(),
     }
 }
 

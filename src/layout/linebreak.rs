@@ -18,7 +18,7 @@
 //! wide character), and never a justification gap between them.
 
 use super::shape::Glyph;
-use crate::text::{is_mark, COMPRESSIBLE_AT_END, NO_LINE_END, NO_LINE_START};
+use crate::text::{compressible_at_end, is_mark, no_line_end, no_line_start};
 use crate::units::Length;
 use unicode_linebreak::{linebreaks, BreakOpportunity};
 
@@ -78,11 +78,7 @@ pub fn opportunities(glyphs: &[Glyph]) -> Vec<bool> {
             false
         } else if a.is_hint() {
             true
-        } else if b.is_newline()
-            || b.is_hint()
-            || NO_LINE_START.contains(b.c)
-            || NO_LINE_END.contains(a.c)
-        {
+        } else if b.is_newline() || b.is_hint() || no_line_start(b.c) || no_line_end(a.c) {
             // Breaks come after a hint or newline, never before; and the
             // 禁则 of clreq.
             false
@@ -151,7 +147,7 @@ pub fn place(glyphs: &[Glyph], line: &Line, avail: Length, align: LineAlign) -> 
     // up to half its width, in proportion (标点挤压).
     let shrinkable: Length = g
         .iter()
-        .filter(|x| COMPRESSIBLE_AT_END.contains(x.c))
+        .filter(|x| compressible_at_end(x.c))
         .map(|x| x.advance * 0.5)
         .sum();
     let factor = if shrinkable > Length::ZERO {
@@ -170,7 +166,7 @@ pub fn place(glyphs: &[Glyph], line: &Line, avail: Length, align: LineAlign) -> 
         }
         out.push(x);
         x += glyph.advance;
-        if COMPRESSIBLE_AT_END.contains(glyph.c) {
+        if compressible_at_end(glyph.c) {
             x -= glyph.advance * 0.5 * factor;
         }
     }
@@ -207,6 +203,7 @@ pub(crate) fn expandable(a: &Glyph, b: &Glyph) -> bool {
 pub(crate) mod tests {
     use super::*;
     use crate::layout::totalfit::break_lines;
+    use crate::text::{NO_LINE_END, NO_LINE_START};
 
     /// Test glyphs: wide 1 em, space 0.25 em, others 0.5 em, at 10 pt.
     pub(crate) fn glyphs(text: &str) -> Vec<Glyph> {

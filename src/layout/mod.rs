@@ -108,9 +108,11 @@ impl Laid {
     /// use: what a writer embeds (the PDF and the OFD subset from it).
     pub fn faces_used(&self) -> Vec<(FaceIdx, Vec<(u16, char)>)> {
         let mut out: Vec<(FaceIdx, Vec<(u16, char)>)> = Vec::new();
-        let mut at: std::collections::HashMap<FaceIdx, usize> = std::collections::HashMap::new();
-        let mut seen: std::collections::HashSet<(FaceIdx, u16, char)> =
-            std::collections::HashSet::new();
+        // Looked up once a glyph: Fx hashing, not SipHash (nothing here is
+        // chosen by an attacker, and the order comes from `out`).
+        let mut at: rustc_hash::FxHashMap<FaceIdx, usize> = rustc_hash::FxHashMap::default();
+        let mut seen: rustc_hash::FxHashSet<(FaceIdx, u16, char)> =
+            rustc_hash::FxHashSet::default();
         for item in self.pages.iter().flat_map(|p| &p.items) {
             let Item::Text(t) = item else { continue };
             let k = *at.entry(t.face).or_insert_with(|| {

@@ -185,8 +185,7 @@ pub fn add(
     }
     let desc_id = doc.add_object(desc);
 
-    let widths = advances(face, &subset.codes);
-    let (dw, w) = widths_array(&widths, scale);
+    let made = described(face, used, &subset.codes, scale);
     let mut cid = Dictionary::new();
     cid.set("Type", Object::Name(b"Font".to_vec()));
     let subtype: &[u8] = if subset.cff {
@@ -202,15 +201,20 @@ pub fn add(
     info.set("Supplement", Object::Integer(0));
     cid.set("CIDSystemInfo", Object::Dictionary(info));
     cid.set("FontDescriptor", Object::Reference(desc_id));
-    cid.set("DW", Object::Integer(dw));
-    cid.set("W", Object::Array(w));
+    cid.set("DW", Object::Integer(made.dw));
+    cid.set("W", Object::Array(made.w.clone()));
     if !subset.cff {
         cid.set("CIDToGIDMap", Object::Name(b"Identity".to_vec()));
     }
     let cid_id = doc.add_object(cid);
 
-    let cmap = to_unicode(&subset.codes, used);
-    let cmap_id = doc.add_object(Stream::new(Dictionary::new(), cmap.into_bytes()));
+    let mut cmap = Stream::new(Dictionary::new(), made.cmap.clone());
+    if made.packed {
+        // As `super::compress` would have set it.
+        cmap.dict
+            .set("Filter", Object::Name(b"FlateDecode".to_vec()));
+    }
+    let cmap_id = doc.add_object(cmap);
 
     let mut font = Dictionary::new();
     font.set("Type", Object::Name(b"Font".to_vec()));
@@ -237,6 +241,61 @@ fn cid_bits(codes: &BTreeMap<u16, u16>) -> Vec<u8> {
         bits[cid / 8] |= 0x80 >> (cid % 8);
     }
     bits
+}
+
+/// What a font's objects say of the glyphs a report uses, beyond the
+/// program: the widths and the `ToUnicode` stream, packed as
+/// `super::compress` packs a stream (zlib, kept only when 20 bytes or
+/// more shorter).
+#[derive(Debug)]
+struct Described {
+    dw: i64,
+    w: Vec<Object>,
+    cmap: Vec<u8>,
+    packed: bool,
+}
+
+/// A face's [`Described`] by the glyphs and characters they are for.
+/// As with [`Subsets`], the reports of a batch mostly draw a face with
+/// the same glyphs: the `ToUnicode` streams were 5 of a report's 9 zlib
+/// streams, each paying zlib's set-up (some 300 KB of tables cleared)
+/// for 1–3 KB of text. Bounded the same way.
+#[derive(Debug, Default)]
+struct Descriptions(Mutex<HashMap<Drawn, Arc<Described>>>);
+
+/// A face's glyphs as drawn: (glyph id, character), by glyph id.
+type Drawn = Vec<(u16, char)>;
+
+/// The widths and `ToUnicode` stream of `used` in `face`, reusing those
+/// made before for the same glyphs and characters.
+fn described(
+    face: &Face,
+    used: &Used,
+    codes: &BTreeMap<u16, u16>,
+    scale: impl Fn(f64) -> i64,
+) -> Arc<Described> {
+    let key: Drawn = used.iter().map(|(&g, &c)| (g, c)).collect();
+    let kept = face.derived(Descriptions::default);
+    if let Some(hit) = kept.0.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return hit;
+    }
+    let (dw, w) = widths_array(&advances(face, codes), scale);
+    let text = to_unicode(codes, used).into_bytes();
+    let zipped = super::deflate::zlib(&text);
+    let packed = zipped.len() + 19 < text.len();
+    let made = Arc::new(Described {
+        dw,
+        w,
+        cmap: if packed { zipped } else { text },
+        packed,
+    });
+    if let Ok(mut m) = kept.0.lock() {
+        if m.len() >= KEPT {
+            m.clear();
+        }
+        m.insert(key, made.clone());
+    }
+    made
 }
 
 /// A PostScript name fit for a PDF name: printable ASCII without the

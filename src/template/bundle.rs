@@ -48,6 +48,18 @@ const BUILTIN: &[(&str, &[(&str, &str)])] = &[(
             include_str!("../../templates/annual-report/partials/section3.hbs"),
         ),
         (
+            "partials/section3-head.hbs",
+            include_str!("../../templates/annual-report/partials/section3-head.hbs"),
+        ),
+        (
+            "partials/section3-results.hbs",
+            include_str!("../../templates/annual-report/partials/section3-results.hbs"),
+        ),
+        (
+            "partials/section3-rest.hbs",
+            include_str!("../../templates/annual-report/partials/section3-rest.hbs"),
+        ),
+        (
             "partials/section4.hbs",
             include_str!("../../templates/annual-report/partials/section4.hbs"),
         ),
