@@ -147,8 +147,9 @@ fn main() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// This binary against the baseline's, PDF and DOCX, three alternating
-/// runs each on the same reports; the median rate of each and the ratio.
+/// This binary against the baseline's, PDF, DOCX and OFD, three
+/// alternating runs each on the same reports, each into a directory of
+/// its own; the median rate of each and the ratio.
 fn side_by_side(root: &Path, exe: &str, input: &Path, dir: &Path) {
     let want = std::env::var("NIANBAO_BASELINE").unwrap_or_else(|_| "HEAD~1".into());
     if want == "none" {
@@ -173,7 +174,11 @@ fn side_by_side(root: &Path, exe: &str, input: &Path, dir: &Path) {
                     .is_ok_and(|s| s.success());
                 assert!(ok, "{bin} batch -f {formats}");
                 rates.push(N as f64 / t.elapsed().as_secs_f64());
-                let _ = std::fs::remove_dir_all(&out);
+                // Kept until the bench ends: on ext4, creating a file
+                // skips the inodes deleted in the last minutes, so
+                // removing 1,000 outputs between runs made each next
+                // run's file creation the bottleneck (16-21 % of the CPU
+                // samples, `recently_deleted`), for both binaries alike.
             }
         }
         let median = |v: &mut Vec<f64>| {

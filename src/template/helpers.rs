@@ -127,7 +127,13 @@ fn pointer(h: &Helper, root: &Value, _: &Options) -> Result<Value, RenderError> 
             other => return Err(fail("pointer", format!("cannot append {other}"))),
         };
         out.push('/');
-        out.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+        for c in segment.chars() {
+            match c {
+                '~' => out.push_str("~0"),
+                '/' => out.push_str("~1"),
+                c => out.push(c),
+            }
+        }
     }
     if root.pointer(&out).is_none() {
         return Err(fail(
