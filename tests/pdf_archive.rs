@@ -404,6 +404,67 @@ fn a_truetype_face_passes_preflight_too() {
     );
 }
 
+/// A template that names no author (and no title) writes neither in the
+/// info dictionary nor in the XMP: PDF/A asks the two to agree.
+#[test]
+fn a_template_without_author_or_title_still_passes_preflight() {
+    if !have_preflight("PDF/A-1b from a template without an author") {
+        return;
+    }
+    let dir = write_temp("no-author", b"").with_extension("d");
+    let _ = std::fs::remove_dir_all(&dir);
+    let tpl = dir.join("tpl");
+    let out = common::cli(
+        &[
+            "templates",
+            "export",
+            "annual-report",
+            tpl.to_str().expect("utf-8"),
+        ],
+        b"",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let main = tpl.join("main.hbs");
+    let text = std::fs::read_to_string(&main).expect("main.hbs");
+    let bare = text.replace(
+        r#"<document title="{{join title ""}}" author="{{unit}}">"#,
+        "<document>",
+    );
+    assert_ne!(bare, text, "the document element as shipped");
+    std::fs::write(&main, bare).expect("write");
+    let pdf = dir.join("t.pdf");
+    let sample = common::root().join("samples/shili-2021.json");
+    let o = common::cli(
+        &[
+            "render",
+            sample.to_str().expect("utf-8"),
+            "--template",
+            tpl.to_str().expect("utf-8"),
+            "-o",
+            pdf.to_str().expect("utf-8"),
+            "--pdf-standard",
+            "a-1b",
+        ],
+        b"",
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let (valid, report) = preflight(&pdf);
+    assert!(
+        valid,
+        "PDFBox Preflight refuses the a-1b file without an author:\n{report}"
+    );
+}
+
 #[test]
 fn level_names_round_trip() {
     for s in PdfStandard::ALL {

@@ -881,3 +881,77 @@ fn svg_render_writes_a_file_per_page() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Every rule is stroked at the table's rule width, even after bold text
+/// on the same page (whose outline stroke sets a thinner line width).
+#[test]
+fn rules_keep_their_width_after_bold_text() {
+    let dir = write_temp("bold-rules", b"").with_extension("d");
+    let _ = std::fs::remove_dir_all(&dir);
+    let tpl = dir.join("tpl");
+    let out = common::cli(
+        &[
+            "templates",
+            "export",
+            "annual-report",
+            tpl.to_str().expect("utf-8"),
+        ],
+        b"",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let main = tpl.join("main.hbs");
+    let text = std::fs::read_to_string(&main).expect("main.hbs");
+    let four = "{{> section4}}";
+    let bold = text.replace(four, &format!("<p><em>注：加粗</em></p>\n{four}"));
+    assert_ne!(bold, text, "section 四 as shipped");
+    std::fs::write(&main, bold).expect("write");
+    let pdf = dir.join("t.pdf");
+    let sample = common::root().join("samples/goushi-2020.json");
+    let o = common::cli(
+        &[
+            "render",
+            sample.to_str().expect("utf-8"),
+            "--template",
+            tpl.to_str().expect("utf-8"),
+            "-o",
+            pdf.to_str().expect("utf-8"),
+        ],
+        b"",
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let doc = lopdf::Document::load(&pdf).expect("a PDF");
+    let mut strokes = 0;
+    let mut bold = 0;
+    for (n, page) in doc.get_pages() {
+        let content = doc.get_and_decode_page_content(page).expect("content");
+        let mut width = 1.0f32;
+        for op in &content.operations {
+            match op.operator.as_str() {
+                "w" => width = op.operands[0].as_float().expect("a width"),
+                "Tr" if op.operands[0].as_i64().ok() == Some(2) => bold += 1,
+                "S" => {
+                    strokes += 1;
+                    assert!(
+                        (width - 0.5).abs() < 1e-3,
+                        "page {n}: a rule stroked at {width} pt"
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(
+        bold > 0 && strokes > 100,
+        "{bold} bold runs, {strokes} rules"
+    );
+}

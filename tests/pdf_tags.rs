@@ -26,16 +26,25 @@ struct Elem {
 /// `pdfinfo -struct-text` of the report's PDF, and whether it says
 /// `Tagged: yes`.
 fn structure(data: &Value) -> Option<(bool, Vec<Elem>)> {
+    structure_with(data, false)
+}
+
+/// [`structure`], forced through failing checks when `force`.
+fn structure_with(data: &Value, force: bool) -> Option<(bool, Vec<Elem>)> {
     if !tools::have("pdfinfo", &["-v"], "poppler-utils", "the PDF's structure") {
         return None;
     }
-    let bytes = match common::engine().render(data, OutputFormat::Pdf, RenderOptions::default()) {
+    let opts = RenderOptions {
+        force,
+        ..RenderOptions::default()
+    };
+    let bytes = match common::engine().render(data, OutputFormat::Pdf, opts) {
         Ok(r) => r.bytes,
         Err(d) => panic!("{d}"),
     };
     let dir = std::env::temp_dir().join(format!("nianbao-tags-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
-    let path = dir.join(format!("{}.pdf", data["year"]));
+    let path = dir.join(format!("{}-{force}.pdf", data["year"]));
     std::fs::write(&path, bytes).expect("write");
     let info = Command::new("pdfinfo")
         .arg(&path)
@@ -203,4 +212,21 @@ fn a_vertical_cell_reads_as_its_characters_and_repeated_headers_once() {
     // the structure has each header cell once.
     let count = |s: &str| texts.iter().filter(|t| *t == s).count();
     assert_eq!(count("申请人情况"), 1, "申请人情况 once");
+}
+
+/// A forced render's 草稿 mark is read first, once: a screen-reader user
+/// learns what every page shows a sighted one.
+#[test]
+fn a_drafts_mark_is_read_first_and_once() {
+    let mut data = shili();
+    common::set(&mut data, "/applications/new/0", serde_json::json!(999));
+    let Some((_, elems)) = structure_with(&data, true) else {
+        return;
+    };
+    let draft = strip(nianbao::doc::DRAFT);
+    let first = elems.iter().find(|e| !e.text.is_empty()).expect("text");
+    assert_eq!(first.kind, "P");
+    assert_eq!(strip(&first.text), draft, "the mark first");
+    let times = elems.iter().filter(|e| strip(&e.text) == draft).count();
+    assert_eq!(times, 1, "the mark once, though every page shows it");
 }

@@ -62,6 +62,9 @@ pub struct Flow<'a> {
     /// The logical structure so far, and the tag of the text being placed.
     structure: Structure,
     tag: Tag,
+    /// A draft's mark, read first (on the first page; an artifact on the
+    /// others), so that a screen reader says what a sighted reader sees.
+    draft_tag: Tag,
 }
 
 /// A paragraph's lines, ready to place.
@@ -88,10 +91,14 @@ impl<'a> Flow<'a> {
             ahead: BTreeMap::new(),
             structure: Structure::default(),
             tag: Tag::Artifact,
+            draft_tag: Tag::Artifact,
         }
     }
 
     pub fn run(mut self) -> Result<Laid, Diagnostic> {
+        if self.doc.meta.draft {
+            self.draft_tag = self.structure.block(Kind::Paragraph);
+        }
         let blocks = &self.doc.blocks;
         for (i, block) in blocks.iter().enumerate() {
             self.check_pages()?;

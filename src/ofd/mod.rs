@@ -58,7 +58,7 @@ pub fn write(laid: &Laid, book: &FontBook, opts: OfdOptions) -> Result<Vec<u8>, 
         pages.push((id, xml));
     }
     // The report's JSON, the document's attachment (`Attachs/report.json`).
-    let data = laid.meta.data.as_ref().map(|json| (ids.take(), &*json.0));
+    let data = laid.meta.data.as_ref().map(|json| &*json.0);
     let parts = package::Parts {
         laid,
         fonts: &fonts,

@@ -31,8 +31,8 @@ pub struct Parts<'a> {
     pub fonts: &'a BTreeMap<FaceIdx, UsedFont>,
     /// Each page's unit ID and `Content.xml`.
     pub pages: Vec<(u32, Vec<u8>)>,
-    /// The attachment's unit ID and the report's JSON, if it is carried.
-    pub data: Option<(u32, &'a [u8])>,
+    /// The report's JSON, if it is carried.
+    pub data: Option<&'a [u8]>,
     /// The greatest unit ID used (`MaxUnitID`).
     pub max_id: u32,
     /// The creation date, seconds since 1970.
@@ -62,8 +62,8 @@ pub fn pack(parts: Parts<'_>) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
     for f in fonts {
         files.push((format!("{DOC}/Res/{}", font_file(f)), f.subset.file.clone()));
     }
-    if let Some((id, json)) = parts.data {
-        let list = attachments(id, json.len(), parts.created)?;
+    if let Some(json) = parts.data {
+        let list = attachments(json.len(), parts.created)?;
         files.push((format!("{DOC}/{ATTACHS}/Attachments.xml"), list));
         files.push((format!("{DOC}/{ATTACHS}/{DATA}"), json.to_vec()));
     }
@@ -195,12 +195,14 @@ fn outline(x: &mut Xml, parts: &Parts<'_>) -> Res {
     x.close("ofd:Outlines")
 }
 
-/// `Attachments.xml` (the standard's 附件, `CT_Attachment`): the report's JSON, its size
-/// in kilobytes as the standard counts it, its date the document's.
-fn attachments(id: u32, len: usize, created: i64) -> std::io::Result<Vec<u8>> {
+/// `Attachments.xml` (the standard's 附件, `CT_Attachment`): the report's
+/// JSON, its size in kilobytes as the standard counts it, its date the
+/// document's. The attachment's `ID` is an `xs:ID` in the schema (a name,
+/// not one of the numbered unit IDs `MaxUnitID` counts): `report`.
+fn attachments(len: usize, created: i64) -> std::io::Result<Vec<u8>> {
     let mut x = Xml::new()?;
     x.open("ofd:Attachments", &[("xmlns:ofd", NS)])?;
-    let (id, size) = (id.to_string(), format!("{:.3}", len as f64 / 1024.0));
+    let (id, size) = ("report".to_string(), format!("{:.3}", len as f64 / 1024.0));
     let date = crate::clock::iso8601(created);
     let attrs = [
         ("ID", id.as_str()),

@@ -135,11 +135,13 @@ fn xmp(meta: &Meta, created: i64, standard: Option<PdfStandard>) -> std::io::Res
     ];
     x.open("rdf:Description", &about)?;
     x.text("dc:format", &[], "application/pdf")?;
-    x.open("dc:title", &[])?;
-    x.open("rdf:Alt", &[])?;
-    x.text("rdf:li", &[("xml:lang", "x-default")], &meta.title)?;
-    x.close("rdf:Alt")?;
-    x.close("dc:title")?;
+    if !meta.title.is_empty() {
+        x.open("dc:title", &[])?;
+        x.open("rdf:Alt", &[])?;
+        x.text("rdf:li", &[("xml:lang", "x-default")], &meta.title)?;
+        x.close("rdf:Alt")?;
+        x.close("dc:title")?;
+    }
     if !meta.author.is_empty() {
         x.open("dc:creator", &[])?;
         x.open("rdf:Seq", &[])?;

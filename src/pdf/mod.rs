@@ -101,7 +101,7 @@ pub fn write(laid: &Laid, book: &FontBook, opts: PdfOptions) -> Result<Vec<u8>, 
         let date = info_date(&lo);
         archive::attach(&mut lo, &json.0, &date);
     }
-    let id = laid.fingerprint().to_vec();
+    let id = file_id(laid, &opts).to_vec();
     lo.trailer.set(
         "ID",
         Object::Array(vec![
@@ -249,6 +249,11 @@ fn page(items: &[Item], laid: &Laid, fonts: &BTreeMap<FaceIdx, UsedFace>) -> (Pd
                 if let Some(f) = fonts.get(&t.face) {
                     marks.enter(t.tag, &laid.structure, &mut ops);
                     text_ops(t, h, f, &mut spacing, &mut ops);
+                    if t.bold {
+                        // Its outline stroke set the line width: the next
+                        // rule sets its own again.
+                        rule_width = None;
+                    }
                 }
             }
         }
@@ -360,7 +365,9 @@ fn common_gap(gaps: &[Length]) -> f32 {
 /// writes an empty `/GTS_PDFXVersion` (so `pdfinfo` reports "PDF subtype:
 /// PDF/X" on a file that is not PDF/X, and an archive's checker may refuse
 /// it), `/Trapped` as a string where the format wants a name, and empty
-/// `/Subject`, `/Keywords` and `/Identifier`: all are removed.
+/// `/Subject`, `/Keywords` and `/Identifier`: all are removed; so are an
+/// empty `/Title` and `/Author` (a template that names none), which the
+/// XMP then leaves out too, as PDF/A asks the two to agree.
 fn true_metadata(doc: &mut lopdf::Document) {
     let Ok(info) = doc.trailer.get(b"Info").and_then(Object::as_reference) else {
         return;
@@ -377,6 +384,8 @@ fn true_metadata(doc: &mut lopdf::Document) {
         b"Subject",
         b"Keywords",
         b"Identifier",
+        b"Title",
+        b"Author",
     ] {
         if dict.get(key).is_ok_and(empty) {
             dict.remove(key);
@@ -388,6 +397,33 @@ fn true_metadata(doc: &mut lopdf::Document) {
     {
         dict.remove(b"Trapped");
     }
+}
+
+/// The file identifier (ISO 32000-1 14.4): the pages' fingerprint, with
+/// what else makes this file differ from another of the same pages (the
+/// PDF/A level, the creation time, the attached data), hashed FNV-1a.
+/// Identical input still gives identical bytes.
+fn file_id(laid: &Laid, opts: &PdfOptions) -> [u8; 16] {
+    let mut a: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut b: u64 = 0x8422_2325_cbf2_9ce4;
+    let mut feed = |bytes: &[u8]| {
+        for &x in bytes {
+            a = (a ^ u64::from(x)).wrapping_mul(0x0100_0000_01b3);
+            b = (b ^ u64::from(x))
+                .wrapping_mul(0x0100_0000_01b3)
+                .rotate_left(7);
+        }
+    };
+    feed(&laid.fingerprint());
+    feed(opts.standard.map_or("pdf", |s| s.name()).as_bytes());
+    feed(&opts.created.unwrap_or(0).to_le_bytes());
+    if let Some(data) = &laid.meta.data {
+        feed(&data.0);
+    }
+    let mut out = [0; 16];
+    out[..8].copy_from_slice(&a.to_be_bytes());
+    out[8..].copy_from_slice(&b.to_be_bytes());
+    out
 }
 
 /// The info dictionary's creation date, as written (the attachment's

@@ -113,8 +113,10 @@ fn at(h: &Helper, root: &Value, _: &Options) -> Result<Value, RenderError> {
 
 /// `pointer`: a JSON pointer (RFC 6901) with each further argument
 /// appended as a segment (`~` written `~0`, `/` written `~1`), checked to
-/// name a value of the data: what a figure's `data-pointer` says, so that
-/// a reader of the HTML finds the figure in the report's JSON.
+/// name a value of the template's data: what a figure's `data-pointer`
+/// says, its place in the data contract. The documents carry the report
+/// as given, so a 总计 the data left to be computed (the 7th of a row of
+/// 6) has its place there but no value.
 fn pointer(h: &Helper, root: &Value, _: &Options) -> Result<Value, RenderError> {
     let Value::String(base) = param(h, 0, "pointer")? else {
         return Err(fail("pointer", "expected a JSON pointer string".into()));

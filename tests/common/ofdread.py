@@ -206,9 +206,9 @@ def read(path):
         list_path = resolve(doc_dir, loc.text)
         listed = ET.fromstring(z.read(list_path))
         for a in listed.iter(Q + "Attachment"):
-            ids.append(int(a.get("ID")))
             file = resolve(posixpath.dirname(list_path), a.find(Q + "FileLoc").text)
             attachments.append({
+                "id": a.get("ID"),
                 "name": a.get("Name"),
                 "format": a.get("Format"),
                 "size_kb": float(a.get("Size", "0")),

@@ -2,8 +2,9 @@
 //! page numbers and a forced render's draft mark.
 //!
 //! In: the flow's pages. Out: the same pages with "— N —" on each and,
-//! for a draft, the mark in the 天头; both are artifacts of the tagged PDF
-//! (not content a reader reads out).
+//! for a draft, the mark in the 天头. Page numbers are artifacts of the
+//! tagged PDF (not content a reader reads out); the draft mark is read
+//! once, first, from the first page.
 
 use super::super::linebreak::{place, Line, LineAlign};
 use super::super::shape::{shape, width};
@@ -75,9 +76,14 @@ impl Flow<'_> {
         let x = self.page.margin_left + (self.page.text_width - w) / 2.0;
         let baseline = self.page.margin_top - Length::mm(10.0);
         let xs = place(&glyphs, &Line::whole(&glyphs), w, LineAlign::Left);
-        for page in self.pages.iter_mut() {
+        for (i, page) in self.pages.iter_mut().enumerate() {
+            let tag = if i == 0 {
+                self.draft_tag
+            } else {
+                Tag::Artifact
+            };
             let mut items: Vec<Item> = Vec::new();
-            push_runs(&glyphs, &xs, x, baseline, Tag::Artifact, &mut items);
+            push_runs(&glyphs, &xs, x, baseline, tag, &mut items);
             page.items.extend(items);
         }
         Ok(())
