@@ -492,6 +492,28 @@ impl Cell {
     pub fn text(&self) -> String {
         self.spans.iter().map(|s| s.text.as_str()).collect()
     }
+
+    /// What the cell heads, from its markup class: the official tables'
+    /// header rows (`header`, `group-header`) head the columns below them,
+    /// a row's label (`label`) heads its row; any other cell is data. The
+    /// tagged PDF's `TH`/`TD` and the HTML's `<th scope>`/`<td>` read it.
+    pub fn heads(&self) -> Option<Scope> {
+        match self.class.as_deref() {
+            Some("header" | "group-header") => Some(Scope::Column),
+            Some("label") => Some(Scope::Row),
+            _ => None,
+        }
+    }
+}
+
+/// What a header cell heads (ISO 32000-1 table 349 `Scope`; HTML's
+/// `<th scope>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// The column(s) below it.
+    Column,
+    /// The row it starts.
+    Row,
 }
 
 /// The plain text of runs, without break hints.

@@ -151,8 +151,10 @@ fn css(
     );
     out.push_str("p, h1, h2, div { margin: 0; }\n");
     out.push_str("table { border-collapse: collapse; margin: 0 auto; table-layout: fixed; }\n");
-    out.push_str("td { border: 0.5pt solid #000; vertical-align: middle; }\n");
-    out.push_str("td.vertical { writing-mode: vertical-rl; text-orientation: upright; }\n");
+    out.push_str("td, th { border: 0.5pt solid #000; vertical-align: middle; }\n");
+    out.push_str(
+        "td.vertical, th.vertical { writing-mode: vertical-rl; text-orientation: upright; }\n",
+    );
     out.push_str(".pagebreak { break-after: page; }\n.signature { text-align: right; }\n");
     for (name, s) in styles {
         let align = match s.align {
@@ -185,7 +187,7 @@ fn css(
     }) {
         let _ = writeln!(
             out,
-            "td {{ padding: {:.2}pt {:.2}pt; height: {:.2}pt; }}",
+            "td, th {{ padding: {:.2}pt {:.2}pt; height: {:.2}pt; }}",
             t.pad_y.to_pt(),
             t.pad_x.to_pt(),
             t.min_row_height.to_pt()
@@ -282,7 +284,14 @@ fn table(out: &mut String, t: &Table) {
             let Some(cell) = t.grid.cell(r, c) else {
                 continue;
             };
-            out.push_str("<td");
+            // A header cell is a <th> with what it heads, as the tagged
+            // PDF's TH: a screen reader announces the headers with a figure.
+            let tag = match cell.heads() {
+                Some(Scope::Column) => "th scope=\"col\"",
+                Some(Scope::Row) => "th scope=\"row\"",
+                None => "td",
+            };
+            let _ = write!(out, "<{tag}");
             if cell.rowspan > 1 {
                 let _ = write!(out, " rowspan=\"{}\"", cell.rowspan);
             }
@@ -314,7 +323,11 @@ fn table(out: &mut String, t: &Table) {
                 " style=\"vertical-align: {valign}; text-align: {align}\">"
             );
             spans(out, &cell.spans);
-            out.push_str("</td>");
+            out.push_str(if cell.heads().is_some() {
+                "</th>"
+            } else {
+                "</td>"
+            });
         }
         out.push_str("</tr>\n");
     }

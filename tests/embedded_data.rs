@@ -83,6 +83,31 @@ fn the_html_carries_the_json_and_each_figure_its_pointer() {
         let back: Value = serde_json::from_str(text).expect("its text is JSON");
         assert_eq!(back, data, "{name}: the embedded JSON is the report");
 
+        // The headers are <th> with their scope, as the tagged PDF's TH.
+        let heads: Vec<(String, String)> = r["headers"]
+            .as_array()
+            .expect("headers")
+            .iter()
+            .map(|h| {
+                (
+                    h["scope"].as_str().unwrap_or_default().to_string(),
+                    h["text"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect();
+        for (scope, text) in [
+            ("col", "信息内容"),
+            ("col", "申请人情况"),
+            ("col", "自然人"),
+            ("row", "行政许可"),
+            ("row", "三、本年度办理结果"),
+        ] {
+            assert!(
+                heads.contains(&(scope.to_string(), text.to_string())),
+                "{name}: <th scope={scope}> {text}"
+            );
+        }
+
         let cells = r["cells"].as_array().expect("cells");
         // Every value cell of the three tables: section 3 alone has 7
         // columns of figures over more than 20 rows.

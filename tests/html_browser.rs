@@ -22,7 +22,7 @@ document.getElementById('f').addEventListener('load', () => {
   d.querySelectorAll('table').forEach(t => {
     const cols = [...t.querySelectorAll('col')].map(c => parseFloat(c.style.width));
     const edges = new Set();
-    t.querySelectorAll('td').forEach(td => {
+    t.querySelectorAll('td, th').forEach(td => {
       const r = td.getBoundingClientRect();
       edges.add(Math.round(r.left * 10) / 10);
       edges.add(Math.round(r.right * 10) / 10);

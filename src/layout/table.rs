@@ -371,7 +371,7 @@ impl Measured {
         for r in 0..self.heights.len() {
             let row = s.add(Kind::Row, table);
             for (i, c) in self.cells.iter().enumerate().filter(|(_, c)| c.row == r) {
-                let kind = cell_kind(c.cell.class.as_deref(), c.rowspan, c.colspan);
+                let kind = cell_kind(&c.cell, c.rowspan, c.colspan);
                 tags[i] = Tag::Node(s.add(kind, row));
             }
         }

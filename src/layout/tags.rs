@@ -19,14 +19,7 @@ pub enum Tag {
     Node(usize),
 }
 
-/// A header cell's direction (ISO 32000-1 table 349, `Scope`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Scope {
-    /// Heads the column(s) below it (the official tables' header rows).
-    Column,
-    /// Heads the row it starts (a row's label, 规章, 行政许可 …).
-    Row,
-}
+pub use crate::doc::Scope;
 
 /// A node's kind: the standard structure types a tagged PDF uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -137,18 +130,15 @@ impl Structure {
     }
 }
 
-/// The kind of a table cell, from the markup's class: the official
-/// tables' header rows (`header`, `group-header`) head columns, a row's
-/// label (`label`) heads its row, anything else is data.
-pub fn cell_kind(class: Option<&str>, rowspan: usize, colspan: usize) -> Kind {
-    let header = |scope| Kind::HeaderCell {
-        rowspan,
-        colspan,
-        scope,
-    };
-    match class {
-        Some("header" | "group-header") => header(Scope::Column),
-        Some("label") => header(Scope::Row),
-        _ => Kind::DataCell { rowspan, colspan },
+/// The kind of a table cell: a header cell with what it heads
+/// ([`crate::doc::Cell::heads`]), else a data cell.
+pub fn cell_kind(cell: &crate::doc::Cell, rowspan: usize, colspan: usize) -> Kind {
+    match cell.heads() {
+        Some(scope) => Kind::HeaderCell {
+            rowspan,
+            colspan,
+            scope,
+        },
+        None => Kind::DataCell { rowspan, colspan },
     }
 }

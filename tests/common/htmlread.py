@@ -1,6 +1,7 @@
 """Reads nianbao's HTML with Python's own HTML parser (none of nianbao's
 code): the text of <script type="application/json" id="nianbao-data">,
-and every table cell that has a data-pointer, with the cell's text.
+every table cell that has a data-pointer, with the cell's text, and every
+header cell (<th>) with its scope and text.
 
 Usage: python3 htmlread.py FILE.html  ->  JSON {"data": "...", "cells":
 [{"pointer": "/a/0", "text": "12"}, ...], "scripts": N}
@@ -18,6 +19,8 @@ class Reader(HTMLParser):
         self.in_data = False
         self.cells = []
         self.cell = None
+        self.headers = []
+        self.header = None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -28,6 +31,8 @@ class Reader(HTMLParser):
                 self.data = ""
         elif tag == "td" and "data-pointer" in a:
             self.cell = {"pointer": a["data-pointer"], "text": ""}
+        elif tag == "th":
+            self.header = {"scope": a.get("scope"), "text": ""}
 
     def handle_endtag(self, tag):
         if tag == "script":
@@ -36,15 +41,21 @@ class Reader(HTMLParser):
             self.cell["text"] = "".join(self.cell["text"].split())
             self.cells.append(self.cell)
             self.cell = None
+        elif tag == "th" and self.header is not None:
+            self.header["text"] = "".join(self.header["text"].split())
+            self.headers.append(self.header)
+            self.header = None
 
     def handle_data(self, d):
         if self.in_data:
             self.data += d
         elif self.cell is not None:
             self.cell["text"] += d
+        elif self.header is not None:
+            self.header["text"] += d
 
 
 r = Reader()
 with open(sys.argv[1], encoding="utf-8") as f:
     r.feed(f.read())
-json.dump({"data": r.data, "cells": r.cells, "scripts": r.scripts}, sys.stdout, ensure_ascii=False)
+json.dump({"data": r.data, "cells": r.cells, "headers": r.headers, "scripts": r.scripts}, sys.stdout, ensure_ascii=False)
