@@ -236,6 +236,7 @@ fn each_level_says_what_it_is_and_carries_the_json_where_allowed() {
         return;
     }
     let data = shili();
+    let mut ids = std::collections::BTreeSet::new();
     for (standard, part) in [
         (Some(PdfStandard::A1b), Some("1")),
         (Some(PdfStandard::A2b), Some("2")),
@@ -249,6 +250,10 @@ fn each_level_says_what_it_is_and_carries_the_json_where_allowed() {
             render(&data, standard, false),
             "{name}: identical bytes"
         );
+        // Each level is another file: another /ID (ISO 32000-1 14.4).
+        let doc = lopdf::Document::load_mem(&bytes).expect("a PDF");
+        let id = format!("{:?}", doc.trailer.get(b"ID").expect("an /ID"));
+        assert!(ids.insert(id), "{name}: an /ID another level has too");
         let path = write_temp(&format!("{name}.pdf"), &bytes);
         let check = Command::new("qpdf")
             .arg("--check")

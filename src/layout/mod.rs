@@ -128,6 +128,34 @@ impl Laid {
         out
     }
 
+    /// A file's identity: the [`Laid::fingerprint`] of its pages with what
+    /// else makes one file differ from another of the same pages (its
+    /// creation time, the data it carries, and `kind`, the format or
+    /// level the writer writes), for the PDF's `/ID` and the OFD's
+    /// `DocID`. The same input still gives the same value.
+    pub fn identity(&self, created: i64, kind: &str) -> [u8; 16] {
+        let mut a: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut b: u64 = 0x8422_2325_cbf2_9ce4;
+        let mut feed = |bytes: &[u8]| {
+            for &x in bytes {
+                a = (a ^ u64::from(x)).wrapping_mul(0x0100_0000_01b3);
+                b = (b ^ u64::from(x))
+                    .wrapping_mul(0x0100_0000_01b3)
+                    .rotate_left(7);
+            }
+        };
+        feed(&self.fingerprint());
+        feed(kind.as_bytes());
+        feed(&created.to_le_bytes());
+        if let Some(data) = &self.meta.data {
+            feed(&data.0);
+        }
+        let mut out = [0; 16];
+        out[..8].copy_from_slice(&a.to_be_bytes());
+        out[8..].copy_from_slice(&b.to_be_bytes());
+        out
+    }
+
     /// A fingerprint of the content: two FNV-1a hashes over the metadata
     /// and every positioned glyph and rule. Identical pages give the same
     /// value, so a writer can derive a file identifier from it (the PDF's

@@ -103,12 +103,13 @@ fn font_file(f: &UsedFont) -> String {
 
 /// `OFD.xml`: the document's metadata (7.4, 表 4 "文档元数据") and its
 /// root. `DocID` is the 32 hexadecimal digits the standard asks for,
-/// taken from the content's fingerprint rather than a random UUID.
+/// taken from the file's identity ([`Laid::identity`]: the pages, the
+/// date, the attached data) rather than a random UUID.
 fn entry(parts: &Parts<'_>) -> std::io::Result<Vec<u8>> {
     let meta = &parts.laid.meta;
     let id: String = parts
         .laid
-        .fingerprint()
+        .identity(parts.created, "ofd")
         .iter()
         .map(|b| format!("{b:02X}"))
         .collect();

@@ -101,7 +101,9 @@ pub fn write(laid: &Laid, book: &FontBook, opts: PdfOptions) -> Result<Vec<u8>, 
         let date = info_date(&lo);
         archive::attach(&mut lo, &json.0, &date);
     }
-    let id = file_id(laid, &opts).to_vec();
+    // The file identifier (ISO 32000-1 14.4): differs with the level too.
+    let level = opts.standard.map_or("pdf", |s| s.name());
+    let id = laid.identity(opts.created.unwrap_or(0), level).to_vec();
     lo.trailer.set(
         "ID",
         Object::Array(vec![
@@ -397,33 +399,6 @@ fn true_metadata(doc: &mut lopdf::Document) {
     {
         dict.remove(b"Trapped");
     }
-}
-
-/// The file identifier (ISO 32000-1 14.4): the pages' fingerprint, with
-/// what else makes this file differ from another of the same pages (the
-/// PDF/A level, the creation time, the attached data), hashed FNV-1a.
-/// Identical input still gives identical bytes.
-fn file_id(laid: &Laid, opts: &PdfOptions) -> [u8; 16] {
-    let mut a: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut b: u64 = 0x8422_2325_cbf2_9ce4;
-    let mut feed = |bytes: &[u8]| {
-        for &x in bytes {
-            a = (a ^ u64::from(x)).wrapping_mul(0x0100_0000_01b3);
-            b = (b ^ u64::from(x))
-                .wrapping_mul(0x0100_0000_01b3)
-                .rotate_left(7);
-        }
-    };
-    feed(&laid.fingerprint());
-    feed(opts.standard.map_or("pdf", |s| s.name()).as_bytes());
-    feed(&opts.created.unwrap_or(0).to_le_bytes());
-    if let Some(data) = &laid.meta.data {
-        feed(&data.0);
-    }
-    let mut out = [0; 16];
-    out[..8].copy_from_slice(&a.to_be_bytes());
-    out[8..].copy_from_slice(&b.to_be_bytes());
-    out
 }
 
 /// The info dictionary's creation date, as written (the attachment's
