@@ -254,7 +254,7 @@ fn recursive_partials_are_refused_before_rendering() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Reads `<tr>`/`<td rowspan colspan>` back from the HTML and places them
+/// Reads `<tr>`/`<td|th rowspan colspan>` back from the HTML and places them
 /// by the HTML table algorithm: (row, col, rowspan, colspan, text).
 type HtmlCell = (usize, usize, usize, usize, String);
 
@@ -273,13 +273,14 @@ fn html_grids(html: &str) -> Vec<Vec<HtmlCell>> {
         let mut cells = Vec::new();
         for (r, row) in table.split("<tr>").skip(1).enumerate() {
             let mut c = 0;
-            for td in row.split("<td").skip(1) {
+            // A cell is a <td>, or a <th> for a header or a row's label.
+            let cells_of_row = row
+                .split("<t")
+                .skip(1)
+                .filter_map(|t| t.strip_prefix('d').or_else(|| t.strip_prefix('h')));
+            for td in cells_of_row {
                 let (tag, rest) = td.split_once('>').expect("a tag");
-                let text = rest
-                    .split("</td>")
-                    .next()
-                    .unwrap_or("")
-                    .replace("<br>", "\n");
+                let text = rest.split("</t").next().unwrap_or("").replace("<br>", "\n");
                 while taken.contains(&(r, c)) {
                     c += 1;
                 }
