@@ -241,6 +241,21 @@ def run(d):
         fail("the PDF's row 一: %r" % row)
     step("PDF refused unforced (422), forced: %d pages as the preview; row 一 reads %s" % (pdf_pages, " ".join(row[0].split())))
 
+    # The archive's copy: the PDF/A-1b link, forced too, gives PDF/A.
+    archive = d.find_element(By.CSS_SELECTOR, '#download-links a[data-standard="a-1b"]').get_attribute("href")
+    if "pdf-standard=a-1b" not in archive or "force=true" not in archive:
+        fail("the PDF/A link: %s" % archive)
+    status, _, pdfa = api("GET", archive)
+    if status != 200 or not pdfa.startswith(b"%PDF-1.4"):
+        fail("the PDF/A download: %s %r" % (status, pdfa[:8]))
+    apath = os.path.join(WORK, "report-a1b.pdf")
+    with open(apath, "wb") as f:
+        f.write(pdfa)
+    meta = subprocess.run(["pdfinfo", "-meta", apath], capture_output=True, text=True).stdout
+    if "<pdfaid:part>1</pdfaid:part>" not in meta:
+        fail("the PDF/A download names no PDF/A-1 part")
+    step("PDF/A-1b link: %s" % archive.split("?", 1)[1])
+
     # A block copied from Excel: two rows of three, from carried_over/0.
     target = at(d, "/applications/carried_over/0")
     d.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus()", target)

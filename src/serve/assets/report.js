@@ -1060,7 +1060,9 @@ function renderDownloads() {
     if (force && ext !== "json") query.push("force=true");
     if (standard) query.push("pdf-standard=" + standard);
     const href = "/reports/" + id + "." + ext + (query.length ? "?" + query.join("&") : "");
-    const a = el("a", { href: href, "data-ext": ext, download: "" }, name);
+    const attrs = { href: href, "data-ext": ext, download: "" };
+    if (standard) attrs["data-standard"] = standard;
+    const a = el("a", attrs, name);
     box.append(a, " ");
   }
 }
