@@ -5,8 +5,10 @@
 //! the 署名, tables row by row and cell by cell). Out: a [`Structure`] of
 //! nodes in reading order, each text run on a page carrying the [`Tag`] of
 //! the node it belongs to, or [`Tag::Artifact`] for what is not content
-//! (page numbers, the draft mark, a table's header row repeated on a
-//! later page, the second piece of a cell cut by a page break). Rules are
+//! (page numbers, the draft mark after the first page, a table's header
+//! row repeated on a later page, the second piece of a cell cut by a page
+//! break). The draft mark on the first page is a paragraph, read first.
+//! Rules are
 //! always artifacts, so they carry no tag. The fixed-layout writers that
 //! have no tags (OFD, SVG) ignore it.
 
