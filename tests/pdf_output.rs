@@ -887,29 +887,9 @@ fn svg_render_writes_a_file_per_page() {
 #[test]
 fn rules_keep_their_width_after_bold_text() {
     let dir = write_temp("bold-rules", b"").with_extension("d");
-    let _ = std::fs::remove_dir_all(&dir);
-    let tpl = dir.join("tpl");
-    let out = common::cli(
-        &[
-            "templates",
-            "export",
-            "annual-report",
-            tpl.to_str().expect("utf-8"),
-        ],
-        b"",
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let main = tpl.join("main.hbs");
-    let text = std::fs::read_to_string(&main).expect("main.hbs");
     let four = "{{> section4}}";
-    let bold = text.replace(four, &format!("<p><em>注：加粗</em></p>\n{four}"));
-    assert_ne!(bold, text, "section 四 as shipped");
-    std::fs::write(&main, bold).expect("write");
+    let bold = format!("<p><em>注：加粗</em></p>\n{four}");
+    let tpl = common::template_edited(&dir, "main.hbs", four, &bold);
     let pdf = dir.join("t.pdf");
     let sample = common::root().join("samples/goushi-2020.json");
     let o = common::cli(

@@ -341,6 +341,14 @@ pub fn ink_difference(a: &std::path::Path, b: &std::path::Path, n: u32) -> (f64,
 /// The built-in template exported into `dir/tpl` with the 仿宋 role's
 /// font chain replaced by `chain` (a TOML array of names).
 pub fn template_with_fang_chain(dir: &std::path::Path, chain: &str) -> PathBuf {
+    let bundled = "pdf = [\"仿宋_GB2312\", \"方正仿宋_GBK\", \"仿宋\", \"FangSong\", \"FandolFang\", \"Noto Serif SC\"]";
+    template_edited(dir, "style.toml", bundled, &format!("pdf = {chain}"))
+}
+
+/// The built-in template exported to `dir/tpl` (anything there before is
+/// removed), with `file`'s `from` (which must be there, as shipped)
+/// replaced by `to`: a bundle a test changes in one place.
+pub fn template_edited(dir: &std::path::Path, file: &str, from: &str, to: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(dir);
     let tpl = dir.join("tpl");
     let export = cli(
@@ -358,14 +366,10 @@ pub fn template_with_fang_chain(dir: &std::path::Path, chain: &str) -> PathBuf {
         "{}",
         String::from_utf8_lossy(&export.stderr)
     );
-    let style = std::fs::read_to_string(tpl.join("style.toml")).expect("style");
-    let bundled = "pdf = [\"仿宋_GB2312\", \"方正仿宋_GBK\", \"仿宋\", \"FangSong\", \"FandolFang\", \"Noto Serif SC\"]";
-    assert!(style.contains(bundled), "the 仿宋 chain as shipped");
-    std::fs::write(
-        tpl.join("style.toml"),
-        style.replace(bundled, &format!("pdf = {chain}")),
-    )
-    .expect("write");
+    let path = tpl.join(file);
+    let text = std::fs::read_to_string(&path).expect("the exported file");
+    assert!(text.contains(from), "{file} as shipped holds {from}");
+    std::fs::write(&path, text.replace(from, to)).expect("write");
     tpl
 }
 
