@@ -45,114 +45,48 @@ pub fn nfc(s: &str) -> String {
     }
 }
 
-/// Marks that may not start a line (clreq 行首禁则; GB/T 15834 4.1–4.2):
-/// pause and stop marks, closing brackets and quotes, and the percent
-/// sign; in their full-width and half-width forms (a half-width `.` or
-/// `,` typed in Chinese text, or ending a URL's part, is still a stop or
-/// a comma to the reader at a line's start: Word's own zh-CN list has
-/// them too).
-pub const NO_LINE_START: &str = "，。、；：？！）》〉」』】〕〗〙〛”’…‥％%．｝］〞.,;:!?)]}";
+/// Defines a list of marks once, as both the string the DOCX's 禁则 and
+/// the tests read and the `match` line breaking asks for every glyph: a
+/// `str::contains` with a non-ASCII `char` (a substring search set up at
+/// every call) was 3 % of a batch's instructions (callgrind, 30 reports),
+/// a `chars()` scan more.
+macro_rules! marks {
+    ($(#[$doc:meta])* $list:ident, $is:ident: $($c:literal)*) => {
+        $(#[$doc])*
+        pub const $list: &str = concat!($($c),*);
 
-/// Marks that may not end a line (clreq 行尾禁则): opening brackets and
-/// quotes, full-width and half-width.
-pub const NO_LINE_END: &str = "（《〈「『【〔〖〘〚“‘（｛［〝([{";
-
-/// Full-width marks whose glyph sits in one half of the em box, so that
-/// the other half may be removed at the end of a line (clreq 3.1.7).
-pub const COMPRESSIBLE_AT_END: &str = "，。、；：？！）》〉」』】〕”’";
-
-// Membership in the lists above, as a `match` on the characters: asked
-// for every glyph in line breaking, where `str::contains` with a
-// non-ASCII `char` (a substring search set up at every call) was 3 % of
-// a batch's instructions (callgrind, 30 reports) and a `chars()` scan
-// more. The test `the_matches_are_the_lists` keeps each equal to its list.
-
-/// Whether `c` is in [`NO_LINE_START`].
-pub fn no_line_start(c: char) -> bool {
-    matches!(
-        c,
-        '，' | '。'
-            | '、'
-            | '；'
-            | '：'
-            | '？'
-            | '！'
-            | '）'
-            | '》'
-            | '〉'
-            | '」'
-            | '』'
-            | '】'
-            | '〕'
-            | '〗'
-            | '〙'
-            | '〛'
-            | '”'
-            | '’'
-            | '…'
-            | '‥'
-            | '％'
-            | '%'
-            | '．'
-            | '｝'
-            | '］'
-            | '〞'
-            | '.'
-            | ','
-            | ';'
-            | ':'
-            | '!'
-            | '?'
-            | ')'
-            | ']'
-            | '}'
-    )
+        #[doc = concat!("Whether `c` is in [`", stringify!($list), "`].")]
+        pub fn $is(c: char) -> bool {
+            matches!(c, $($c)|*)
+        }
+    };
 }
 
-/// Whether `c` is in [`NO_LINE_END`].
-pub fn no_line_end(c: char) -> bool {
-    matches!(
-        c,
-        '（' | '《'
-            | '〈'
-            | '「'
-            | '『'
-            | '【'
-            | '〔'
-            | '〖'
-            | '〘'
-            | '〚'
-            | '“'
-            | '‘'
-            | '｛'
-            | '［'
-            | '〝'
-            | '('
-            | '['
-            | '{'
-    )
+marks! {
+    /// Marks that may not start a line (clreq 行首禁则; GB/T 15834 4.1–4.2):
+    /// pause and stop marks, closing brackets and quotes, and the percent
+    /// sign; in their full-width and half-width forms (a half-width `.` or
+    /// `,` typed in Chinese text, or ending a URL's part, is still a stop or
+    /// a comma to the reader at a line's start: Word's own zh-CN list has
+    /// them too).
+    NO_LINE_START, no_line_start:
+    '，' '。' '、' '；' '：' '？' '！' '）' '》' '〉' '」' '』' '】' '〕' '〗' '〙'
+    '〛' '”' '’' '…' '‥' '％' '%' '．' '｝' '］' '〞' '.' ',' ';' ':' '!' '?'
+    ')' ']' '}'
 }
 
-/// Whether `c` is in [`COMPRESSIBLE_AT_END`].
-pub fn compressible_at_end(c: char) -> bool {
-    matches!(
-        c,
-        '，' | '。'
-            | '、'
-            | '；'
-            | '：'
-            | '？'
-            | '！'
-            | '）'
-            | '》'
-            | '〉'
-            | '」'
-            | '』'
-            | '】'
-            | '〕'
-            | '”'
-            | '’'
-    )
+marks! {
+    /// Marks that may not end a line (clreq 行尾禁则): opening brackets and
+    /// quotes, full-width and half-width.
+    NO_LINE_END, no_line_end:
+    '（' '《' '〈' '「' '『' '【' '〔' '〖' '〘' '〚' '“' '‘' '｛' '［' '〝' '(' '[' '{'
+}
+
+marks! {
+    /// Full-width marks whose glyph sits in one half of the em box, so that
+    /// the other half may be removed at the end of a line (clreq 3.1.7).
+    COMPRESSIBLE_AT_END, compressible_at_end:
+    '，' '。' '、' '；' '：' '？' '！' '）' '》' '〉' '」' '』' '】' '〕' '”' '’'
 }
 
 /// Escapes text for XML and HTML content and attribute values.
@@ -207,23 +141,4 @@ pub fn vertical_form(c: char) -> Option<char> {
         '』' | '’' => '\u{FE44}',
         _ => return None,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_matches_are_the_lists() {
-        for (list, is) in [
-            (
-                super::NO_LINE_START,
-                super::no_line_start as fn(char) -> bool,
-            ),
-            (super::NO_LINE_END, super::no_line_end),
-            (super::COMPRESSIBLE_AT_END, super::compressible_at_end),
-        ] {
-            for c in (0..=0x2_FFFF).filter_map(char::from_u32) {
-                assert_eq!(is(c), list.contains(c), "{c:?} in {list}");
-            }
-        }
-    }
 }
