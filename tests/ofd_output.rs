@@ -522,24 +522,7 @@ fn a_truetype_face_is_embedded_whole_enough_to_draw() {
     let tpl = common::template_with_fang_chain(&dir, r#"["DejaVu Serif", "FandolFang"]"#);
     let (ofd, pdf) = (dir.join("t.ofd"), dir.join("t.pdf"));
     for out in [&ofd, &pdf] {
-        let o = common::cli(
-            &[
-                "render",
-                "-q",
-                "samples/goushi-2020.json",
-                "--template",
-                tpl.to_str().expect("utf-8"),
-                "-o",
-                out.to_str().expect("utf-8"),
-            ],
-            b"",
-        );
-        assert_eq!(
-            o.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+        common::render_with_template("goushi-2020.json", &tpl, out, &[]);
     }
     let r = read(&ofd);
     let fonts = r["fonts"].as_object().expect("fonts");

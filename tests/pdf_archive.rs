@@ -373,26 +373,7 @@ fn a_truetype_face_passes_preflight_too() {
     let dir = write_temp("truetype", b"").with_extension("d");
     let tpl = common::template_with_fang_chain(&dir, r#"["DejaVu Serif", "FandolFang"]"#);
     let pdf = dir.join("t.pdf");
-    let o = common::cli(
-        &[
-            "render",
-            "-q",
-            "samples/goushi-2020.json",
-            "--template",
-            tpl.to_str().expect("utf-8"),
-            "-o",
-            pdf.to_str().expect("utf-8"),
-            "--pdf-standard",
-            "a-1b",
-        ],
-        b"",
-    );
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    common::render_with_template("goushi-2020.json", &tpl, &pdf, &["--pdf-standard", "a-1b"]);
     let fonts = Command::new("pdffonts")
         .arg(&pdf)
         .output()
@@ -424,26 +405,7 @@ fn a_template_without_author_or_title_still_passes_preflight() {
         "<document>",
     );
     let pdf = dir.join("t.pdf");
-    let sample = common::root().join("samples/shili-2021.json");
-    let o = common::cli(
-        &[
-            "render",
-            sample.to_str().expect("utf-8"),
-            "--template",
-            tpl.to_str().expect("utf-8"),
-            "-o",
-            pdf.to_str().expect("utf-8"),
-            "--pdf-standard",
-            "a-1b",
-        ],
-        b"",
-    );
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    common::render_with_template("shili-2021.json", &tpl, &pdf, &["--pdf-standard", "a-1b"]);
     let (valid, report) = preflight(&pdf);
     assert!(
         valid,

@@ -891,24 +891,7 @@ fn rules_keep_their_width_after_bold_text() {
     let bold = format!("<p><em>注：加粗</em></p>\n{four}");
     let tpl = common::template_edited(&dir, "main.hbs", four, &bold);
     let pdf = dir.join("t.pdf");
-    let sample = common::root().join("samples/goushi-2020.json");
-    let o = common::cli(
-        &[
-            "render",
-            sample.to_str().expect("utf-8"),
-            "--template",
-            tpl.to_str().expect("utf-8"),
-            "-o",
-            pdf.to_str().expect("utf-8"),
-        ],
-        b"",
-    );
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    common::render_with_template("goushi-2020.json", &tpl, &pdf, &[]);
     let doc = lopdf::Document::load(&pdf).expect("a PDF");
     let mut strokes = 0;
     let mut bold = 0;

@@ -5,7 +5,7 @@ pub mod pdfread;
 pub mod tools;
 
 use serde_json::Value;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -148,6 +148,35 @@ pub fn cli(args: &[&str], stdin: &[u8]) -> std::process::Output {
 }
 
 /// [`cli`] with environment variables set (`Some`) or removed (`None`).
+/// `nianbao ARGS…`, which must exit 0 (its standard error otherwise).
+pub fn cli_ok(args: &[&str]) -> std::process::Output {
+    let o = cli(args, b"");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "nianbao {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
+/// `nianbao render samples/SAMPLE --template TPL -o OUT EXTRA…`, which must
+/// succeed.
+pub fn render_with_template(sample: &str, tpl: &Path, out: &Path, extra: &[&str]) {
+    let sample = root().join("samples").join(sample);
+    let mut args = vec![
+        "render",
+        "-q",
+        sample.to_str().expect("utf-8"),
+        "--template",
+        tpl.to_str().expect("utf-8"),
+        "-o",
+        out.to_str().expect("utf-8"),
+    ];
+    args.extend(extra);
+    cli_ok(&args);
+}
+
 pub fn cli_env(args: &[&str], stdin: &[u8], env: &[(&str, Option<&str>)]) -> std::process::Output {
     use std::io::Write;
     use std::process::{Command, Stdio};
