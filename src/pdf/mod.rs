@@ -6,7 +6,7 @@
 //! [`cff`]): every face used once, subset to the glyphs used, with widths
 //! from `hmtx`. printpdf's own font path decodes every glyph outline and
 //! searches the cmap per character, which was most of a report's time.
-//! Text is written in reading order, one `TJ` per run with explicit
+//! Text is written in reading order (`content`), one `TJ` per run with explicit
 //! offsets where justification moved a glyph, so it extracts as it reads;
 //! level-1 headings become the outline. Nothing random goes in: font
 //! tags, object order and the file ID derive from the content, so
@@ -14,20 +14,16 @@
 
 mod archive;
 pub mod cff;
+mod content;
 mod deflate;
 mod font;
 mod tags;
 
 use crate::diag::{Code, Diagnostic};
 use crate::fonts::{Face, FaceIdx, FontBook};
-use crate::layout::tags::Tag;
-use crate::layout::{Item, Laid, TextRun};
-use crate::units::Length;
+use crate::layout::Laid;
 use lopdf::{Dictionary, Object, StringFormat};
-use printpdf::{
-    Codepoint, Color, FontId, Line, LinePoint, Mm, Op, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, Rgb, TextItem, TextRenderingMode,
-};
+use printpdf::{FontId, Mm, PdfDocument, PdfPage, PdfSaveOptions};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -72,9 +68,13 @@ pub fn write(laid: &Laid, book: &FontBook, opts: PdfOptions) -> Result<Vec<u8>, 
         .pages
         .iter()
         .map(|p| {
-            let (page, owners) = page(p.items.as_slice(), laid, &fonts);
+            let (ops, owners) = content::page(p.items.as_slice(), laid, &fonts);
             marks.push(owners);
-            page
+            PdfPage::new(
+                Mm(laid.width.to_mm() as f32),
+                Mm(laid.height.to_mm() as f32),
+                ops,
+            )
         })
         .collect();
     doc.with_pages(pages);
@@ -83,7 +83,9 @@ pub fn write(laid: &Laid, book: &FontBook, opts: PdfOptions) -> Result<Vec<u8>, 
         optimize: true,
         // printpdf is given no fonts: `add_fonts` embeds them.
         subset_fonts: false,
-        secure: true,
+        // Lets through the one operator given as `Op::Unknown`, the `TJ`
+        // (see `content::run`); nothing else given is unknown.
+        secure: false,
         image_optimization: None,
     };
     let mut warnings = Vec::new();
@@ -112,13 +114,13 @@ pub fn write(laid: &Laid, book: &FontBook, opts: PdfOptions) -> Result<Vec<u8>, 
         ]),
     );
     compress(&mut lo);
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(size_hint(&lo));
     lo.save_to(&mut out).map_err(|e| cannot(&e))?;
     Ok(out)
 }
 
 /// A face a report uses: its subset tag, glyphs and subset.
-struct UsedFace {
+pub(crate) struct UsedFace {
     tag: FontId,
     face: Arc<Face>,
     used: font::Used,
@@ -205,164 +207,6 @@ fn add_fonts(doc: &mut lopdf::Document, fonts: BTreeMap<FaceIdx, UsedFace>, cid_
     }
 }
 
-fn pt(l: Length) -> Pt {
-    Pt(l.to_pt() as f32)
-}
-
-/// One page's operators, each run inside the marked content of its tag;
-/// with the page, the node each marked-content id belongs to.
-fn page(items: &[Item], laid: &Laid, fonts: &BTreeMap<FaceIdx, UsedFace>) -> (PdfPage, Vec<usize>) {
-    let h = laid.height;
-    let mut marks = tags::Marks::default();
-    let mut ops = vec![Op::SetOutlineColor {
-        col: Color::Rgb(Rgb {
-            r: 0.0,
-            g: 0.0,
-            b: 0.0,
-            icc_profile: None,
-        }),
-    }];
-    let mut rule_width = None;
-    // Tc is text state: it lasts from one text object to the next.
-    let mut spacing = 0.0f32;
-    for item in items {
-        match item {
-            Item::Rule(r) => {
-                marks.enter(Tag::Artifact, &laid.structure, &mut ops);
-                if rule_width != Some(r.width) {
-                    ops.push(Op::SetOutlineThickness { pt: pt(r.width) });
-                    rule_width = Some(r.width);
-                }
-                let p = |x: Length, y: Length| LinePoint {
-                    p: Point {
-                        x: pt(x),
-                        y: pt(h - y),
-                    },
-                    bezier: false,
-                };
-                ops.push(Op::DrawLine {
-                    line: Line {
-                        points: vec![p(r.x1, r.y1), p(r.x2, r.y2)],
-                        is_closed: false,
-                    },
-                });
-            }
-            Item::Text(t) => {
-                if let Some(f) = fonts.get(&t.face) {
-                    marks.enter(t.tag, &laid.structure, &mut ops);
-                    text_ops(t, h, f, &mut spacing, &mut ops);
-                    if t.bold {
-                        // Its outline stroke set the line width: the next
-                        // rule sets its own again.
-                        rule_width = None;
-                    }
-                }
-            }
-        }
-    }
-    marks.close(&mut ops);
-    let page = PdfPage::new(
-        Mm(laid.width.to_mm() as f32),
-        Mm(laid.height.to_mm() as f32),
-        ops,
-    );
-    (page, marks.owners)
-}
-
-/// One run: the glyphs as one string, with a `TJ` offset before each glyph
-/// whose place differs from where the previous glyph's advance leaves the
-/// pen (justification). The step most glyphs share (the document grid's
-/// pitch: 28 characters to a line sets each 16 pt character 0.21 pt
-/// closer) is the character spacing `Tc` instead, set once for the run,
-/// so that a line of body text is its glyph codes with a few offsets
-/// rather than a number after every glyph: the content stream is about a
-/// third shorter, and so quicker to write and to deflate. Bold is drawn as
-/// fill plus a thin stroke, the usual stand-in where no bold face exists.
-fn text_ops(t: &TextRun, h: Length, f: &UsedFace, spacing: &mut f32, ops: &mut Vec<Op>) {
-    let Some(first) = t.glyphs.first() else {
-        return;
-    };
-    ops.push(Op::StartTextSection);
-    ops.push(Op::SetFont {
-        font: PdfFontHandle::External(f.tag.clone()),
-        size: pt(t.size),
-    });
-    if t.bold {
-        ops.push(Op::SetTextRenderingMode {
-            mode: TextRenderingMode::FillStroke,
-        });
-        ops.push(Op::SetOutlineThickness {
-            pt: pt(t.size * 0.03),
-        });
-    }
-    ops.push(Op::SetTextCursor {
-        pos: Point {
-            x: pt(first.x),
-            y: pt(h - t.baseline),
-        },
-    });
-    // The gap after each glyph: from where its advance leaves the pen to
-    // where the next glyph goes.
-    let gaps: Vec<Length> = t
-        .glyphs
-        .windows(2)
-        .map(|w| w[1].x - (w[0].x + w[0].advance))
-        .collect();
-    let tc = common_gap(&gaps);
-    if tc != *spacing {
-        ops.push(Op::SetCharacterSpacing { multiplier: tc });
-        *spacing = tc;
-    }
-    // Each glyph carries the TJ adjustment for what `Tc` leaves: thousandths
-    // of the type size, positive to the left.
-    // The pen is followed as a reader moves it (advance, then `Tc`, then
-    // the offset written), so a rounded `Tc` never adds up along a line.
-    let mut glyphs: Vec<Codepoint> = Vec::with_capacity(t.glyphs.len());
-    let mut pen = first.x;
-    for (i, g) in t.glyphs.iter().enumerate() {
-        pen = pen + g.advance + Length::pt(f64::from(tc));
-        let offset = t.glyphs.get(i + 1).map_or(0.0, |next| {
-            let delta = next.x - pen;
-            if delta.abs() > Length::pt(0.001) {
-                let thousandths = (-(delta / t.size) * 1000.0) as f32;
-                pen -= t.size * (f64::from(thousandths) / 1000.0);
-                thousandths
-            } else {
-                0.0
-            }
-        });
-        let code = f.subset.codes.get(&g.gid).copied().unwrap_or(0);
-        glyphs.push(Codepoint::new(code, offset));
-    }
-    ops.push(Op::ShowText {
-        items: vec![TextItem::GlyphIds(glyphs)],
-    });
-    if t.bold {
-        ops.push(Op::SetTextRenderingMode {
-            mode: TextRenderingMode::Fill,
-        });
-    }
-    ops.push(Op::EndTextSection);
-}
-
-/// The gap (in pt, to the thousandth) that at least half of a run's gaps
-/// share, if it is not zero; else zero. Rounded so that the same step
-/// computed twice is one value, and chosen only by count, so the same run
-/// always gives the same `Tc`.
-fn common_gap(gaps: &[Length]) -> f32 {
-    let mut counts: BTreeMap<i64, usize> = BTreeMap::new();
-    for g in gaps {
-        *counts
-            .entry((g.to_pt() * 1000.0).round() as i64)
-            .or_default() += 1;
-    }
-    let best = counts
-        .iter()
-        .max_by_key(|(k, n)| (**n, std::cmp::Reverse(k.abs())))
-        .filter(|(k, n)| **k != 0 && **n * 2 >= gaps.len());
-    best.map_or(0.0, |(k, _)| *k as f32 / 1000.0)
-}
-
 /// Leaves in the info dictionary only what is true of the file. printpdf
 /// writes an empty `/GTS_PDFXVersion` (so `pdfinfo` reports "PDF subtype:
 /// PDF/X" on a file that is not PDF/X, and an archive's checker may refuse
@@ -432,6 +276,22 @@ fn compress(doc: &mut lopdf::Document) {
             stream.set_content(packed);
         }
     }
+}
+
+/// About the size of the saved file: its streams, and some bytes for
+/// every other object and its cross-reference line. Reserved at once, the
+/// buffer is not grown (copied, and fresh memory faulted in) eight times
+/// on the way to a quarter of a megabyte.
+fn size_hint(doc: &lopdf::Document) -> usize {
+    let streams: usize = doc
+        .objects
+        .values()
+        .map(|o| match o {
+            Object::Stream(s) => s.content.len(),
+            _ => 0,
+        })
+        .sum();
+    streams + 96 * doc.objects.len() + 1024
 }
 
 /// The outline (bookmarks), in document order, each to its page's top.

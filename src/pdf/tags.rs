@@ -26,6 +26,11 @@ pub struct Marks {
 }
 
 impl Marks {
+    /// Whether `tag`'s sequence is the one open.
+    pub fn is_open(&self, tag: Tag) -> bool {
+        self.open == Some(tag)
+    }
+
     /// Makes `tag` the current one: closes the sequence open for another
     /// tag and opens one for this.
     pub fn enter(&mut self, tag: Tag, s: &Structure, ops: &mut Vec<Op>) {
@@ -73,9 +78,23 @@ pub fn add(doc: &mut lopdf::Document, s: &Structure, marks: &[Vec<usize>], lang:
     let root = doc.new_object_id();
     let ids: Vec<ObjectId> = s.nodes.iter().map(|_| doc.new_object_id()).collect();
     let children = s.children();
+    // Cells with the same spans and scope share one attribute object: a
+    // report's hundreds of cells have a handful of distinct ones.
+    let mut shared: Vec<(Attributes, ObjectId)> = Vec::new();
     for (i, node) in s.nodes.iter().enumerate() {
         let parent = node.parent.map_or(root, |p| ids[p]);
-        let elem = element(node.kind, parent, &children[i], &content[i], &ids, &pages);
+        let mut elem = element(node.kind, parent, &children[i], &content[i], &ids, &pages);
+        if let Some(a) = Attributes::of(node.kind) {
+            let id = match shared.iter().find(|(b, _)| *b == a) {
+                Some((_, id)) => *id,
+                None => {
+                    let id = doc.add_object(a.dictionary());
+                    shared.push((a, id));
+                    id
+                }
+            };
+            elem.set("A", Object::Reference(id));
+        }
         doc.objects.insert(ids[i], Object::Dictionary(elem));
     }
 
@@ -157,41 +176,57 @@ fn element(
         1 => d.set("K", kids.remove(0)),
         _ => d.set("K", Object::Array(kids)),
     }
-    if let Some(a) = table_attributes(kind) {
-        d.set("A", Object::Dictionary(a));
-    }
     d
 }
 
 /// A cell's table attributes (ISO 32000-1 14.8.5.7): its spans when more
 /// than one, and a header cell's scope.
-fn table_attributes(kind: Kind) -> Option<Dictionary> {
-    let (rowspan, colspan, scope) = match kind {
-        Kind::HeaderCell {
-            rowspan,
-            colspan,
-            scope,
-        } => (rowspan, colspan, Some(scope)),
-        Kind::DataCell { rowspan, colspan } => (rowspan, colspan, None),
-        _ => return None,
-    };
-    if rowspan == 1 && colspan == 1 && scope.is_none() {
-        return None;
-    }
-    let mut a = Dictionary::new();
-    a.set("O", Object::Name(b"Table".to_vec()));
-    if rowspan > 1 {
-        a.set("RowSpan", Object::Integer(rowspan as i64));
-    }
-    if colspan > 1 {
-        a.set("ColSpan", Object::Integer(colspan as i64));
-    }
-    if let Some(scope) = scope {
-        let name: &[u8] = match scope {
-            Scope::Column => b"Column",
-            Scope::Row => b"Row",
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Attributes {
+    rowspan: usize,
+    colspan: usize,
+    scope: Option<Scope>,
+}
+
+impl Attributes {
+    /// A cell's, if it has any to say.
+    fn of(kind: Kind) -> Option<Attributes> {
+        let a = match kind {
+            Kind::HeaderCell {
+                rowspan,
+                colspan,
+                scope,
+            } => Attributes {
+                rowspan,
+                colspan,
+                scope: Some(scope),
+            },
+            Kind::DataCell { rowspan, colspan } => Attributes {
+                rowspan,
+                colspan,
+                scope: None,
+            },
+            _ => return None,
         };
-        a.set("Scope", Object::Name(name.to_vec()));
+        (a.rowspan > 1 || a.colspan > 1 || a.scope.is_some()).then_some(a)
     }
-    Some(a)
+
+    fn dictionary(self) -> Dictionary {
+        let mut a = Dictionary::new();
+        a.set("O", Object::Name(b"Table".to_vec()));
+        if self.rowspan > 1 {
+            a.set("RowSpan", Object::Integer(self.rowspan as i64));
+        }
+        if self.colspan > 1 {
+            a.set("ColSpan", Object::Integer(self.colspan as i64));
+        }
+        if let Some(scope) = self.scope {
+            let name: &[u8] = match scope {
+                Scope::Column => b"Column",
+                Scope::Row => b"Row",
+            };
+            a.set("Scope", Object::Name(name.to_vec()));
+        }
+        a
+    }
 }
