@@ -20,7 +20,9 @@ use crate::diag::Diagnostic;
 use crate::doc::Resolved;
 use crate::fonts::{Chains, FaceIdx, FontBook};
 use crate::units::Length;
+use siphasher::sip128::{Hasher128, SipHasher13};
 use std::fmt::Write;
+use std::hash::Hasher;
 
 /// Positioned pages.
 #[derive(Debug, Clone, PartialEq)]
@@ -134,68 +136,45 @@ impl Laid {
     /// level the writer writes), for the PDF's `/ID` and the OFD's
     /// `DocID`. The same input still gives the same value.
     pub fn identity(&self, created: i64, kind: &str) -> [u8; 16] {
-        let mut a: u64 = 0xcbf2_9ce4_8422_2325;
-        let mut b: u64 = 0x8422_2325_cbf2_9ce4;
-        let mut feed = |bytes: &[u8]| {
-            for &x in bytes {
-                a = (a ^ u64::from(x)).wrapping_mul(0x0100_0000_01b3);
-                b = (b ^ u64::from(x))
-                    .wrapping_mul(0x0100_0000_01b3)
-                    .rotate_left(7);
-            }
-        };
-        feed(&self.fingerprint());
-        feed(kind.as_bytes());
-        feed(&created.to_le_bytes());
+        let mut h = SipHasher13::new();
+        h.write(&self.fingerprint());
+        h.write(kind.as_bytes());
+        h.write_i64(created);
         if let Some(data) = &self.meta.data {
-            feed(&data.0);
+            h.write(&data.0);
         }
-        let mut out = [0; 16];
-        out[..8].copy_from_slice(&a.to_be_bytes());
-        out[8..].copy_from_slice(&b.to_be_bytes());
-        out
+        h.finish128().as_bytes()
     }
 
-    /// A fingerprint of the content: two FNV-1a hashes over the metadata
-    /// and every positioned glyph and rule. Identical pages give the same
-    /// value, so a writer can derive a file identifier from it (the PDF's
-    /// `/ID`, ISO 32000-1 14.4; the OFD's `DocID`) and stay reproducible.
+    /// A fingerprint of the content: a 128-bit SipHash (fixed keys) of the
+    /// metadata and every positioned glyph and rule. Identical pages give
+    /// the same value, so a writer can derive a file identifier from it
+    /// (the PDF's `/ID`, ISO 32000-1 14.4; the OFD's `DocID`) and stay
+    /// reproducible.
     pub fn fingerprint(&self) -> [u8; 16] {
-        let mut a: u64 = 0xcbf2_9ce4_8422_2325;
-        let mut b: u64 = 0x6c62_272e_07bb_0142;
-        let mut feed = |bytes: &[u8]| {
-            for &x in bytes {
-                a = (a ^ u64::from(x)).wrapping_mul(0x0100_0000_01b3);
-                b = (b ^ u64::from(x))
-                    .wrapping_mul(0x0000_0100_0000_01b3)
-                    .rotate_left(5);
-            }
-        };
-        feed(self.meta.title.as_bytes());
-        feed(self.meta.author.as_bytes());
+        let mut h = SipHasher13::new();
+        h.write(self.meta.title.as_bytes());
+        h.write(self.meta.author.as_bytes());
         for page in &self.pages {
             for item in &page.items {
                 match item {
                     Item::Text(t) => {
-                        feed(&t.baseline.to_pt().to_le_bytes());
+                        h.write_u64(t.baseline.to_pt().to_bits());
                         for g in &t.glyphs {
-                            feed(&(g.c as u32).to_le_bytes());
-                            feed(&g.x.to_pt().to_le_bytes());
+                            h.write_u32(g.c as u32);
+                            h.write_u64(g.x.to_pt().to_bits());
                         }
                     }
                     Item::Rule(r) => {
                         for v in [r.x1, r.y1, r.x2, r.y2] {
-                            feed(&v.to_pt().to_le_bytes());
+                            h.write_u64(v.to_pt().to_bits());
                         }
                     }
                 }
             }
-            feed(b"page");
+            h.write(b"page");
         }
-        let mut out = [0; 16];
-        out[..8].copy_from_slice(&a.to_be_bytes());
-        out[8..].copy_from_slice(&b.to_be_bytes());
-        out
+        h.finish128().as_bytes()
     }
 }
 
