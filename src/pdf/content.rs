@@ -6,9 +6,9 @@
 //!
 //! What makes the stream short, since every byte of it is formatted,
 //! deflated and written for every report:
-//! - the runs of one marked-content sequence (a paragraph's lines, a
-//!   cell's) share one text object: `Tf` only when the face or size
-//!   changes, and each line's start as a `Td` from the previous one;
+//! - consecutive runs (a paragraph's lines, a table's cells) share one
+//!   text object: `Tf` only when the face or size changes, and each
+//!   line's start as a `Td` from the previous one;
 //! - positions are whole thousandths of a point (0.35 µm), and each `Td`
 //!   is the difference of two such positions, so the moves a reader adds
 //!   up land exactly where the layout put the line;
@@ -41,37 +41,33 @@ fn pt(l: Length) -> Pt {
     pt_of(milli(l))
 }
 
-/// The text object open on the page, if any, and the state inside it.
+/// What a page's operators have set so far. The font, `Tc` and the line
+/// width are graphics state, kept from one text object to the next (ISO
+/// 32000-1 9.3.1, 8.4); a text object's line matrix starts anew with each
+/// `BT` (9.4.1).
 #[derive(Default)]
-struct Text {
-    open: bool,
-    /// The face tag and size last set with `Tf` in this object.
-    font: Option<(FaceIdx, i64)>,
+struct State {
+    /// Inside `BT` … `ET`.
+    in_text: bool,
     /// The start of the current line (`Td` moves from it), thousandths.
     line: (i64, i64),
-}
-
-impl Text {
-    fn begin(&mut self, ops: &mut Vec<Op>) {
-        if !self.open {
-            ops.push(Op::StartTextSection);
-            *self = Text {
-                open: true,
-                ..Text::default()
-            };
-        }
-    }
-
-    fn end(&mut self, ops: &mut Vec<Op>) {
-        if self.open {
-            ops.push(Op::EndTextSection);
-            self.open = false;
-        }
-    }
+    /// The face and size last set with `Tf`.
+    font: Option<(FaceIdx, i64)>,
+    /// The character spacing last set, hundred-thousandths of a point.
+    spacing: i64,
+    /// The line width last set, thousandths of a point.
+    rule_width: Option<i64>,
 }
 
 /// One page's operators, each run inside the marked content of its tag;
 /// with them, the node each marked-content id belongs to.
+///
+/// Consecutive runs share one text object, whatever their tags: each
+/// run's marked-content sequence opens and closes inside it (marked
+/// content may, ISO 32000-1 figure 9), so a table's cells are
+/// `/TD <</MCID n>> BDC … Td … TJ EMC` one after another in one `BT`.
+/// A rule ends the text object (a path may not be drawn inside one), and
+/// its artifact sequence opens outside it.
 pub fn page(
     items: &[Item],
     laid: &Laid,
@@ -79,7 +75,7 @@ pub fn page(
 ) -> (Vec<Op>, Vec<usize>) {
     let h = laid.height;
     let mut marks = Marks::default();
-    let mut text = Text::default();
+    let mut st = State::default();
     let mut ops = vec![Op::SetOutlineColor {
         col: Color::Rgb(Rgb {
             r: 0.0,
@@ -88,19 +84,20 @@ pub fn page(
             icc_profile: None,
         }),
     }];
-    let mut rule_width = None;
-    // Tc is text state: it lasts from one text object to the next.
-    let mut spacing = 0i64;
     for item in items {
         match item {
             Item::Rule(r) => {
-                // Paths may not be drawn inside a text object.
-                text.end(&mut ops);
+                if st.in_text {
+                    // The text's sequence closes inside its text object.
+                    marks.close(&mut ops);
+                    ops.push(Op::EndTextSection);
+                    st.in_text = false;
+                }
                 marks.enter(Tag::Artifact, &laid.structure, &mut ops);
                 let width = milli(r.width);
-                if rule_width != Some(width) {
+                if st.rule_width != Some(width) {
                     ops.push(Op::SetOutlineThickness { pt: pt_of(width) });
-                    rule_width = Some(width);
+                    st.rule_width = Some(width);
                 }
                 let p = |x: Length, y: Length| LinePoint {
                     p: Point {
@@ -120,39 +117,43 @@ pub fn page(
                 let (Some(f), Some(first)) = (fonts.get(&t.face), t.glyphs.first()) else {
                     continue;
                 };
-                if !marks.is_open(t.tag) {
-                    // A text object lies wholly inside one sequence.
-                    text.end(&mut ops);
-                    marks.enter(t.tag, &laid.structure, &mut ops);
+                if !st.in_text {
+                    // A rule's sequence closes outside the text object.
+                    marks.close(&mut ops);
+                    ops.push(Op::StartTextSection);
+                    st.in_text = true;
+                    st.line = (0, 0);
                 }
-                text.begin(&mut ops);
+                marks.enter(t.tag, &laid.structure, &mut ops);
                 let font = (t.face, milli(t.size));
-                if text.font != Some(font) {
+                if st.font != Some(font) {
                     ops.push(Op::SetFont {
                         font: PdfFontHandle::External(f.tag.clone()),
                         size: pt_of(font.1),
                     });
-                    text.font = Some(font);
+                    st.font = Some(font);
                 }
                 let at = (milli(first.x), milli(h - t.baseline));
                 ops.push(Op::SetTextCursor {
                     pos: Point {
-                        x: pt_of(at.0 - text.line.0),
-                        y: pt_of(at.1 - text.line.1),
+                        x: pt_of(at.0 - st.line.0),
+                        y: pt_of(at.1 - st.line.1),
                     },
                 });
-                text.line = at;
-                run(t, f, &mut spacing, &mut ops);
+                st.line = at;
+                run(t, f, &mut st.spacing, &mut ops);
                 if t.bold {
                     // Its outline stroke set the line width: the next
                     // rule sets its own again.
-                    rule_width = None;
+                    st.rule_width = None;
                 }
             }
         }
     }
-    text.end(&mut ops);
     marks.close(&mut ops);
+    if st.in_text {
+        ops.push(Op::EndTextSection);
+    }
     (ops, marks.owners)
 }
 

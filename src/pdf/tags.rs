@@ -26,11 +26,6 @@ pub struct Marks {
 }
 
 impl Marks {
-    /// Whether `tag`'s sequence is the one open.
-    pub fn is_open(&self, tag: Tag) -> bool {
-        self.open == Some(tag)
-    }
-
     /// Makes `tag` the current one: closes the sequence open for another
     /// tag and opens one for this.
     pub fn enter(&mut self, tag: Tag, s: &Structure, ops: &mut Vec<Op>) {

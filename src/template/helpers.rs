@@ -106,7 +106,7 @@ fn at(h: &Helper, root: &Value, _: &Options) -> Result<Value, RenderError> {
     let Value::String(p) = param(h, 0, "at")? else {
         return Err(fail("at", "expected a JSON pointer string".into()));
     };
-    root.pointer(p)
+    crate::diag::pointer_get(root, p)
         .cloned()
         .ok_or_else(|| fail("at", format!("`{p}` names nothing in the data")))
 }
@@ -123,21 +123,14 @@ fn pointer(h: &Helper, root: &Value, _: &Options) -> Result<Value, RenderError> 
     };
     let mut out = base.clone();
     for p in h.params().iter().skip(1) {
-        let segment = match p.value() {
-            Value::String(s) => s.clone(),
-            Value::Number(n) => n.to_string(),
+        let segment: std::borrow::Cow<str> = match p.value() {
+            Value::String(s) => s.into(),
+            Value::Number(n) => n.to_string().into(),
             other => return Err(fail("pointer", format!("cannot append {other}"))),
         };
-        out.push('/');
-        for c in segment.chars() {
-            match c {
-                '~' => out.push_str("~0"),
-                '/' => out.push_str("~1"),
-                c => out.push(c),
-            }
-        }
+        out = crate::diag::pointer_push(&out, &segment);
     }
-    if root.pointer(&out).is_none() {
+    if crate::diag::pointer_get(root, &out).is_none() {
         return Err(fail(
             "pointer",
             format!("`{out}` names nothing in the data"),
