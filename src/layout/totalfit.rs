@@ -188,10 +188,12 @@ fn search(
         .collect();
     let start_of = |node: usize| -> usize { starts[node] };
     let uniform = prune && glyphs.iter().all(|g| g.size == glyphs[0].size);
-    let mut active: Vec<usize> = vec![0];
+    // The active nodes with their least total demerits (kept side by
+    // side: the least of a run of them is then a scan of one array).
+    let mut active: Vec<(usize, f64)> = vec![(0, 0.0)];
     // The least total demerits of any active node.
     let mut active_min = 0.0;
-    let mut keep: Vec<usize> = Vec::new();
+    let mut keep: Vec<(usize, f64)> = Vec::new();
     for (k, cand) in candidates.iter().enumerate() {
         let node = k + 1;
         keep.clear();
@@ -199,14 +201,17 @@ fn search(
         let p = cand.penalty;
         let pp = if p > 0.0 { p * p } else { 0.0 };
         let mut floor = None;
-        for (j, &a) in active.iter().enumerate() {
+        for (j, &(a, total_a)) in active.iter().enumerate() {
             if let Some(f) = floor {
                 if active_min + f >= best[node].0 {
                     // No node from here on can lower the best: all kept.
-                    keep.extend_from_slice(&active[j..]);
-                    keep_min = active[j..]
-                        .iter()
-                        .fold(keep_min, |m, &x| f64::min(m, best[x].0));
+                    let tail = &active[j..];
+                    keep.extend_from_slice(tail);
+                    for &(_, t) in tail {
+                        if t < keep_min {
+                            keep_min = t;
+                        }
+                    }
                     break;
                 }
             }
@@ -220,10 +225,10 @@ fn search(
                 // Too long even shrunk: no later line from here fits either.
                 None => continue,
             };
-            keep.push(a);
-            keep_min = f64::min(keep_min, best[a].0);
+            keep.push((a, total_a));
+            keep_min = f64::min(keep_min, total_a);
             let d = (LINE_PENALTY + b).powi(2) + pp;
-            let total = best[a].0 + d;
+            let total = total_a + d;
             if total < best[node].0 {
                 best[node] = (total, a);
             }
@@ -238,7 +243,7 @@ fn search(
             keep_min = f64::INFINITY;
         }
         if best[node].0.is_finite() {
-            keep.push(node);
+            keep.push((node, best[node].0));
             keep_min = f64::min(keep_min, best[node].0);
         }
         std::mem::swap(&mut active, &mut keep);
