@@ -124,12 +124,12 @@ fn main() {
     // Side by side twice: into the temporary directory (the disk, where a
     // file's bytes and its flush are most of the time on a slow disk) and
     // into memory (tmpfs, where what is measured is the rendering).
-    side_by_side(root, exe, &input, &dir, "on disk");
+    side_by_side(root, exe, &input, &dir, "on disk", true);
     let shm = Path::new("/dev/shm");
     if shm.is_dir() {
         let mem = shm.join(format!("nianbao-bench-batch-{}", std::process::id()));
         if std::fs::create_dir_all(&mem).is_ok() {
-            side_by_side(root, exe, &input, &mem, "in memory (tmpfs)");
+            side_by_side(root, exe, &input, &mem, "in memory (tmpfs)", false);
             let _ = std::fs::remove_dir_all(&mem);
         }
     }
@@ -163,9 +163,9 @@ fn main() {
 
 /// This binary against the baseline's, PDF, DOCX and OFD, three
 /// alternating runs each on the same reports, each into a directory of
-/// its own under `dir` (`place` says where that is); the median rate of
-/// each and the ratio.
-fn side_by_side(root: &Path, exe: &str, input: &Path, dir: &Path, place: &str) {
+/// its own under `dir` (`place` says where that is; `keep`: whether the
+/// outputs stay until the end); the median rate of each and the ratio.
+fn side_by_side(root: &Path, exe: &str, input: &Path, dir: &Path, place: &str, keep: bool) {
     let want = std::env::var("NIANBAO_BASELINE").unwrap_or_else(|_| "HEAD~1".into());
     if want == "none" {
         return;
@@ -189,11 +189,17 @@ fn side_by_side(root: &Path, exe: &str, input: &Path, dir: &Path, place: &str) {
                     .is_ok_and(|s| s.success());
                 assert!(ok, "{bin} batch -f {formats}");
                 rates.push(N as f64 / t.elapsed().as_secs_f64());
-                // Kept until the bench ends: on ext4, creating a file
-                // skips the inodes deleted in the last minutes, so
+                // On disk, kept until the bench ends: on ext4, creating a
+                // file skips the inodes deleted in the last minutes, so
                 // removing 1,000 outputs between runs made each next
                 // run's file creation the bottleneck (16-21 % of the CPU
                 // samples, `recently_deleted`), for both binaries alike.
+                // In memory, removed at once: kept, each run's 250 MB
+                // squeezed the next (the third round ran at two thirds
+                // of the first's rate).
+                if !keep {
+                    let _ = std::fs::remove_dir_all(&out);
+                }
             }
         }
         let median = |v: &mut Vec<f64>| {

@@ -92,7 +92,7 @@ pub struct UsedFont {
     /// Its family (`FamilyName`).
     pub family: String,
     /// The subset font file.
-    pub subset: font::Subset,
+    pub subset: std::sync::Arc<font::Subset>,
     /// Each drawn character's own glyph in the face (what its `cmap`
     /// gives): a glyph placed for a character that is not its own is
     /// named by a `CGTransform`.

@@ -20,7 +20,7 @@ use crate::xml::{Res, Xml};
 use std::collections::BTreeMap;
 use std::io::{Cursor, Write};
 use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
+use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
 /// Everything the package holds besides the pages' layout.
 #[derive(Debug)]
@@ -48,45 +48,90 @@ const ATTACHS: &str = "Attachs";
 /// The attached report's file name.
 const DATA: &str = "report.json";
 
+/// A file the package holds: bytes to deflate, or a font deflated before.
+enum Entry<'a> {
+    Bytes(Vec<u8>),
+    Font(&'a UsedFont),
+}
+
 /// The zip.
 pub fn pack(parts: Parts<'_>) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
-    let mut files: Vec<(String, Vec<u8>)> = vec![
-        ("OFD.xml".into(), entry(&parts)?),
-        (format!("{DOC}/Document.xml"), document(&parts)?),
-        (format!("{DOC}/PublicRes.xml"), public_res(parts.fonts)?),
+    let mut files: Vec<(String, Entry<'_>)> = vec![
+        ("OFD.xml".into(), Entry::Bytes(entry(&parts)?)),
+        (
+            format!("{DOC}/Document.xml"),
+            Entry::Bytes(document(&parts)?),
+        ),
+        (
+            format!("{DOC}/PublicRes.xml"),
+            Entry::Bytes(public_res(parts.fonts)?),
+        ),
     ];
     let fonts = by_id(parts.fonts);
     for (n, (_, xml)) in parts.pages.into_iter().enumerate() {
-        files.push((format!("{DOC}/Pages/Page_{n}/Content.xml"), xml));
+        files.push((
+            format!("{DOC}/Pages/Page_{n}/Content.xml"),
+            Entry::Bytes(xml),
+        ));
     }
     for f in fonts {
-        files.push((format!("{DOC}/Res/{}", font_file(f)), f.subset.file.clone()));
+        files.push((format!("{DOC}/Res/{}", font_file(f)), Entry::Font(f)));
     }
     if let Some(json) = parts.data {
         let list = attachments(json.len(), parts.created)?;
-        files.push((format!("{DOC}/{ATTACHS}/Attachments.xml"), list));
-        files.push((format!("{DOC}/{ATTACHS}/{DATA}"), json.to_vec()));
+        files.push((
+            format!("{DOC}/{ATTACHS}/Attachments.xml"),
+            Entry::Bytes(list),
+        ));
+        files.push((
+            format!("{DOC}/{ATTACHS}/{DATA}"),
+            Entry::Bytes(json.to_vec()),
+        ));
     }
     let mut out = ZipWriter::new(Cursor::new(Vec::new()));
-    let xml = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .last_modified_time(DateTime::default())
-        .unix_permissions(0o644);
-    // Font programs barely repeat: level 3 packs them as small as the
-    // default level 6 (+0.1 %) in less time (100 reports, one thread:
-    // 2.77 s against 3.15 s). zlib-rs's level 1 uses static codes only,
-    // which leaves them 17 % larger.
-    let font = xml.compression_level(Some(3));
-    for (name, bytes) in files {
-        let options = if name.ends_with(".xml") || name.ends_with(".json") {
-            xml
-        } else {
-            font
-        };
-        out.start_file(name.as_str(), options)?;
-        out.write_all(&bytes)?;
+    for (name, file) in files {
+        match file {
+            Entry::Bytes(bytes) => {
+                out.start_file(name.as_str(), options())?;
+                out.write_all(&bytes)?;
+            }
+            Entry::Font(f) => {
+                let packed = match f.subset.packed.get() {
+                    Some(p) => p,
+                    None => {
+                        let made = packed_font(&f.subset.file)?;
+                        f.subset.packed.get_or_init(|| made)
+                    }
+                };
+                let mut one = ZipArchive::new(Cursor::new(packed.as_slice()))?;
+                out.raw_copy_file_rename(one.by_index_raw(0)?, name.as_str())?;
+            }
+        }
     }
     Ok(out.finish()?.into_inner())
+}
+
+/// Every entry's options: deflated, with the same fixed timestamp.
+fn options() -> SimpleFileOptions {
+    SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .last_modified_time(DateTime::default())
+        .unix_permissions(0o644)
+}
+
+/// A font file deflated, as the one entry of a zip of its own, for the
+/// packages to copy it from as it is (`raw_copy_file_rename`): a font
+/// subset the reports share is deflated once.
+///
+/// Font programs barely repeat: level 3 packs them as small as the
+/// default level 6 (+0.1 %) in less time (100 reports, one thread:
+/// 2.77 s against 3.15 s). zlib-rs's level 1 uses static codes only,
+/// which leaves them 17 % larger.
+fn packed_font(file: &[u8]) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    let mut one = ZipWriter::new(Cursor::new(Vec::new()));
+    one.start_file("font", options().compression_level(Some(3)))?;
+    one.write_all(file)?;
+    Ok(one.finish()?.into_inner())
 }
 
 /// The fonts in the order of their unit IDs (the order of first use).
