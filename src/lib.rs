@@ -48,6 +48,10 @@
 // form's words: bigger than clippy's 128-byte guide for an `Err`, and
 // only ever on the path that stops a report, never in a hot loop.
 #![allow(clippy::result_large_err)]
+// A module's header names its private parts too (what comes in and goes
+// out, and through which function): read with `cargo doc
+// --document-private-items`, where those links resolve.
+#![allow(rustdoc::private_intra_doc_links)]
 
 pub mod clock;
 pub mod data;

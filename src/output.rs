@@ -61,7 +61,7 @@ fn write_through(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file beside it,
-/// flushed, then renamed over it. For regular files only; use [`write`].
+/// flushed, then renamed over it. For regular files only; use [`fn@write`].
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = temp_path(path);
     let result = (|| {
@@ -95,7 +95,7 @@ pub struct Staged {
     dest: PathBuf,
 }
 
-/// Writes `bytes` toward `path` as [`write`] does, but leaves a regular
+/// Writes `bytes` toward `path` as [`fn@write`] does, but leaves a regular
 /// file staged (`Some`) for [`commit`], which flushes a whole batch's
 /// files to disk in one go: a flush per file was a quarter of a batch's
 /// time. A device or FIFO is written through at once (`None`).

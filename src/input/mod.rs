@@ -12,7 +12,7 @@
 //! of one input that holds many live here too. Everything after this
 //! reads the same checked data.
 //!
-//! - [`units`]: paths and bytes → units;
+//! - [`mod@units`]: paths and bytes → units;
 //! - [`stream`]: standard input, streamed;
 //! - [`defaults`]: `--defaults`, read and merged;
 //! - [`previous`]: last year's reports, for the check across years.

@@ -112,7 +112,7 @@ impl Iterator for Units {
     }
 }
 
-/// Reads one line of standard input, at most [`MAX_DATA_BYTES`] + 1
+/// Reads one line of standard input, at most [`crate::data::MAX_DATA_BYTES`] + 1
 /// bytes of it (the rest of a longer line is skipped).
 fn read_line(reader: &mut Reader) -> std::io::Result<Option<(Vec<u8>, bool)>> {
     let limit = crate::data::MAX_DATA_BYTES as u64 + 1;

@@ -1,6 +1,6 @@
 //! Stage 4, layout: document tree → positioned pages.
 //!
-//! In: a [`Document`], the font book and the role chains. Out: [`Laid`]
+//! In: a [`Resolved`] document, the font book and the role chains. Out: [`Laid`]
 //! pages of positioned text runs and rules, which the PDF writer only
 //! draws. The work goes as in typst: *collect* the blocks, *prepare* each
 //! (shape its text with per-character font fallback), *line-break* it

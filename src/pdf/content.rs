@@ -13,7 +13,7 @@
 //!   is the difference of two such positions, so the moves a reader adds
 //!   up land exactly where the layout put the line;
 //! - the step most of a run's glyphs share is the character spacing `Tc`
-//!   (see [`text`]), so a line is mostly bare glyph codes.
+//!   (see [`run`]), so a line is mostly bare glyph codes.
 
 use super::tags::Marks;
 use super::UsedFace;

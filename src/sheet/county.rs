@@ -117,7 +117,7 @@ pub fn write(reports: &[Value], created: Option<i64>) -> Result<Vec<u8>, Diagnos
     build(reports, created, &[]).map_err(super::unwritable)
 }
 
-/// [`write`], with rows marked: where `marks[i]` says why report `i`
+/// [`fn@write`], with rows marked: where `marks[i]` says why report `i`
 /// fails the checks, its row is filled light red and its unit cell
 /// carries the reason as a note, so the county officer sees which
 /// townships to send back (a note and a fill are not data: the row reads

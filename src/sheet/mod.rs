@@ -4,7 +4,7 @@
 //! In: a report's JSON value (to write), or XLSX bytes (to read). Out: a
 //! workbook laid out as the official tables ([`write()`]), or the report's
 //! JSON value with a map from each JSON pointer to its sheet cell
-//! ([`read`]), which then goes through the same checks as a data file.
+//! ([`mod@read`]), which then goes through the same checks as a data file.
 //! A spreadsheet is one more reader of the same checked data: nothing
 //! after the data stage knows where the report came from.
 

@@ -1,6 +1,6 @@
 //! A workbook → a report's JSON value (calamine), whoever saved it last.
 //!
-//! In: XLSX bytes as [`super::write`] lays them out, saved again by Excel,
+//! In: XLSX bytes as [`mod@super::write`] lays them out, saved again by Excel,
 //! WPS or LibreOffice. Out: the report's JSON value (then checked as any
 //! data file is), warnings for figures typed as text, and a [`CellMap`]
 //! from each JSON pointer to its sheet cell, so that every diagnostic

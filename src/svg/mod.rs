@@ -6,7 +6,7 @@
 //! standalone SVG per page ([`pages`], what `nianbao render -f svg`
 //! writes and a preview shows page by page) or one SVG of every page
 //! stacked top to bottom on a grey ground with a [`GAP_MM`] gap
-//! ([`write`], what `Engine::render(.., OutputFormat::Svg, ..)` returns).
+//! ([`fn@write`], what `Engine::render(.., OutputFormat::Svg, ..)` returns).
 //!
 //! The drawing needs no installed font: every glyph is its outline, a
 //! `<path>` in `<defs>` written once per file (in the face's units, y up,
@@ -32,7 +32,7 @@ use std::collections::HashMap;
 use std::fmt::Write;
 use std::sync::Arc;
 
-/// The gap between stacked pages in [`write`]'s document, in millimetres.
+/// The gap between stacked pages in [`fn@write`]'s document, in millimetres.
 pub const GAP_MM: f64 = 8.0;
 
 /// The colour of the ground between stacked pages.

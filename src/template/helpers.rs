@@ -99,7 +99,7 @@ fn cell(h: &Helper, _: &Value, _: &Options) -> Result<Value, RenderError> {
 
 /// `at`: the data's value at a JSON pointer. A partial loses the path of
 /// the value it is given (handlebars passes it a copy), so a figure's
-/// cell is written by its pointer, `at` and [`pointer`] reading the same
+/// cell is written by its pointer, `at` and [`fn@pointer`] reading the same
 /// text; a pointer that names nothing stops the render rather than print
 /// an empty row.
 fn at(h: &Helper, root: &Value, _: &Options) -> Result<Value, RenderError> {
