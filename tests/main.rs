@@ -12,6 +12,7 @@ mod data_contract;
 mod docx_output;
 mod docx_word;
 mod embedded_data;
+mod glyph_positions;
 mod hostile;
 mod hostile_bundles;
 mod hostile_workbooks;

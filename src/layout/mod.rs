@@ -139,7 +139,7 @@ impl Laid {
         let mut h = SipHasher13::new();
         h.write(&self.fingerprint());
         h.write(kind.as_bytes());
-        h.write_i64(created);
+        h.write(&created.to_le_bytes());
         if let Some(data) = &self.meta.data {
             h.write(&data.0);
         }
@@ -147,7 +147,8 @@ impl Laid {
     }
 
     /// A fingerprint of the content: a 128-bit SipHash (fixed keys) of the
-    /// metadata and every positioned glyph and rule. Identical pages give
+    /// metadata and every positioned glyph and rule, numbers fed as their
+    /// little-endian bytes (the same value on every machine). Identical pages give
     /// the same value, so a writer can derive a file identifier from it
     /// (the PDF's `/ID`, ISO 32000-1 14.4; the OFD's `DocID`) and stay
     /// reproducible.
@@ -159,15 +160,15 @@ impl Laid {
             for item in &page.items {
                 match item {
                     Item::Text(t) => {
-                        h.write_u64(t.baseline.to_pt().to_bits());
+                        h.write(&t.baseline.to_pt().to_le_bytes());
                         for g in &t.glyphs {
-                            h.write_u32(g.c as u32);
-                            h.write_u64(g.x.to_pt().to_bits());
+                            h.write(&(g.c as u32).to_le_bytes());
+                            h.write(&g.x.to_pt().to_le_bytes());
                         }
                     }
                     Item::Rule(r) => {
                         for v in [r.x1, r.y1, r.x2, r.y2] {
-                            h.write_u64(v.to_pt().to_bits());
+                            h.write(&v.to_pt().to_le_bytes());
                         }
                     }
                 }

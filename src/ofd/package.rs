@@ -289,3 +289,37 @@ fn public_res(fonts: &BTreeMap<FaceIdx, UsedFont>) -> std::io::Result<Vec<u8>> {
     x.close("ofd:Res")?;
     Ok(x.finish())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A font entry copied from its one-entry zip is the entry writing it
+    /// afresh would make, header and data: name, time, permissions, flags,
+    /// sizes and CRC.
+    #[test]
+    fn a_copied_font_entry_is_the_entry_written_afresh() {
+        let file = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fonts/FandolSong-Bold.otf"
+        ))
+        .expect("font");
+        let file = &file[..200_000];
+        let name = "Doc_0/Res/font_6.otf";
+        let mut fresh = ZipWriter::new(Cursor::new(Vec::new()));
+        fresh
+            .start_file(name, options().compression_level(Some(3)))
+            .expect("start");
+        fresh.write_all(file).expect("write");
+        let fresh = fresh.finish().expect("finish").into_inner();
+
+        let packed = packed_font(file).expect("packed");
+        let mut one = ZipArchive::new(Cursor::new(packed.as_slice())).expect("one");
+        let mut copied = ZipWriter::new(Cursor::new(Vec::new()));
+        copied
+            .raw_copy_file_rename(one.by_index_raw(0).expect("entry"), name)
+            .expect("copy");
+        let copied = copied.finish().expect("finish").into_inner();
+        assert!(copied == fresh, "the copied entry differs");
+    }
+}

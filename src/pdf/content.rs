@@ -183,12 +183,21 @@ fn run(t: &TextRun, f: &UsedFace, spacing: &mut i64, ops: &mut Vec<Op>) {
             pt: pt(t.size * 0.03),
         });
     }
+    // The size `Tf` wrote, and each glyph's advance as a reader makes it:
+    // its width as `/W` declares it (thousandths of an em) at that size.
+    let size = Length::pt(milli(t.size) as f64 / 1000.0);
+    let advance = |gid: u16| {
+        let width = f.subset.widths.get(&gid).copied();
+        // The subset is cut from these very runs: every glyph is in it.
+        debug_assert!(width.is_some(), "glyph {gid} is not in the subset");
+        size * (width.unwrap_or(0) as f64 / 1000.0)
+    };
     // The gap after each glyph: from where its advance leaves the pen to
     // where the next glyph goes.
     let gaps: Vec<Length> = t
         .glyphs
         .windows(2)
-        .map(|w| w[1].x - (w[0].x + w[0].advance))
+        .map(|w| w[1].x - (w[0].x + advance(w[0].gid)))
         .collect();
     let tc = common_gap(&gaps);
     if tc != *spacing {
@@ -201,9 +210,10 @@ fn run(t: &TextRun, f: &UsedFace, spacing: &mut i64, ops: &mut Vec<Op>) {
     // Each glyph carries the TJ adjustment for what `Tc` leaves: thousandths
     // of the type size, positive to the left, to a tenth (at 16 pt, 1.6
     // thousandths of a point); none where that rounds to nothing.
-    // The pen is followed as a reader moves it (from the line start the
-    // `Td` wrote: advance, then `Tc`, then the offset written), so neither
-    // a rounded `Tc` nor a rounded offset ever adds up along a line.
+    // The pen is followed as a reader moves it: from the line start the
+    // `Td` wrote, by each glyph's width as `/W` declares it at the size
+    // `Tf` wrote, then `Tc`, then the offset written. So neither a rounded
+    // width, size or `Tc` nor a rounded offset ever adds up along a line.
     let mut pen = t
         .glyphs
         .first()
@@ -211,14 +221,15 @@ fn run(t: &TextRun, f: &UsedFace, spacing: &mut i64, ops: &mut Vec<Op>) {
     let mut array: Vec<DictItem> = Vec::new();
     let mut codes: Vec<u8> = Vec::with_capacity(2 * t.glyphs.len());
     for (i, g) in t.glyphs.iter().enumerate() {
-        pen = pen + g.advance + tc;
+        pen = pen + advance(g.gid) + tc;
         let offset = t.glyphs.get(i + 1).map_or(0.0, |next| {
-            let thousandths = (-((next.x - pen) / t.size) * 10_000.0).round() / 10.0;
-            pen -= t.size * (thousandths / 1000.0);
+            let thousandths = (-((next.x - pen) / size) * 10_000.0).round() / 10.0;
+            pen -= size * (thousandths / 1000.0);
             thousandths as f32
         });
-        let code = f.subset.codes.get(&g.gid).copied().unwrap_or(0);
-        codes.extend_from_slice(&code.to_be_bytes());
+        let code = f.subset.codes.get(&g.gid).copied();
+        debug_assert!(code.is_some(), "glyph {} has no code", g.gid);
+        codes.extend_from_slice(&code.unwrap_or(0).to_be_bytes());
         if offset != 0.0 {
             array.push(DictItem::String {
                 data: std::mem::take(&mut codes),

@@ -28,6 +28,10 @@ pub type Used = BTreeMap<u16, char>;
 pub struct Subset {
     /// Glyph id → the code (CID) that draws it on a page.
     pub codes: BTreeMap<u16, u16>,
+    /// Glyph id → its advance as the font's `/W` declares it: thousandths
+    /// of an em, rounded. A reader moves its pen by this, not by the
+    /// face's own units (which differ for a face not of 1000 units).
+    pub widths: BTreeMap<u16, i64>,
     /// The program, deflated (Huffman coding alone: font programs barely
     /// repeat; see `deflate`).
     packed: Arc<Vec<u8>>,
@@ -60,7 +64,19 @@ pub fn subset(face: &Face, used: &Used) -> Result<Subset, Diagnostic> {
         return Ok(hit);
     }
     let raw = cut(face, &gids)?;
+    let parsed = face.parse();
+    let widths = gids
+        .iter()
+        .map(|&g| {
+            let adv = parsed
+                .as_ref()
+                .and_then(|f| f.glyph_hor_advance(ttf_parser::GlyphId(g)))
+                .unwrap_or(0);
+            (g, thousandths(face, f64::from(adv)))
+        })
+        .collect();
     let made = Subset {
+        widths,
         packed: Arc::new(super::deflate::huffman_only(&raw.program)),
         length: raw.program.len(),
         codes: raw.codes,
@@ -73,6 +89,12 @@ pub fn subset(face: &Face, used: &Used) -> Result<Subset, Diagnostic> {
         m.insert(gids, made.clone());
     }
     Ok(made)
+}
+
+/// A length in the face's units as `/W` writes it: thousandths of an
+/// em, rounded.
+fn thousandths(face: &Face, units: f64) -> i64 {
+    (units * 1000.0 / face.units_per_em).round() as i64
 }
 
 /// A subset's program before packing.
@@ -142,7 +164,7 @@ pub fn add(
     cid_set: bool,
 ) -> ObjectId {
     let base = format!("{tag}+{}", ps_name(&face.name));
-    let scale = |v: f64| (v * 1000.0 / face.units_per_em).round() as i64;
+    let scale = |v: f64| thousandths(face, v);
     let m = &face.metrics;
 
     let mut file = Dictionary::new();
