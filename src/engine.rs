@@ -6,9 +6,10 @@
 //! `Send + Sync`, so one engine serves every thread of a batch.
 
 use crate::data;
-use crate::diag::{pointer_push, tr, Diagnostic, Diagnostics, Location, Text};
+use crate::diag::{tr, Diagnostic, Diagnostics, Location, Text};
 use crate::doc::Resolved;
 use crate::fonts::{self, Chains, FontBook, FontOptions};
+use crate::pointer;
 use crate::template::{self, Bundle, DataKind, Template};
 use serde_json::Value;
 use std::sync::Arc;
@@ -515,12 +516,12 @@ fn strings_of<'a>(v: &'a Value, path: &str, out: &mut Vec<(String, &'a str)>) {
         Value::String(s) if !s.trim().is_empty() => out.push((path.to_string(), s)),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                strings_of(item, &pointer_push(path, &i.to_string()), out);
+                strings_of(item, &pointer::push(path, &i.to_string()), out);
             }
         }
         Value::Object(map) => {
             for (k, item) in map {
-                strings_of(item, &pointer_push(path, k), out);
+                strings_of(item, &pointer::push(path, k), out);
             }
         }
         _ => {}
@@ -536,12 +537,12 @@ fn find_char(v: &Value, c: char, path: &str, out: &mut Vec<String>) {
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                find_char(item, c, &pointer_push(path, &i.to_string()), out);
+                find_char(item, c, &pointer::push(path, &i.to_string()), out);
             }
         }
         Value::Object(map) => {
             for (k, item) in map {
-                find_char(item, c, &pointer_push(path, k), out);
+                find_char(item, c, &pointer::push(path, k), out);
             }
         }
         _ => {}

@@ -69,6 +69,7 @@ pub mod names;
 pub mod ofd;
 pub mod output;
 pub mod pdf;
+pub mod pointer;
 pub mod segment;
 #[cfg(feature = "serve")]
 pub mod serve;

@@ -147,7 +147,7 @@ fn number(v: &Value, at: String, order: &mut std::collections::HashMap<String, u
     let children: Vec<(String, &Value)> = match v {
         Value::Object(map) => map
             .iter()
-            .map(|(k, v)| (crate::diag::pointer_push(&at, k), v))
+            .map(|(k, v)| (crate::pointer::push(&at, k), v))
             .collect(),
         Value::Array(items) => items
             .iter()

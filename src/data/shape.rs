@@ -10,7 +10,8 @@
 use super::labels;
 use super::model::Format;
 use super::spec::{self, Cell, Field, Kind};
-use crate::diag::{pointer_push, tr, Code, Diagnostic, Diagnostics, Text};
+use crate::diag::{tr, Code, Diagnostic, Diagnostics, Text};
+use crate::pointer;
 use serde_json::{Map, Value};
 
 /// The longest text accepted in one string: a long paragraph is a few
@@ -89,7 +90,7 @@ impl Walker {
         for f in fields {
             match map.get(f.key) {
                 Some(Value::Null) if f.nullable => {}
-                Some(child) => self.kind(child, &pointer_push(path, f.key), &f.kind),
+                Some(child) => self.kind(child, &pointer::push(path, f.key), &f.kind),
                 None if f.required && !meant.contains(&f.key) => self.error(
                     Code::MissingKey,
                     path,
@@ -109,7 +110,7 @@ impl Walker {
     }
 
     fn unknown_key(&mut self, path: &str, key: &str, fields: &[Field], other: Option<&[Field]>) {
-        let at = pointer_push(path, key);
+        let at = pointer::push(path, key);
         if other.is_some_and(|o| o.iter().any(|f| f.key == key)) {
             let (this, that) = (self.format, other_format(self.format));
             let d = Diagnostic::error(
@@ -284,7 +285,7 @@ impl Walker {
         match v {
             Value::Array(lines) if !lines.is_empty() => {
                 for (i, line) in lines.iter().enumerate() {
-                    self.text(line, &pointer_push(path, &i.to_string()), true);
+                    self.text(line, &pointer::push(path, &i.to_string()), true);
                 }
             }
             Value::String(_) => self.text(v, path, true),
@@ -327,7 +328,7 @@ impl Walker {
             return;
         }
         for (i, item) in items.iter().enumerate() {
-            let at = pointer_push(path, &i.to_string());
+            let at = pointer::push(path, &i.to_string());
             match item {
                 Value::String(_) => self.text(item, &at, false),
                 Value::Object(_) => self.object(item, &at, spec::HEADED, None),
@@ -353,7 +354,7 @@ impl Walker {
         };
         let official = labels::official_labels(self.format);
         for (key, value) in map {
-            let at = pointer_push(path, key);
+            let at = pointer::push(path, key);
             self.text(value, &at, true);
             if official.contains(&key.as_str()) {
                 continue;
@@ -413,7 +414,7 @@ impl Walker {
             return;
         }
         for (i, (item, cell)) in items.iter().zip(cells).enumerate() {
-            self.cell(item, &pointer_push(path, &i.to_string()), *cell);
+            self.cell(item, &pointer::push(path, &i.to_string()), *cell);
         }
     }
 
@@ -450,7 +451,7 @@ impl Walker {
             return;
         }
         for (i, item) in items.iter().enumerate() {
-            self.cell(item, &pointer_push(path, &i.to_string()), Cell::Count);
+            self.cell(item, &pointer::push(path, &i.to_string()), Cell::Count);
         }
     }
 

@@ -6,7 +6,7 @@
 //! duplicated key with the JSON pointer of its object. Depth is bounded by
 //! serde_json's own recursion limit (128).
 
-use crate::diag::pointer_push;
+use crate::pointer;
 use serde::de::{DeserializeSeed, Error as _, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 use std::cell::RefCell;
@@ -92,7 +92,7 @@ impl<'de> Visitor<'de> for Node<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
         loop {
-            let path = pointer_push(self.path, &items.len().to_string());
+            let path = pointer::push(self.path, &items.len().to_string());
             let node = Node {
                 path: &path,
                 duplicate: self.duplicate,
@@ -107,7 +107,7 @@ impl<'de> Visitor<'de> for Node<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            let path = pointer_push(self.path, &key);
+            let path = pointer::push(self.path, &key);
             if out.contains_key(&key) {
                 *self.duplicate.borrow_mut() = Some(path);
                 return Err(A::Error::custom(format!("duplicate key `{key}`")));

@@ -119,7 +119,7 @@ fn basics(ws: &mut Worksheet, r: &Value) -> Result<(), XlsxError> {
             rows.push((
                 format!("标签：{k}"),
                 text(v).into(),
-                crate::diag::pointer_push("/labels", k),
+                crate::pointer::push("/labels", k),
             ));
         }
     }

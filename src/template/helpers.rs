@@ -106,7 +106,7 @@ fn at(h: &Helper, root: &Value, _: &Options) -> Result<Value, RenderError> {
     let Value::String(p) = param(h, 0, "at")? else {
         return Err(fail("at", "expected a JSON pointer string".into()));
     };
-    crate::diag::pointer_get(root, p)
+    crate::pointer::get(root, p)
         .cloned()
         .ok_or_else(|| fail("at", format!("`{p}` names nothing in the data")))
 }
@@ -128,9 +128,9 @@ fn pointer(h: &Helper, root: &Value, _: &Options) -> Result<Value, RenderError> 
             Value::Number(n) => n.to_string().into(),
             other => return Err(fail("pointer", format!("cannot append {other}"))),
         };
-        out = crate::diag::pointer_push(&out, &segment);
+        out = crate::pointer::push(&out, &segment);
     }
-    if crate::diag::pointer_get(root, &out).is_none() {
+    if crate::pointer::get(root, &out).is_none() {
         return Err(fail(
             "pointer",
             format!("`{out}` names nothing in the data"),
