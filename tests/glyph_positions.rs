@@ -18,19 +18,7 @@ const TOLERANCE: f64 = 0.01;
 /// The glyphs' origins per page as MuPDF draws them: character → (x, y)
 /// in PDF space (y up).
 fn drawn(pdf: &[u8]) -> Vec<BTreeMap<char, Vec<(f64, f64)>>> {
-    let path = std::env::temp_dir().join(format!(
-        "nianbao-glyphs-{}-{}.pdf",
-        std::process::id(),
-        pdf.len()
-    ));
-    std::fs::write(&path, pdf).expect("write");
-    let out = std::process::Command::new("mutool")
-        .arg("trace")
-        .arg(&path)
-        .output()
-        .expect("mutool runs");
-    let _ = std::fs::remove_file(&path);
-    let trace = String::from_utf8_lossy(&out.stdout);
+    let trace = common::mutool_trace(pdf);
     let attr = |line: &str, name: &str| -> Option<String> {
         let rest = line.split(&format!(" {name}=\"")).nth(1)?;
         Some(rest.split('"').next()?.to_string())

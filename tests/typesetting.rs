@@ -393,15 +393,7 @@ fn the_vertical_cell_uses_vertical_punctuation() {
         )
         .expect("renders")
         .bytes;
-    let path = std::env::temp_dir().join(format!("nianbao-vert-{}.pdf", std::process::id()));
-    std::fs::write(&path, &pdf).expect("write");
-    let out = std::process::Command::new("mutool")
-        .arg("trace")
-        .arg(&path)
-        .output()
-        .expect("mutool runs");
-    let _ = std::fs::remove_file(&path);
-    let trace = String::from_utf8_lossy(&out.stdout);
+    let trace = common::mutool_trace(&pdf);
     let drawn: std::collections::BTreeSet<u16> = trace
         .lines()
         .filter(|l| l.contains("unicode=\"、\""))

@@ -89,6 +89,23 @@ pub fn table_values(data: &Value) -> Vec<Vec<String>> {
     vec![s2, s3, s4]
 }
 
+/// What MuPDF draws of a PDF (`mutool trace`: each glyph with its
+/// character, glyph id and origin; each path), as its XML text. The
+/// caller checks first that mutool is there.
+pub fn mutool_trace(pdf: &[u8]) -> String {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!("nianbao-trace-{}-{n}.pdf", std::process::id()));
+    std::fs::write(&path, pdf).expect("write");
+    let out = std::process::Command::new("mutool")
+        .arg("trace")
+        .arg(&path)
+        .output()
+        .expect("mutool runs");
+    let _ = std::fs::remove_file(&path);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Parses a PDF with an independent reader (lopdf) and, when installed,
 /// checks it with qpdf; returns its page count.
 pub fn assert_pdf(bytes: &[u8]) -> usize {
