@@ -143,7 +143,13 @@ impl Template {
             ));
         }
         rendered
-            .map(|()| String::from_utf8_lossy(&out.bytes).into_owned())
+            // Handlebars writes strings, so the bytes are UTF-8: taken as
+            // they are, not copied (lossily, were a helper ever to split a
+            // character).
+            .map(|()| {
+                String::from_utf8(out.bytes)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+            })
             .map_err(|e| {
                 let file = e
                     .template_name
