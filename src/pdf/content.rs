@@ -186,18 +186,19 @@ fn run(t: &TextRun, f: &UsedFace, spacing: &mut i64, ops: &mut Vec<Op>) {
     // The size `Tf` wrote, and each glyph's advance as a reader makes it:
     // its width as `/W` declares it (thousandths of an em) at that size.
     let size = Length::pt(milli(t.size) as f64 / 1000.0);
-    let advance = |gid: u16| {
-        let width = f.subset.widths.get(&gid).copied();
-        // The subset is cut from these very runs: every glyph is in it.
-        debug_assert!(width.is_some(), "glyph {gid} is not in the subset");
-        size * (width.unwrap_or(0) as f64 / 1000.0)
+    // The subset is cut from these very runs: every glyph is in it.
+    let glyph = |gid: u16| {
+        let found = f.subset.glyphs.get(&gid).copied();
+        debug_assert!(found.is_some(), "glyph {gid} is not in the subset");
+        found.unwrap_or((0, 0))
     };
+    let advance = |width: i64| size * (width as f64 / 1000.0);
     // The gap after each glyph: from where its advance leaves the pen to
     // where the next glyph goes.
     let gaps: Vec<Length> = t
         .glyphs
         .windows(2)
-        .map(|w| w[1].x - (w[0].x + advance(w[0].gid)))
+        .map(|w| w[1].x - (w[0].x + advance(glyph(w[0].gid).1)))
         .collect();
     let tc = common_gap(&gaps);
     if tc != *spacing {
@@ -221,15 +222,14 @@ fn run(t: &TextRun, f: &UsedFace, spacing: &mut i64, ops: &mut Vec<Op>) {
     let mut array: Vec<DictItem> = Vec::new();
     let mut codes: Vec<u8> = Vec::with_capacity(2 * t.glyphs.len());
     for (i, g) in t.glyphs.iter().enumerate() {
-        pen = pen + advance(g.gid) + tc;
+        let (code, width) = glyph(g.gid);
+        pen = pen + advance(width) + tc;
         let offset = t.glyphs.get(i + 1).map_or(0.0, |next| {
             let thousandths = (-((next.x - pen) / size) * 10_000.0).round() / 10.0;
             pen -= size * (thousandths / 1000.0);
             thousandths as f32
         });
-        let code = f.subset.codes.get(&g.gid).copied();
-        debug_assert!(code.is_some(), "glyph {} has no code", g.gid);
-        codes.extend_from_slice(&code.unwrap_or(0).to_be_bytes());
+        codes.extend_from_slice(&code.to_be_bytes());
         if offset != 0.0 {
             array.push(DictItem::String {
                 data: std::mem::take(&mut codes),

@@ -28,10 +28,12 @@ pub type Used = BTreeMap<u16, char>;
 pub struct Subset {
     /// Glyph id → the code (CID) that draws it on a page.
     pub codes: BTreeMap<u16, u16>,
-    /// Glyph id → its advance as the font's `/W` declares it: thousandths
-    /// of an em, rounded. A reader moves its pen by this, not by the
-    /// face's own units (which differ for a face not of 1000 units).
-    pub widths: BTreeMap<u16, i64>,
+    /// Glyph id → (its code, its advance as the font's `/W` declares it:
+    /// thousandths of an em, rounded). A reader moves its pen by this
+    /// width, not by the face's own units (which differ for a face not of
+    /// 1000 units). Looked up for every glyph drawn, so hashed (Fx), and
+    /// shared by the reports that reuse the subset.
+    pub glyphs: Arc<rustc_hash::FxHashMap<u16, (u16, i64)>>,
     /// The program, deflated (Huffman coding alone: font programs barely
     /// repeat; see `deflate`).
     packed: Arc<Vec<u8>>,
@@ -65,18 +67,19 @@ pub fn subset(face: &Face, used: &Used) -> Result<Subset, Diagnostic> {
     }
     let raw = cut(face, &gids)?;
     let parsed = face.parse();
-    let widths = gids
+    let glyphs = raw
+        .codes
         .iter()
-        .map(|&g| {
+        .map(|(&g, &code)| {
             let adv = parsed
                 .as_ref()
                 .and_then(|f| f.glyph_hor_advance(ttf_parser::GlyphId(g)))
                 .unwrap_or(0);
-            (g, thousandths(face, f64::from(adv)))
+            (g, (code, thousandths(face, f64::from(adv))))
         })
         .collect();
     let made = Subset {
-        widths,
+        glyphs: Arc::new(glyphs),
         packed: Arc::new(super::deflate::huffman_only(&raw.program)),
         length: raw.program.len(),
         codes: raw.codes,
