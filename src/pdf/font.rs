@@ -210,7 +210,7 @@ pub fn add(
     }
     let desc_id = doc.add_object(desc);
 
-    let made = described(face, used, &subset.codes, scale);
+    let made = described(face, used, &subset);
     let mut cid = Dictionary::new();
     cid.set("Type", Object::Name(b"Font".to_vec()));
     let subtype: &[u8] = if subset.cff {
@@ -293,19 +293,16 @@ type Drawn = Vec<(u16, char)>;
 
 /// The widths and `ToUnicode` stream of `used` in `face`, reusing those
 /// made before for the same glyphs and characters.
-fn described(
-    face: &Face,
-    used: &Used,
-    codes: &BTreeMap<u16, u16>,
-    scale: impl Fn(f64) -> i64,
-) -> Arc<Described> {
+fn described(face: &Face, used: &Used, subset: &Subset) -> Arc<Described> {
     let key: Drawn = used.iter().map(|(&g, &c)| (g, c)).collect();
     let kept = face.derived(Descriptions::default);
     if let Some(hit) = kept.0.lock().ok().and_then(|m| m.get(&key).cloned()) {
         return hit;
     }
-    let (dw, w) = widths_array(&advances(face, codes), scale);
-    let text = to_unicode(codes, used).into_bytes();
+    // Code → width, as the subset declared them for the pen (`content`).
+    let widths: BTreeMap<u16, i64> = subset.glyphs.values().copied().collect();
+    let (dw, w) = widths_array(&widths);
+    let text = to_unicode(&subset.codes, used).into_bytes();
     let zipped = super::deflate::zlib(&text);
     let packed = zipped.len() + 19 < text.len();
     let made = Arc::new(Described {
@@ -337,27 +334,13 @@ fn ps_name(name: &str) -> String {
     }
 }
 
-/// Code → advance in font units, from `hmtx` (no outline is read).
-fn advances(face: &Face, codes: &BTreeMap<u16, u16>) -> BTreeMap<u16, f64> {
-    let parsed = face.parse();
-    codes
-        .iter()
-        .map(|(&gid, &code)| {
-            let adv = parsed
-                .as_ref()
-                .and_then(|f| f.glyph_hor_advance(ttf_parser::GlyphId(gid)))
-                .unwrap_or(0);
-            (code, f64::from(adv))
-        })
-        .collect()
-}
-
-/// The default width (the commonest) and the `/W` array of the others,
-/// consecutive codes grouped (ISO 32000-1 9.7.4.3).
-fn widths_array(widths: &BTreeMap<u16, f64>, scale: impl Fn(f64) -> i64) -> (i64, Vec<Object>) {
+/// The default width (the commonest) and the `/W` array of the others
+/// (code → thousandths of an em), consecutive codes grouped (ISO 32000-1
+/// 9.7.4.3).
+fn widths_array(widths: &BTreeMap<u16, i64>) -> (i64, Vec<Object>) {
     let mut counts: BTreeMap<i64, usize> = BTreeMap::new();
     for &w in widths.values() {
-        *counts.entry(scale(w)).or_default() += 1;
+        *counts.entry(w).or_default() += 1;
     }
     let dw = counts
         .iter()
@@ -367,7 +350,6 @@ fn widths_array(widths: &BTreeMap<u16, f64>, scale: impl Fn(f64) -> i64) -> (i64
     let mut run: Option<(u16, Vec<Object>)> = None;
     let mut last = None;
     for (&code, &w) in widths {
-        let w = scale(w);
         if w == dw {
             continue;
         }
@@ -428,11 +410,10 @@ mod tests {
 
     #[test]
     fn widths_group_consecutive_codes_and_leave_out_the_default() {
-        let widths: BTreeMap<u16, f64> =
-            [(1, 1000.0), (2, 500.0), (3, 250.0), (7, 500.0), (9, 1000.0)]
-                .into_iter()
-                .collect();
-        let (dw, w) = widths_array(&widths, |v| v as i64);
+        let widths: BTreeMap<u16, i64> = [(1, 1000), (2, 500), (3, 250), (7, 500), (9, 1000)]
+            .into_iter()
+            .collect();
+        let (dw, w) = widths_array(&widths);
         // 1000 and 500 are as common; the wider wins, as CJK text expects.
         assert_eq!(dw, 1000);
         let i = |v| Object::Integer(v);
