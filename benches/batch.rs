@@ -161,10 +161,19 @@ fn main() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// This binary against the baseline's, PDF, DOCX and OFD, three
+/// Alternating runs a side by side takes of each binary: on this 2-core
+/// VM one run of a second varies by ±10 % from minute to minute, and
+/// three runs' medians put the same two binaries 1.17× and 1.39× apart
+/// in two benches of one hour; seven narrowed that to a few per cent.
+const ROUNDS: usize = 7;
+
+/// This binary against the baseline's, PDF, DOCX and OFD, [`ROUNDS`]
 /// alternating runs each on the same reports, each into a directory of
 /// its own under `dir` (`place` says where that is; `keep`: whether the
-/// outputs stay until the end); the median rate of each and the ratio.
+/// outputs stay until the end); the median rate of each and the ratio,
+/// and, where `/usr/bin/time` is, the median CPU seconds (user and
+/// system) of each and their ratio, which other work on the machine
+/// sways less than it sways the wall clock.
 fn side_by_side(root: &Path, exe: &str, input: &Path, dir: &Path, place: &str, keep: bool) {
     let want = std::env::var("NIANBAO_BASELINE").unwrap_or_else(|_| "HEAD~1".into());
     if want == "none" {
@@ -175,20 +184,33 @@ fn side_by_side(root: &Path, exe: &str, input: &Path, dir: &Path, place: &str, k
         return;
     };
     println!("side by side with {want} ({}), {place}:", &hash[..10]);
+    let have_time = Path::new("/usr/bin/time").exists();
     for formats in ["pdf", "docx", "ofd"] {
         let (mut new, mut old) = (Vec::new(), Vec::new());
-        for round in 0..3 {
-            for (bin, rates) in [(exe, &mut new), (base.to_str().expect("utf-8"), &mut old)] {
+        let (mut new_cpu, mut old_cpu) = (Vec::new(), Vec::new());
+        for round in 0..ROUNDS {
+            let base = base.to_str().expect("utf-8");
+            for (bin, rates, cpus) in [
+                (exe, &mut new, &mut new_cpu),
+                (base, &mut old, &mut old_cpu),
+            ] {
                 let out = dir.join(format!("side-{formats}-{round}"));
+                let mut cmd = Command::new(if have_time { "/usr/bin/time" } else { bin });
+                if have_time {
+                    cmd.args(["-f", "%U %S", bin]);
+                }
                 let t = Instant::now();
-                let ok = Command::new(bin)
+                let run = cmd
                     .args(["batch", input.to_str().expect("utf-8"), "-q", "-o"])
                     .arg(&out)
                     .args(["-f", formats])
-                    .status()
-                    .is_ok_and(|s| s.success());
-                assert!(ok, "{bin} batch -f {formats}");
+                    .output()
+                    .expect("runs");
                 rates.push(N as f64 / t.elapsed().as_secs_f64());
+                assert!(run.status.success(), "{bin} batch -f {formats}");
+                if let Some(cpu) = cpu_seconds(&run.stderr) {
+                    cpus.push(cpu);
+                }
                 // On disk, kept until the bench ends: on ext4, creating a
                 // file skips the inodes deleted in the last minutes, so
                 // removing 1,000 outputs between runs made each next
@@ -207,11 +229,26 @@ fn side_by_side(root: &Path, exe: &str, input: &Path, dir: &Path, place: &str, k
             v[v.len() / 2]
         };
         let (n, o) = (median(&mut new), median(&mut old));
+        let cpu = if new_cpu.len() == ROUNDS && old_cpu.len() == ROUNDS {
+            let (n, o) = (median(&mut new_cpu), median(&mut old_cpu));
+            format!("; CPU {n:.2} s against {o:.2} s: {:.2}×", o / n)
+        } else {
+            String::new()
+        };
         println!(
-            "  batch {formats:<5} this {n:>7.1} reports/s, baseline {o:>7.1} reports/s: {:.2}×",
+            "  batch {formats:<5} this {n:>7.1} reports/s, baseline {o:>7.1} reports/s: {:.2}×{cpu}",
             n / o
         );
     }
+}
+
+/// User plus system seconds from `/usr/bin/time -f "%U %S"`'s last line.
+fn cpu_seconds(stderr: &[u8]) -> Option<f64> {
+    let text = String::from_utf8_lossy(stderr);
+    let mut parts = text.lines().last()?.split_whitespace();
+    let user: f64 = parts.next()?.parse().ok()?;
+    let system: f64 = parts.next()?.parse().ok()?;
+    Some(user + system)
 }
 
 /// The baseline's binary: `git archive` of `rev` built in release, once.
