@@ -30,7 +30,9 @@ pub use resolve::{
     chinese_date, heading_level, Para, Resolved, ResolvedApplications, ResolvedReview,
     ResolvedSignature, Row5, Row7,
 };
-pub use source::{check_size, decode, decode_any_size, parse_bytes, parse_text, MAX_DATA_BYTES};
+pub use source::{
+    check_size, decode, decode_any_size, decode_line, parse_bytes, parse_text, MAX_DATA_BYTES,
+};
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use serde_json::Value;

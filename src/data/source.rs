@@ -75,14 +75,23 @@ pub fn decode_any_size<'b>(bytes: &'b [u8], name: &str) -> Result<&'b str, Diagn
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text),
-        Err(e) => Err(not_utf8(bytes, e.valid_up_to(), name)),
+        Err(e) => Err(not_utf8(bytes, e.valid_up_to(), name, 1)),
     }
 }
 
+/// The text of line `line` (1-based) of a stream read a line at a time
+/// (JSON Lines on standard input): UTF-8, or refused as a file is, the
+/// bad byte named at its line and column in the stream.
+pub fn decode_line<'b>(bytes: &'b [u8], name: &str, line: usize) -> Result<&'b str, Diagnostic> {
+    std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, e.valid_up_to(), name, line))
+}
+
 /// Explains a non-UTF-8 file: where the first bad byte is, and whether the
-/// whole file reads as GB18030 (the superset of GBK and GB2312).
-fn not_utf8(bytes: &[u8], valid_up_to: usize, name: &str) -> Diagnostic {
+/// whole file reads as GB18030 (the superset of GBK and GB2312). `first`
+/// is the line number `bytes` start on.
+fn not_utf8(bytes: &[u8], valid_up_to: usize, name: &str, first: usize) -> Diagnostic {
     let (line, column) = line_column(&bytes[..valid_up_to]);
+    let line = line + first - 1;
     let (_, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
     let (looks_zh, looks) = if had_errors {
         (

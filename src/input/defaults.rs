@@ -13,8 +13,9 @@ use std::path::Path;
 /// Reads a defaults file: a JSON object, as a data file is read.
 pub fn read(path: &Path) -> Result<Value, Diagnostic> {
     let name = path.display().to_string();
-    let bytes =
-        std::fs::read(path).map_err(|e| crate::diag::cannot(("读取", "read"), &name, &e))?;
+    // Bounded as a report is: a defaults file is one report's worth.
+    let source = super::Source::Path(path.to_path_buf());
+    let bytes = super::read_report(&source, std::io::empty())?;
     let text = crate::data::decode(&bytes, &name)?;
     let v = crate::data::parse_text(text, &name)?;
     if !v.is_object() {

@@ -146,8 +146,12 @@ fn start_stream(mut reader: Reader) -> Result<Option<(Unit, Stream)>, Vec<Unit>>
     loop {
         match read_line(&mut reader) {
             Ok(None) => break,
-            Ok(Some((bytes, too_long))) => {
+            Ok(Some((mut bytes, too_long))) => {
                 line += 1;
+                if line == 1 && bytes.starts_with(b"\xEF\xBB\xBF") {
+                    // A byte-order mark, as a file's is: dropped.
+                    bytes.drain(..3);
+                }
                 if too_long {
                     head.extend_from_slice(&bytes);
                     break;
@@ -176,16 +180,19 @@ fn start_stream(mut reader: Reader) -> Result<Option<(Unit, Stream)>, Vec<Unit>>
                     .find(|b| !b.is_ascii_whitespace())
                     .is_some_and(|b| *b == b'{' || *b == b'[');
                 if !opens {
-                    let text = String::from_utf8_lossy(&bytes).into_owned();
-                    let d = crate::data::parse_text(&text, name).err().map_or_else(
-                        || Diagnostic::input(Code::JsonSyntax, tr("不是 JSON", "not JSON")),
-                        |mut d| {
-                            if let crate::diag::Location::Text { line: l, .. } = &mut d.location {
-                                *l = line;
-                            }
-                            d
-                        },
-                    );
+                    let d = match crate::data::decode_line(&bytes, name, line) {
+                        Err(d) => d,
+                        Ok(text) => crate::data::parse_text(text, name).err().map_or_else(
+                            || Diagnostic::input(Code::JsonSyntax, tr("不是 JSON", "not JSON")),
+                            |mut d| {
+                                if let crate::diag::Location::Text { line: l, .. } = &mut d.location
+                                {
+                                    *l = line;
+                                }
+                                d
+                            },
+                        ),
+                    };
                     return Err(vec![Unit::failed(name, d)]);
                 }
                 break;
@@ -236,19 +243,74 @@ impl Stream {
         let index = self.index;
         self.index += 1;
         let name = STDIN;
-        if too_long {
-            let mut u = Unit::failed(
-                name,
-                crate::data::check_size(usize::MAX, name)
-                    .err()
-                    .unwrap_or_else(|| {
-                        Diagnostic::input(Code::Limit, tr("这一行太长", "the line is too long"))
-                    }),
-            );
-            u.index = Some(index);
-            return u;
+        let text = if too_long {
+            Err(super::too_large(name, None))
+        } else {
+            crate::data::decode_line(&bytes, name, self.line)
+        };
+        match text {
+            Ok(text) => Unit::line(name, text.trim_end().to_string(), self.line, index),
+            Err(d) => {
+                let mut u = Unit::failed(name, d);
+                u.index = Some(index);
+                u
+            }
         }
-        let text = String::from_utf8_lossy(&bytes).trim_end().to_string();
-        Unit::line(name, text, self.line, index)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Location;
+
+    fn stream(bytes: Vec<u8>) -> Vec<Unit> {
+        units(&[Source::Stdin], Box::new(std::io::Cursor::new(bytes))).collect()
+    }
+
+    #[test]
+    fn a_line_not_utf8_is_refused_at_its_line_and_the_others_read() {
+        let mut bytes = b"{\"unit\":\"a\"}\n{\"unit\":\"".to_vec();
+        bytes.extend_from_slice(&[0xB6, 0xAB]); // 东 in GBK
+        bytes.extend_from_slice(b"\"}\n{\"unit\":\"c\"}\n");
+        let units = stream(bytes);
+        assert_eq!(units.len(), 3);
+        assert!(units[0].input(None).is_ok() && units[2].input(None).is_ok());
+        let d = &units[1].input(None).expect_err("GBK").0[0];
+        assert_eq!(d.code, Code::Encoding);
+        assert!(matches!(
+            d.location,
+            Location::Text {
+                line: 2,
+                column: 10,
+                ..
+            }
+        ));
+        assert!(d.message.en.contains("GBK"), "{}", d.message.en);
+        assert_eq!(units[1].index, Some(1));
+    }
+
+    #[test]
+    fn a_byte_order_mark_before_the_first_line_is_dropped() {
+        let units = stream(b"\xEF\xBB\xBF{\"unit\":\"a\"}\n{\"unit\":\"b\"}\n".to_vec());
+        assert_eq!(units.len(), 2);
+        assert!(units.iter().all(|u| u.input(None).is_ok()));
+    }
+
+    #[test]
+    fn a_line_too_long_says_the_limit_not_a_count() {
+        let mut bytes = b"{\"unit\":\"a\"}\n\"".to_vec();
+        bytes.resize(bytes.len() + crate::data::MAX_DATA_BYTES + 10, b'x');
+        bytes.extend_from_slice(b"\"\n{\"unit\":\"c\"}\n");
+        let units = stream(bytes);
+        assert_eq!(units.len(), 3);
+        let d = &units[1].input(None).expect_err("too long").0[0];
+        assert_eq!(d.code, Code::Limit);
+        assert!(
+            d.message.en.contains("more than 16 MiB"),
+            "{}",
+            d.message.en
+        );
+        assert!(units[2].input(None).is_ok());
     }
 }

@@ -128,13 +128,8 @@ impl Unit {
         let mut read = None;
         let value = match &self.origin {
             Origin::File(path) => {
-                let file = std::fs::File::open(path).map_err(|e| cannot_read(name, &e))?;
-                let limit = crate::data::MAX_DATA_BYTES as u64;
-                let mut bytes = Vec::new();
-                file.take(limit + 1)
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| cannot_read(name, &e))?;
-                crate::data::check_size(bytes.len(), name)?;
+                let source = super::Source::Path(path.clone());
+                let bytes = super::read_report(&source, std::io::empty())?;
                 let input = super::load(&bytes, name)?;
                 let value = input.value.clone();
                 read = Some(input);
@@ -543,6 +538,12 @@ mod tests {
             units[0].input(None).expect("reads").value,
             json!({"unit": "丙"})
         );
+        // Too large: refused with the file's real size, not the bytes read.
+        let size = crate::data::MAX_DATA_BYTES + 1000;
+        std::fs::write(&good, vec![b' '; size]).expect("write");
+        let err = units[0].input(None).expect_err("too large");
+        assert_eq!(err.0[0].code, Code::Limit);
+        assert!(err.0[0].message.en.contains(&format!("is {size} bytes")));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
