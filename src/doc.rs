@@ -211,14 +211,14 @@ impl Role {
     }
 }
 
+/// A role reads as its stylesheet name wherever a name is wanted (a
+/// message naming the role).
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
 }
 
-/// A role reads as its stylesheet name wherever a name is wanted (a
-/// message naming the role).
 /// A paragraph style's identity: its name in the stylesheet. A template
 /// may name any style; the ones nianbao itself looks for are the
 /// constants here, so a writer compares `style.name == StyleName::BODY`,

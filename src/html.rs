@@ -1,6 +1,6 @@
 //! The HTML writer: document tree → one standalone page.
 //!
-//! In: a [`Document`] (with the report's JSON, [`Meta::data`]) and the
+//! In: a [`Resolved`] document (with the report's JSON, [`Meta::data`]) and the
 //! stylesheet's font roles. Out: an HTML5 page with a `<style>` block naming
 //! the 公文 fonts (the office names first, then the open ones), tables
 //! with real `rowspan`/`colspan` and `<thead>`, each figure's cell with

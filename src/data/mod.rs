@@ -1,4 +1,4 @@
-//! Stage 1, the data: bytes → a checked report.
+//! The data (the pipeline in the crate's header): bytes → a checked report.
 //!
 //! In: a data file's bytes (or a parsed JSON value). Out: a [`Checked`]
 //! report (the [`Report`] as given, its [`Resolved`] form with every total

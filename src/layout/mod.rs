@@ -1,4 +1,5 @@
-//! Stage 4, layout: document tree → positioned pages.
+//! Layout (the pipeline in the crate's header): the resolved tree →
+//! positioned pages.
 //!
 //! In: a [`Resolved`] document, the font book and the role chains. Out: [`Laid`]
 //! pages of positioned text runs and rules, which the PDF writer only

@@ -1,11 +1,15 @@
-//! Stage 3, the document markup → the document tree.
+//! The document markup → the document tree (the pipeline in the crate's
+//! header: after `template`, before `layout::resolve`).
 //!
 //! In: the markup a template produced (an XML subset, parsed with a real
-//! XML parser, roxmltree) and the bundle's stylesheet. Out: a fully
-//! resolved [`Document`]. Every element and attribute is checked: an
-//! unknown one, a style the stylesheet lacks, or a table whose spans do
-//! not tile its grid is an error with the markup's line and column. The
-//! elements are documented in the README ("Document markup").
+//! XML parser, roxmltree) and the bundle's stylesheet. Out: a
+//! [`Document`] whose every style and font role is resolved; what needs
+//! the fonts to decide (the title's printed lines, the signature's
+//! insets) is left to [`crate::layout::resolve`], which alone makes the
+//! [`Resolved`] tree the writers take. Every element and attribute is
+//! checked: an unknown one, a style the stylesheet lacks, or a table whose
+//! spans do not tile its grid is an error with the markup's line and
+//! column. The elements are documented in the README ("Document markup").
 
 mod grid;
 pub mod text;

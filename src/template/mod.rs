@@ -1,4 +1,5 @@
-//! Stage 2, the template: data → document markup.
+//! The template (the pipeline in the crate's header): the checked
+//! report's context → document markup.
 //!
 //! In: a [`Bundle`] (compiled once into a [`Template`], shareable across
 //! threads: its stylesheet resolved by [`crate::style`]) and a JSON
