@@ -10,7 +10,7 @@
 //! its file ([`FontBook::warnings`]), so it never shadows a bundled face. A face is parsed on first
 //! use only, so a rare fallback costs nothing until a character needs it.
 
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{tr, Code, Diagnostic, Text};
 use crate::doc::Role;
 use crate::style::FontRole;
 use fontdb::{Database, Source, ID};
@@ -131,9 +131,29 @@ impl Face {
         }
     }
 
-    fn load(data: FontData, index: u32, name: &str) -> Result<Face, String> {
-        let parsed = ttf_parser::Face::parse(data.bytes(), index)
-            .map_err(|e| format!("cannot parse the font {name}: {e}"))?;
+    /// A writer that could not cut this face down to the glyphs it draws
+    /// (the PDF's subsetter, or the OFD's): one message whichever it was.
+    pub fn cannot_subset(&self, e: &dyn std::fmt::Display) -> Diagnostic {
+        Diagnostic::input(
+            Code::Font,
+            tr(
+                format!("无法裁剪字体 {}：{e}", self.name),
+                format!("cannot subset the font {}: {e}", self.name),
+            ),
+        )
+        .with_hint(tr(
+            "在 style.toml 里给这个角色换一种字体，或用 --font-dir",
+            "use another font for this role in style.toml, or with --font-dir",
+        ))
+    }
+
+    fn load(data: FontData, index: u32, name: &str) -> Result<Face, Text> {
+        let parsed = ttf_parser::Face::parse(data.bytes(), index).map_err(|e| {
+            tr(
+                format!("字体 {name} 读不了（文件已损坏或不是字体）：{e}"),
+                format!("cannot parse the font {name}: {e}"),
+            )
+        })?;
         let r = parsed.global_bounding_box();
         let metrics = Metrics {
             bbox: [r.x_min, r.y_min, r.x_max, r.y_max],
@@ -185,7 +205,7 @@ struct Slot {
     regular: bool,
     /// The bytes of a bundled face, so they need no copy.
     bundled: Option<&'static [u8]>,
-    face: OnceLock<Result<Arc<Face>, String>>,
+    face: OnceLock<Result<Arc<Face>, Text>>,
     /// Character → (glyph, advance in em), or `None` when the face lacks
     /// it: every report asks for the same few thousand characters, and a
     /// cmap lookup in a CJK face is a search over thousands of segments.
@@ -348,7 +368,12 @@ impl FontBook {
                 None => self
                     .db
                     .with_face_data(slot.id, |bytes, _| FontData::Shared(Arc::from(bytes)))
-                    .ok_or_else(|| format!("cannot read the font {}", slot.ps_name))?,
+                    .ok_or_else(|| {
+                        tr(
+                            format!("字体 {} 的文件读不了", slot.ps_name),
+                            format!("cannot read the font {}", slot.ps_name),
+                        )
+                    })?,
             };
             Face::load(data, index, &slot.ps_name).map(Arc::new)
         });

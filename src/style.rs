@@ -10,7 +10,7 @@
 //! ([`toml::Spanned`]) of the value at fault.
 
 use crate::diag::{Code, Diagnostic};
-use crate::doc::{Align, Page, PageNumber, ParaStyle, Role, TextStyle};
+use crate::doc::{Align, Page, PageNumber, ParaStyle, Role, StyleName, TextStyle};
 use crate::units::{Length, Measure};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -177,7 +177,7 @@ fn resolve(raw: RawSheet) -> Result<Stylesheet, Bad> {
     let raw_styles = raw.styles.into_inner();
     let body = raw_styles
         .iter()
-        .find(|(name, _)| name.get_ref() == "body")
+        .find(|(name, _)| name.get_ref() == StyleName::BODY.as_str())
         .map(|(_, s)| s.get_ref().clone())
         .ok_or_else(|| (styles_at, "styles.body is missing".to_string()))?;
     let mut styles = BTreeMap::new();
@@ -185,7 +185,7 @@ fn resolve(raw: RawSheet) -> Result<Stylesheet, Bad> {
     // is reported as body's.
     let (first, rest): (Vec<_>, Vec<_>) = raw_styles
         .iter()
-        .partition(|(name, _)| name.get_ref() == "body");
+        .partition(|(name, _)| name.get_ref() == StyleName::BODY.as_str());
     for (name, s) in first.into_iter().chain(rest) {
         let style = resolve_style(name.get_ref(), s, &body, &fonts)?;
         styles.insert(name.get_ref().clone(), style);

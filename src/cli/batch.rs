@@ -11,7 +11,7 @@
 //! stops the others, and Ctrl-C lets the reports in flight finish their
 //! writes and starts no new ones, so no partial file is left.
 
-use super::report::{cannot_write, stdout_line, Reporter};
+use super::report::{cannot_write, stdout_line, Reporter, Target};
 use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nianbao::input::{Input, Source, Unit};
@@ -504,7 +504,7 @@ fn process(
             Err(e) => {
                 outcome
                     .errors
-                    .push(cannot_write(&path.display().to_string(), &e));
+                    .push(cannot_write(&Target::File(path.clone()), &e));
                 outcome.write_failed = true;
                 // Nothing of a report that cannot be written goes in place.
                 outcome
@@ -537,7 +537,8 @@ fn commit(outcomes: &mut [Outcome]) {
     for ((i, output), result) in whose.into_iter().zip(results) {
         if let Err(e) = result {
             let o = &mut outcomes[i];
-            o.errors.push(cannot_write(&o.outputs[output], &e));
+            let target = Target::from_arg(&o.outputs[output]);
+            o.errors.push(cannot_write(&target, &e));
             o.write_failed = true;
             o.status = Status::Failed;
             failed.push((i, output));
@@ -656,7 +657,7 @@ fn finish(
         };
         let text = serde_json::to_string_pretty(&s).unwrap_or_default();
         if let Err(e) = nianbao::output::write(path, text.as_bytes()) {
-            out.diagnostic("--summary", &cannot_write(&path.display().to_string(), &e));
+            out.diagnostic("--summary", &cannot_write(&Target::File(path.into()), &e));
             return EXIT_USAGE;
         }
     }

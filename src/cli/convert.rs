@@ -15,13 +15,12 @@
 //! that converts nothing leaves an existing output untouched (exit 1),
 //! and no output may be an input (exit 2).
 
-use super::report::{cannot_write, stdout_bytes, Reporter};
+use super::report::{cannot_write, Reporter, Target};
 use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 use nianbao::data::Format;
 use nianbao::input::{Source, Unit};
 use nianbao::{tr, Code, Diagnostic};
 use serde_json::Value;
-use std::path::Path;
 
 /// What OUT's extension asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +31,7 @@ enum Kind {
 
 pub fn run(input: &str, output: &str, out: &Reporter) -> u8 {
     let source = Source::from_arg(input);
+    let output = &Target::from_arg(output);
     let name = &source.name();
     let kind = match kind_of(output) {
         Ok(k) => k,
@@ -73,14 +73,17 @@ fn failed_read(out: &Reporter, name: &str, d: &Diagnostic) -> u8 {
 
 /// The kind OUT names by its extension, or why it cannot be written (a
 /// document format is `render`'s).
-fn kind_of(output: &str) -> Result<Kind, Diagnostic> {
+fn kind_of(output: &Target) -> Result<Kind, Diagnostic> {
     // Standard output, or a device or FIFO named without an extension
     // (`/dev/null`, `/dev/stdout`): JSON, the text a pipe carries.
-    let device = std::fs::metadata(output).is_ok_and(|m| !m.is_file() && !m.is_dir());
-    if output == "-" || (device && Path::new(output).extension().is_none()) {
+    let Target::File(path) = output else {
+        return Ok(Kind::Json);
+    };
+    let device = std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+    if device && path.extension().is_none() {
         return Ok(Kind::Json);
     }
-    let ext = Path::new(output)
+    let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase());
     match ext.as_deref() {
@@ -111,8 +114,9 @@ fn kind_of(output: &str) -> Result<Kind, Diagnostic> {
 
 /// Why OUT cannot be written: it is the input, or a file of the input
 /// directory (compared by device and inode, whatever the names).
-fn is_input(input: &str, output: &str) -> Option<Diagnostic> {
-    if output == "-" || !nianbao::output::InputSet::of(&[input]).contains(Path::new(output)) {
+fn is_input(input: &str, output: &Target) -> Option<Diagnostic> {
+    let path = output.path()?;
+    if !nianbao::output::InputSet::of(&[input]).contains(path) {
         return None;
     }
     Some(
@@ -131,7 +135,7 @@ fn is_input(input: &str, output: &str) -> Option<Diagnostic> {
 }
 
 /// One report (a data file or a report's workbook) → OUT.
-fn one(bytes: &[u8], name: &str, kind: Kind, output: &str, out: &Reporter) -> u8 {
+fn one(bytes: &[u8], name: &str, kind: Kind, output: &Target, out: &Reporter) -> u8 {
     if let Err(d) = nianbao::data::check_size(bytes.len(), name) {
         out.diagnostic(name, &d);
         return EXIT_INVALID;
@@ -181,7 +185,7 @@ fn one(bytes: &[u8], name: &str, kind: Kind, output: &str, out: &Reporter) -> u8
 /// (the county officer sends the row back to its township), named by its
 /// input, row and unit, and marked in the county workbook (a light red
 /// row, the errors in a note on its unit cell).
-fn many(units: &[Unit], name: &str, kind: Kind, output: &str, out: &Reporter) -> u8 {
+fn many(units: &[Unit], name: &str, kind: Kind, output: &Target, out: &Reporter) -> u8 {
     let mut reports = Vec::new();
     let mut marks = Vec::new();
     let mut failing = Vec::new();
@@ -265,7 +269,13 @@ fn checked(unit: &Unit) -> Result<(Value, nianbao::Diagnostics), nianbao::Diagno
 
 /// Writes a report as a workbook (`.xlsx`) or JSON, by the output's name
 /// (`init -o`).
-pub fn write_report(value: &Value, format: Format, output: &str, name: &str, out: &Reporter) -> u8 {
+pub fn write_report(
+    value: &Value,
+    format: Format,
+    output: &Target,
+    name: &str,
+    out: &Reporter,
+) -> u8 {
     let bytes = match kind_of(output) {
         Ok(Kind::Workbook) => {
             let created = super::render::source_date_epoch().ok().flatten();
@@ -286,14 +296,9 @@ pub fn write_report(value: &Value, format: Format, output: &str, name: &str, out
     write(output, &bytes, name, out)
 }
 
-fn write(output: &str, bytes: &[u8], name: &str, out: &Reporter) -> u8 {
-    let result = if output == "-" {
-        stdout_bytes(bytes)
-    } else {
-        nianbao::output::write(Path::new(output), bytes)
-    };
-    match result {
-        Ok(()) if output == "-" => out.exit(EXIT_OK),
+fn write(output: &Target, bytes: &[u8], name: &str, out: &Reporter) -> u8 {
+    match output.write(bytes) {
+        Ok(()) if *output == Target::Stdout => out.exit(EXIT_OK),
         Ok(()) => {
             out.note(&tr(
                 format!("{name}: 已写出 {output}"),

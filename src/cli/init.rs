@@ -4,7 +4,7 @@
 //! stdout. The year defaults to last year (reports are written in January
 //! for the year before); the format to the one that year follows.
 
-use super::report::{stdout_line, Reporter};
+use super::report::{stdout_line, Reporter, Target};
 use super::EXIT_OK;
 use nianbao::data::{blank, Format};
 
@@ -25,20 +25,16 @@ pub fn run(
             ))
         ));
     }
-    let format = match format {
-        Some("2019") => Format::F2019,
-        Some("2021") => Format::F2021,
-        _ => Format::for_year(year),
-    };
+    let format = Format::named_or_for_year(format, year);
     let report = blank(format, unit, year);
     let value = serde_json::to_value(&report).map_err(|e| e.to_string())?;
-    match output {
-        None | Some("-") => {
+    match output.map_or(Target::Stdout, Target::from_arg) {
+        Target::Stdout => {
             stdout_line(&nianbao::data::to_pretty_json(&value));
             Ok(out.exit(EXIT_OK))
         }
-        Some(path) => Ok(super::convert::write_report(
-            &value, format, path, "init", out,
+        file => Ok(super::convert::write_report(
+            &value, format, &file, "init", out,
         )),
     }
 }

@@ -7,7 +7,7 @@
 //! exit 0 when written, 1 when the data or template was refused, 2 for
 //! usage and I/O errors. Nothing is written when anything fails.
 
-use super::report::{cannot_write, read_input, stdout_bytes, Reporter};
+use super::report::{cannot_write, read_input, Reporter, Target};
 use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 use nianbao::input::Source;
 use nianbao::{tr, Code, Diagnostic, Engine, OutputFormat, RenderOptions};
@@ -31,8 +31,8 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let target = target_path(args, format);
-    if let Some(d) = target.as_deref().and_then(|t| unwritable(t, args.data)) {
+    let target = target(args, format);
+    if let Some(d) = target.path().and_then(|t| unwritable(t, args.data)) {
         out.diagnostic(args.data, &d);
         return EXIT_USAGE;
     }
@@ -62,7 +62,7 @@ pub fn run(args: &Args, out: &Reporter) -> u8 {
         }
     };
     // SVG to a file is a file per page; to stdout, one document.
-    let paged = target.as_deref().filter(|_| format == OutputFormat::Svg);
+    let paged = target.path().filter(|_| format == OutputFormat::Svg);
     let rendered = match paged {
         Some(t) => render_pages(&engine, &bytes, &name, args).map(|(p, d)| {
             out.diagnostics(&name, &d);
@@ -169,7 +169,7 @@ fn write_pages(target: &Path, pages: &[String], data: &str, name: &str, out: &Re
     }
     for (path, page) in paths.iter().zip(pages) {
         if let Err(e) = nianbao::output::write(path, page.as_bytes()) {
-            out.diagnostic(name, &cannot_write(&path.display().to_string(), &e));
+            out.diagnostic(name, &cannot_write(&Target::File(path.clone()), &e));
             return EXIT_USAGE;
         }
     }
@@ -221,10 +221,11 @@ fn resolve_format(args: &Args) -> Result<OutputFormat, Diagnostic> {
     if let Some(f) = args.format {
         return Ok(f);
     }
-    match args
-        .output
-        .filter(|o| *o != "-")
-        .and_then(|o| Path::new(o).extension())
+    let target = args.output.map(Target::from_arg);
+    match target
+        .as_ref()
+        .and_then(Target::path)
+        .and_then(Path::extension)
     {
         Some(ext) => {
             let ext = ext.to_string_lossy();
@@ -258,46 +259,34 @@ fn resolve_format(args: &Args) -> Result<OutputFormat, Diagnostic> {
 
 /// Where the document goes: `-o`, else stdout for stdin data, else the
 /// data file's stem with the format's extension in the current directory.
-fn target_path(args: &Args, format: OutputFormat) -> Option<PathBuf> {
+fn target(args: &Args, format: OutputFormat) -> Target {
     match args.output {
-        Some("-") => None,
-        Some(o) => Some(PathBuf::from(o)),
-        None if Source::from_arg(args.data) == Source::Stdin => None,
+        Some(o) => Target::from_arg(o),
+        None if Source::from_arg(args.data) == Source::Stdin => Target::Stdout,
         None => {
             let stem = Path::new(args.data)
                 .file_stem()
                 .map_or_else(|| "report".into(), |s| s.to_os_string());
-            Some(PathBuf::from(stem).with_extension(format.extension()))
+            Target::File(PathBuf::from(stem).with_extension(format.extension()))
         }
     }
 }
 
-fn write_output(target: &Option<PathBuf>, bytes: &[u8], name: &str, out: &Reporter) -> u8 {
-    match target {
-        None => {
-            // A reader that closes the pipe early (`| head -c 8`) has all
-            // it wanted: that ends quietly.
-            if let Err(e) = stdout_bytes(bytes) {
-                out.diagnostic(name, &cannot_write("-", &e));
-                return EXIT_USAGE;
-            }
-            EXIT_OK
-        }
-        Some(path) => match nianbao::output::write(path, bytes) {
-            Ok(()) => {
-                let shown = path.display();
-                out.note(&tr(
-                    format!("{name}: 已写出 {shown}"),
-                    format!("{name}: wrote {shown}"),
-                ));
-                EXIT_OK
-            }
-            Err(e) => {
-                out.diagnostic(name, &cannot_write(&path.display().to_string(), &e));
-                EXIT_USAGE
-            }
-        },
+/// Writes the document; a reader that closes the pipe early (`| head -c
+/// 8`) has all it wanted: that ends quietly.
+fn write_output(target: &Target, bytes: &[u8], name: &str, out: &Reporter) -> u8 {
+    if let Err(e) = target.write(bytes) {
+        out.diagnostic(name, &cannot_write(target, &e));
+        return EXIT_USAGE;
     }
+    if let Target::File(path) = target {
+        let shown = path.display();
+        out.note(&tr(
+            format!("{name}: 已写出 {shown}"),
+            format!("{name}: wrote {shown}"),
+        ));
+    }
+    EXIT_OK
 }
 
 /// Why the document cannot go to `target`, found before any work is done:

@@ -17,6 +17,7 @@
 use super::ErrorFormat;
 use nianbao::{Diagnostic, Diagnostics, Lang, Text};
 use std::io::{ErrorKind, Write};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Set once stdout is closed by its reader: nothing more is printed there.
@@ -138,7 +139,9 @@ pub fn stdout_bytes(bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// Writes one line to stdout as [`stdout_bytes`] does; a failure other
-/// than a closed pipe is said on stderr once and makes the exit code 2.
+/// than a closed pipe is said on stderr once, as [`cannot_write`] says it
+/// (in both languages: no reporter is at hand here), and makes the exit
+/// code 2.
 pub fn stdout_line(line: &str) {
     let already = STDOUT_FAILED.load(Ordering::SeqCst);
     let mut bytes = Vec::with_capacity(line.len() + 1);
@@ -146,10 +149,12 @@ pub fn stdout_line(line: &str) {
     bytes.push(b'\n');
     if let Err(e) = stdout_bytes(&bytes) {
         if !already {
+            let said = cannot_write(&Target::Stdout, &e).message;
             let _ = writeln!(
                 std::io::stderr().lock(),
-                "nianbao: cannot write to standard output / 无法写入标准输出: {}",
-                io_reason(&e).en
+                "nianbao: {} / {}",
+                said.zh,
+                said.en
             );
         }
     }
@@ -164,18 +169,61 @@ pub fn read_input(path: &str) -> Result<(Vec<u8>, String), Diagnostic> {
     Ok((bytes, source.name()))
 }
 
-/// "Cannot write TARGET" (a file, or standard output for `-`), with the
-/// reason, in both languages: one message for every command.
-pub fn cannot_write(target: &str, e: &std::io::Error) -> Diagnostic {
-    let name = if target == "-" {
-        ("标准输出", "to standard output")
-    } else {
-        (target, target)
-    };
-    nianbao::diag::cannot_each(("写入", "write"), name, e)
+/// Where a command writes: standard output or a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Standard output (`-o -`).
+    Stdout,
+    /// A file (or a device, a FIFO: written through, see
+    /// [`nianbao::output::write`]).
+    File(PathBuf),
 }
 
-/// An I/O error's reason in both languages.
-pub fn io_reason(e: &std::io::Error) -> Text {
-    nianbao::diag::io_reason(e)
+impl Target {
+    /// An output as the command line gives it: `-` is standard output.
+    pub fn from_arg(arg: &str) -> Target {
+        if arg == "-" {
+            Target::Stdout
+        } else {
+            Target::File(PathBuf::from(arg))
+        }
+    }
+
+    /// The file, unless it is standard output.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Target::Stdout => None,
+            Target::File(p) => Some(p),
+        }
+    }
+
+    /// Writes `bytes` there: to standard output as [`stdout_bytes`] does,
+    /// or to the file as every output is written.
+    pub fn write(&self, bytes: &[u8]) -> std::io::Result<()> {
+        match self {
+            Target::Stdout => stdout_bytes(bytes),
+            Target::File(p) => nianbao::output::write(p, bytes),
+        }
+    }
+}
+
+impl std::fmt::Display for Target {
+    /// `-` for standard output, else the path as given.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Stdout => f.write_str("-"),
+            Target::File(p) => write!(f, "{}", p.display()),
+        }
+    }
+}
+
+/// "Cannot write TARGET" (a file, or standard output), with the reason,
+/// in both languages: one message for every command.
+pub fn cannot_write(target: &Target, e: &std::io::Error) -> Diagnostic {
+    let path = target.to_string();
+    let name = match target {
+        Target::Stdout => ("标准输出", "to standard output"),
+        Target::File(_) => (path.as_str(), path.as_str()),
+    };
+    nianbao::diag::cannot_each(("写入", "write"), name, e)
 }

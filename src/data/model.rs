@@ -37,6 +37,19 @@ impl Format {
         }
     }
 
+    /// The format a data file names (`"2019"` or `"2021"`), if it is one.
+    pub fn parse(name: &str) -> Option<Format> {
+        [Format::F2019, Format::F2021]
+            .into_iter()
+            .find(|f| f.as_str() == name)
+    }
+
+    /// The format named, else the one a report of `year` follows.
+    pub fn named_or_for_year(name: Option<&str>, year: i64) -> Format {
+        name.and_then(Format::parse)
+            .unwrap_or_else(|| Format::for_year(year))
+    }
+
     /// The format as written in the data file: `"2019"` or `"2021"`.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -19,7 +19,7 @@
 //! `name`, `OS/2` and `post` (and a TrueType face's `cvt `, `fpgm` and
 //! `prep`): a font a reader can load on its own.
 
-use crate::diag::{tr, Code, Diagnostic};
+use crate::diag::Diagnostic;
 use crate::fonts::Face;
 use allsorts::binary::read::ReadScope;
 use allsorts::font_data::FontData;
@@ -71,19 +71,7 @@ pub fn subset_face(face: &Face, gids: &BTreeSet<u16>) -> Result<Arc<Subset>, Dia
 }
 
 fn cut(face: &Face, gids: &BTreeSet<u16>) -> Result<Subset, Diagnostic> {
-    let failed = |e: &dyn std::fmt::Debug| {
-        Diagnostic::input(
-            Code::Font,
-            tr(
-                format!("无法为 OFD 裁剪字体 {}：{e:?}", face.name),
-                format!("cannot subset the font {} for the OFD: {e:?}", face.name),
-            ),
-        )
-        .with_hint(tr(
-            "在 style.toml 里给这个角色换一种字体，或用 --font-dir",
-            "use another font for this role in style.toml, or with --font-dir",
-        ))
-    };
+    let failed = |e: &dyn std::fmt::Debug| face.cannot_subset(&format!("{e:?}"));
     let order: Vec<u16> = std::iter::once(0)
         .chain(gids.iter().copied().filter(|&g| g != 0))
         .collect();

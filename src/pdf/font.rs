@@ -14,7 +14,7 @@
 //! come straight from `hmtx`, so no glyph outline is ever decoded.
 
 use super::cff::Cff;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
 use crate::fonts::Face;
 use lopdf::{Dictionary, Object, ObjectId, Stream};
 use std::collections::{BTreeMap, HashMap};
@@ -128,29 +128,17 @@ fn cut(face: &Face, gids: &[u16]) -> Result<Raw, Diagnostic> {
     for &g in gids {
         remapper.remap(g);
     }
-    let failed = |e: &dyn std::fmt::Display| {
-        Diagnostic::input(
-            Code::Font,
-            crate::diag::tr(
-                format!("无法裁剪字体 {}：{e}", face.name),
-                format!("cannot subset the font {}: {e}", face.name),
-            ),
-        )
-        .with_hint(crate::diag::tr(
-            "在 style.toml 里给这个角色换一种字体，或用 --font-dir",
-            "use another font for this role in style.toml, or with --font-dir",
-        ))
-    };
-    let bytes = subsetter::subset(face.data(), face.index, &remapper).map_err(|e| failed(&e))?;
+    let bytes = subsetter::subset(face.data(), face.index, &remapper)
+        .map_err(|e| face.cannot_subset(&e))?;
     let codes = gids
         .iter()
         .map(|&g| (g, remapper.get(g).unwrap_or(0)))
         .collect();
     if face.metrics.cff {
-        let raw = ttf_parser::RawFace::parse(&bytes, 0).map_err(|e| failed(&e))?;
+        let raw = ttf_parser::RawFace::parse(&bytes, 0).map_err(|e| face.cannot_subset(&e))?;
         let table = raw
             .table(ttf_parser::Tag::from_bytes(b"CFF "))
-            .ok_or_else(|| failed(&"the subset has no CFF table"))?;
+            .ok_or_else(|| face.cannot_subset(&"the subset has no CFF table"))?;
         return Ok(unpacked(codes, table.to_vec(), true));
     }
     Ok(unpacked(codes, bytes, false))

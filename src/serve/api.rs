@@ -258,19 +258,16 @@ pub async fn layout(
 ) -> Response {
     use crate::data::Format;
     let lang = http::lang(&headers, &state);
-    let format = match query.get("format").map(String::as_str) {
-        Some("2019") => Format::F2019,
-        Some("2021") => Format::F2021,
-        other => {
-            return request_error(
-                StatusCode::BAD_REQUEST,
-                tr(
-                    format!("format=`{}` 应为 2019 或 2021", other.unwrap_or("")),
-                    format!("format=`{}` should be 2019 or 2021", other.unwrap_or("")),
-                ),
-                lang,
-            )
-        }
+    let asked = query.get("format").map_or("", String::as_str);
+    let Some(format) = Format::parse(asked) else {
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            tr(
+                format!("format=`{asked}` 应为 2019 或 2021"),
+                format!("format=`{asked}` should be 2019 or 2021"),
+            ),
+            lang,
+        );
     };
     Json(layout_json(format)).into_response()
 }

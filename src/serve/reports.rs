@@ -132,11 +132,14 @@ fn blank(spec: &Value) -> Result<Value, Diagnostics> {
             .as_str()
             .ok_or_else(|| bad("unit 应是文字", "unit should be a string"))?,
     };
-    let format = match spec.get("format").and_then(Value::as_str) {
+    let format = match spec
+        .get("format")
+        .and_then(Value::as_str)
+        .map(Format::parse)
+    {
         None => Format::for_year(year),
-        Some("2019") => Format::F2019,
-        Some("2021") => Format::F2021,
-        Some(_) => {
+        Some(Some(f)) => f,
+        Some(None) => {
             return Err(bad(
                 "format 应是 \"2019\" 或 \"2021\"",
                 "format should be \"2019\" or \"2021\"",

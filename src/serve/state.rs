@@ -119,11 +119,11 @@ impl Status {
 /// A revision to save of `value`, which the engine said `d` of.
 pub fn new_revision(value: &Value, d: &Diagnostics, restored_from: Option<i64>) -> NewRevision {
     let year = value.get("year").and_then(Value::as_i64);
-    let format = match value.get("format").and_then(Value::as_str) {
-        Some(f @ ("2019" | "2021")) => f.to_string(),
-        _ => year
-            .map_or("", |y| Format::for_year(y).as_str())
-            .to_string(),
+    let named = value.get("format").and_then(Value::as_str);
+    let format = match (named.and_then(Format::parse), year) {
+        (Some(f), _) => f.as_str().to_string(),
+        (None, Some(y)) => Format::for_year(y).as_str().to_string(),
+        (None, None) => String::new(),
     };
     NewRevision {
         content: value.to_string(),

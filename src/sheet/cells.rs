@@ -81,15 +81,7 @@ pub fn open<'b>(bytes: &'b [u8], name: &str, limits: &Limits) -> Result<Book<'b>
     let opened = contained(name, || {
         calamine::open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes))
     })?;
-    let xlsx = opened.map_err(|e| {
-        Diagnostic::input(
-            Code::JsonSyntax,
-            tr(
-                format!("{name} 不是可读的 Excel 工作簿（.xlsx）：{e}"),
-                format!("{name} is not a readable workbook (.xlsx): {e}"),
-            ),
-        )
-    })?;
+    let xlsx = opened.map_err(|e| guard::unreadable(name, &e))?;
     Ok(Book {
         name: name.to_string(),
         xlsx,

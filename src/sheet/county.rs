@@ -449,11 +449,7 @@ impl Row {
             }
         }
         let year = v["year"].as_i64().unwrap_or(2021);
-        let format = match v["format"].as_str() {
-            Some("2019") => Format::F2019,
-            Some("2021") => Format::F2021,
-            _ => Format::for_year(year),
-        };
+        let format = Format::named_or_for_year(v["format"].as_str(), year);
         for (c, path) in paths.iter().enumerate() {
             let Some(path) = path else { continue };
             let Some(col) = self.header.figures.iter().find(|f| &f.pointer == path) else {

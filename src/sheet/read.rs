@@ -52,11 +52,7 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Read, Diagnostics> {
     };
     let mut value = r.basics(&basics);
     let year = value["year"].as_i64().unwrap_or(2021);
-    let format = match value["format"].as_str() {
-        Some("2019") => Format::F2019,
-        Some("2021") => Format::F2021,
-        _ => Format::for_year(year),
-    };
+    let format = Format::named_or_for_year(value["format"].as_str(), year);
     if let Some(prose) = r.sheet(&mut book, PROSE, PROSE_BOUNDS, false)? {
         r.prose(&prose, &mut value);
     }

@@ -206,16 +206,11 @@ impl Bundle {
     /// Writes the bundle's files under `dir`, which must not exist yet or
     /// be empty, so that nothing of the user's is overwritten.
     pub fn export(&self, dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
-        let io = |what: &str, p: &Path, e: std::io::Error| {
-            let verb = match what {
-                "read" => ("读取", "read"),
-                "create" => ("建立", "create"),
-                _ => ("写入", "write"),
-            };
+        let io = |verb: (&str, &str), p: &Path, e: std::io::Error| {
             crate::diag::cannot(verb, &p.display().to_string(), &e)
         };
         if dir.exists() {
-            let mut entries = std::fs::read_dir(dir).map_err(|e| io("read", dir, e))?;
+            let mut entries = std::fs::read_dir(dir).map_err(|e| io(("读取", "read"), dir, e))?;
             if entries.next().is_some() {
                 return Err(Diagnostic::input(
                     Code::Output,
@@ -233,9 +228,9 @@ impl Bundle {
         for (rel, text) in &self.files {
             let path = dir.join(rel);
             if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| io("create", parent, e))?;
+                std::fs::create_dir_all(parent).map_err(|e| io(("建立", "create"), parent, e))?;
             }
-            std::fs::write(&path, text).map_err(|e| io("write", &path, e))?;
+            std::fs::write(&path, text).map_err(|e| io(("写入", "write"), &path, e))?;
             written.push(path);
         }
         Ok(written)

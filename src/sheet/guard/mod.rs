@@ -20,13 +20,15 @@
 //! says yes or no, in time and memory bounded by the limits.
 
 mod said;
+/// A workbook that cannot be read at all, said as the guard says it: one
+/// message whichever reader found it.
+pub(super) use said::unreadable;
 
 use crate::diag::Diagnostic;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use said::{
     bad_ref, bad_xml, corrupt, empty_string, limit, long_string, malformed, too_big, total_too_big,
-    unreadable,
 };
 use std::io::{BufReader, Cursor, Read};
 

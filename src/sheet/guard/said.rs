@@ -10,7 +10,7 @@
 use super::CELL_CHARS;
 use crate::diag::{tr, Code, Diagnostic};
 
-pub(super) fn unreadable(name: &str, e: &dyn std::fmt::Display) -> Diagnostic {
+pub(in crate::sheet) fn unreadable(name: &str, e: &dyn std::fmt::Display) -> Diagnostic {
     Diagnostic::input(
         Code::JsonSyntax,
         tr(
