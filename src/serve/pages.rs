@@ -13,7 +13,7 @@
 use super::api::{self, Product};
 use super::http::{self, refuse, request_error};
 use super::reports::{latest_input, number, saved_at};
-use super::state::{State, Status};
+use super::state::State;
 use crate::diag::tr;
 use crate::text::escape_xml;
 use crate::RenderOptions;
@@ -76,9 +76,9 @@ pub async fn index(With(state): With<Arc<State>>) -> Response {
             escape_xml(&s.unit),
             escape_xml(&year),
             escape_xml(&s.format),
-            Status::label(&s.status),
+            s.status.label(),
             saved = escape_xml(&saved_at(s.saved_at_ms)),
-            status = escape_xml(&s.status),
+            status = s.status.as_str(),
         ));
     }
     if all.is_empty() {

@@ -9,7 +9,7 @@
 //! `If-Match`, 404 for no such report or revision.
 //!
 //! Every save is checked by [`crate::Engine::check`] first, for the
-//! status the list shows ([`super::state::Status`]) and the diagnostics the answer
+//! status the list shows ([`super::store::Status`]) and the diagnostics the answer
 //! carries; a report that fails the checks is still saved (a draft is
 //! saved as it is while being filled in), but it must be a JSON object.
 
@@ -57,7 +57,7 @@ pub fn summary_json(s: &Summary) -> Value {
         "unit": s.unit,
         "year": s.year,
         "format": s.format,
-        "status": s.status,
+        "status": s.status.as_str(),
         "restored_from": s.restored_from,
     })
 }

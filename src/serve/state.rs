@@ -7,9 +7,9 @@
 //! its data and [`Engine::check`] at every save.
 
 use super::http::internal;
-use super::store::{NewRevision, Store};
+use super::store::{NewRevision, Status, Store};
 use crate::data::Format;
-use crate::diag::{Code, Diagnostics};
+use crate::diag::Diagnostics;
 use crate::{Engine, Lang};
 use axum::response::Response;
 use serde_json::Value;
@@ -73,49 +73,6 @@ impl State {
     }
 }
 
-/// Where a report stands, as the list shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    /// 已通过: no error and nothing left unfilled (no `incomplete`
-    /// warning); other warnings (punctuation) may remain.
-    Ok,
-    /// 草稿: no error, but the form is not filled in yet (`incomplete`).
-    Draft,
-    /// 有错误: the checks fail (or the data's shape is wrong).
-    Error,
-}
-
-impl Status {
-    /// The status of a report that [`Engine::check`] said `d` of.
-    pub fn of(d: &Diagnostics) -> Status {
-        if d.has_errors() {
-            Status::Error
-        } else if d.iter().any(|d| d.code == Code::Incomplete) {
-            Status::Draft
-        } else {
-            Status::Ok
-        }
-    }
-
-    /// `ok`, `draft` or `error`, as the API says it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Ok => "ok",
-            Status::Draft => "draft",
-            Status::Error => "error",
-        }
-    }
-
-    /// How the list page says it.
-    pub fn label(status: &str) -> &'static str {
-        match status {
-            "ok" => "已通过",
-            "draft" => "草稿",
-            _ => "有错误",
-        }
-    }
-}
-
 /// A revision to save of `value`, which the engine said `d` of.
 pub fn new_revision(value: &Value, d: &Diagnostics, restored_from: Option<i64>) -> NewRevision {
     let year = value.get("year").and_then(Value::as_i64);
@@ -134,7 +91,7 @@ pub fn new_revision(value: &Value, d: &Diagnostics, restored_from: Option<i64>) 
             .to_string(),
         year,
         format,
-        status: Status::of(d).as_str().to_string(),
+        status: Status::of(d),
         restored_from,
     }
 }

@@ -19,7 +19,7 @@
 //! of their own from a small pool and never wait for the writer (WAL).
 //! Every call blocks: the server runs them on tokio's blocking threads.
 
-use crate::diag::{tr, Code, Diagnostic};
+use crate::diag::{tr, Code, Diagnostic, Diagnostics};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -67,8 +67,8 @@ pub struct NewRevision {
     pub year: Option<i64>,
     /// `"2019"` or `"2021"`.
     pub format: String,
-    /// `ok`, `draft` or `error` ([`super::state::Status`]).
-    pub status: String,
+    /// Where it stands.
+    pub status: Status,
     /// The revision this one restores, for a restore.
     pub restored_from: Option<i64>,
 }
@@ -88,8 +88,8 @@ pub struct Summary {
     pub year: Option<i64>,
     /// `"2019"` or `"2021"`.
     pub format: String,
-    /// `ok`, `draft` or `error`.
-    pub status: String,
+    /// Where it stands.
+    pub status: Status,
     /// The revision it restored, if it was a restore.
     pub restored_from: Option<i64>,
 }
@@ -331,9 +331,76 @@ fn insert(
         unit: new.unit.clone(),
         year: new.year,
         format: new.format.clone(),
-        status: new.status.clone(),
+        status: new.status,
         restored_from: new.restored_from,
     })
+}
+
+/// Where a report stands, as the list shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// 已通过: no error and nothing left unfilled (no `incomplete`
+    /// warning); other warnings (punctuation) may remain.
+    Ok,
+    /// 草稿: no error, but the form is not filled in yet (`incomplete`).
+    Draft,
+    /// 有错误: the checks fail (or the data's shape is wrong).
+    Error,
+}
+
+impl Status {
+    /// The status of a report that [`crate::Engine::check`] said `d` of.
+    pub fn of(d: &Diagnostics) -> Status {
+        if d.has_errors() {
+            Status::Error
+        } else if d.iter().any(|d| d.code == Code::Incomplete) {
+            Status::Draft
+        } else {
+            Status::Ok
+        }
+    }
+
+    /// `ok`, `draft` or `error`, as the API says it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Draft => "draft",
+            Status::Error => "error",
+        }
+    }
+
+    /// The status `as_str` names.
+    pub fn parse(name: &str) -> Option<Status> {
+        [Status::Ok, Status::Draft, Status::Error]
+            .into_iter()
+            .find(|s| s.as_str() == name)
+    }
+
+    /// How the list page says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Ok => "已通过",
+            Status::Draft => "草稿",
+            Status::Error => "有错误",
+        }
+    }
+}
+
+/// Kept in its column as [`Status::as_str`] says it.
+impl rusqlite::types::ToSql for Status {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(self.as_str().into())
+    }
+}
+
+/// Read back from its column; a word no version wrote is an error.
+impl rusqlite::types::FromSql for Status {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        let text = value.as_str()?;
+        Status::parse(text).ok_or_else(|| {
+            rusqlite::types::FromSqlError::Other(format!("unknown status `{text}`").into())
+        })
+    }
 }
 
 /// A thread panicked holding the writer: say so rather than panic again.
@@ -351,13 +418,21 @@ fn poisoned() -> Diagnostic {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_status_reads_back_as_written() {
+        for s in [Status::Ok, Status::Draft, Status::Error] {
+            assert_eq!(Status::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(Status::parse("passed"), None);
+    }
+
     fn new(unit: &str) -> NewRevision {
         NewRevision {
             content: format!("{{\"unit\":\"{unit}\"}}"),
             unit: unit.into(),
             year: Some(2021),
             format: "2021".into(),
-            status: "draft".into(),
+            status: Status::Draft,
             restored_from: None,
         }
     }
