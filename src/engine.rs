@@ -5,7 +5,7 @@
 //! that stopped it. The engine holds the compiled template; it is
 //! `Send + Sync`, so one engine serves every thread of a batch.
 
-use crate::data;
+use crate::data::{self, Checked};
 use crate::diag::{tr, Diagnostic, Diagnostics, Location, Text};
 use crate::doc::Resolved;
 use crate::fonts::{self, Chains, FontBook, FontOptions};
@@ -159,9 +159,21 @@ impl Engine {
     /// Checks data as the template's bundle expects: the annual-report
     /// contract and its 勾稽关系, or the bundle's JSON Schema.
     pub fn check(&self, data: &Value) -> Diagnostics {
+        self.check_across(data, |_| None)
+    }
+
+    /// As [`Self::check`], with the check across years: `last` finds last
+    /// year's report of the one checked (`--previous`, or the server's
+    /// store), and the `check-carryover` warnings join the rest. The
+    /// report is checked once, for both.
+    pub fn check_across<'a>(
+        &self,
+        data: &Value,
+        last: impl FnOnce(&Checked) -> Option<&'a Checked>,
+    ) -> Diagnostics {
         match self.template.manifest.data {
             DataKind::AnnualReport => match data::check_value(data) {
-                Ok(checked) => checked.diagnostics,
+                Ok(checked) => across(checked, last).diagnostics,
                 Err(d) => d,
             },
             DataKind::Any => self.template.validate(data),
@@ -175,9 +187,19 @@ impl Engine {
         data: &Value,
         opts: RenderOptions,
     ) -> Result<(Resolved, Diagnostics), Diagnostics> {
+        self.document_across(data, opts, |_| None)
+    }
+
+    /// [`Self::document`] with the check across years ([`Self::check_across`]).
+    fn document_across<'a>(
+        &self,
+        data: &Value,
+        opts: RenderOptions,
+        last: impl FnOnce(&Checked) -> Option<&'a Checked>,
+    ) -> Result<(Resolved, Diagnostics), Diagnostics> {
         match self.template.manifest.data {
             DataKind::AnnualReport => {
-                let checked = data::check_value(data)?;
+                let checked = across(data::check_value(data)?, last);
                 self.document_of(&checked, data, opts)
             }
             DataKind::Any => {
@@ -242,8 +264,20 @@ impl Engine {
         formats: &[OutputFormat],
         opts: RenderOptions,
     ) -> Result<Vec<Rendered>, Diagnostics> {
+        self.render_all_across(data, formats, opts, |_| None)
+    }
+
+    /// [`Self::render_all`] with the check across years
+    /// ([`Self::check_across`]).
+    fn render_all_across<'a>(
+        &self,
+        data: &Value,
+        formats: &[OutputFormat],
+        opts: RenderOptions,
+        last: impl FnOnce(&Checked) -> Option<&'a Checked>,
+    ) -> Result<Vec<Rendered>, Diagnostics> {
         crate::clock::check(opts.created)?;
-        let (doc, diagnostics) = self.document(data, opts)?;
+        let (doc, diagnostics) = self.document_across(data, opts, last)?;
         self.write_all(&doc, &diagnostics, data, formats, opts)
     }
 
@@ -349,7 +383,19 @@ impl Engine {
         formats: &[OutputFormat],
         opts: RenderOptions,
     ) -> Result<Vec<Rendered>, Diagnostics> {
-        match self.render_all(&input.value, formats, opts) {
+        self.render_input_across(input, formats, opts, |_| None)
+    }
+
+    /// [`Self::render_input`] with the check across years
+    /// ([`Self::check_across`]): `batch --previous`.
+    pub fn render_input_across<'a>(
+        &self,
+        input: &crate::input::Input,
+        formats: &[OutputFormat],
+        opts: RenderOptions,
+        last: impl FnOnce(&Checked) -> Option<&'a Checked>,
+    ) -> Result<Vec<Rendered>, Diagnostics> {
+        match self.render_all_across(&input.value, formats, opts, last) {
             Ok(mut all) => {
                 for r in &mut all {
                     let mut d = input.warnings.clone();
@@ -547,4 +593,14 @@ fn find_char(v: &Value, c: char, path: &str, out: &mut Vec<String>) {
         }
         _ => {}
     }
+}
+
+/// `checked` with the check across years against the report `last` finds
+/// for it, if any.
+fn across<'a>(mut checked: Checked, last: impl FnOnce(&Checked) -> Option<&'a Checked>) -> Checked {
+    if let Some(last) = last(&checked) {
+        let said = data::carryover::check(&checked, last);
+        checked.diagnostics.extend(said);
+    }
+    checked
 }

@@ -476,12 +476,14 @@ fn process(
     }
     // One render for every format: the data checked and the pages laid
     // out once, so a report's PDF and OFD are the same pages.
-    let rendered = match engine.render_input(&input, &args.formats, opts) {
+    // With `--previous`, last year's report of the unit is compared too,
+    // on the report as checked for rendering.
+    let last = |this: &nianbao::data::Checked| job.previous.and_then(|p| p.of(this));
+    let rendered = match engine.render_input_across(&input, &args.formats, opts, last) {
         Ok(all) => {
             if let Some(first) = all.first() {
                 outcome.warnings = first.diagnostics.warnings().cloned().collect();
             }
-            outcome.warnings.extend(across_years(job, &input));
             paths
                 .into_iter()
                 .zip(all)
@@ -548,23 +550,6 @@ fn commit(outcomes: &mut [Outcome]) {
     for (i, output) in failed.into_iter().rev() {
         outcomes[i].outputs.remove(output);
     }
-}
-
-/// The check across years, when last year's reports were given: warnings
-/// at this year's cells (and workbook cells).
-fn across_years(job: &Job, input: &Input) -> Vec<Diagnostic> {
-    let Some(previous) = job.previous else {
-        return Vec::new();
-    };
-    let Ok(checked) = nianbao::data::check_value(&input.value) else {
-        return Vec::new();
-    };
-    let Some(last) = previous.of(&checked) else {
-        return Vec::new();
-    };
-    let mut d = nianbao::data::carryover::check(&checked, last);
-    input.locate(&mut d);
-    d.0
 }
 
 fn split(d: &Diagnostics, outcome: &mut Outcome) {

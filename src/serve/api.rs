@@ -165,9 +165,9 @@ pub async fn check(
     let last = super::years::last_year(&state, &input.value).await;
     let checked = state
         .engine(move |engine| {
+            let last = super::years::checked(last.as_ref());
             let mut d = input.warnings.clone();
-            d.extend(engine.check(&input.value));
-            d.extend(super::years::check(&input.value, last.as_ref()));
+            d.extend(engine.check_across(&input.value, |_| last.as_ref()));
             input.locate(&mut d);
             Ok::<_, Response>((d, workbook.then_some(input.value)))
         })

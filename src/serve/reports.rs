@@ -159,8 +159,8 @@ async fn prepare(
     let last = super::years::last_year(state, &value).await;
     state
         .engine(move |engine| {
-            let mut d = engine.check(&value);
-            d.extend(super::years::check(&value, last.as_ref()));
+            let last = super::years::checked(last.as_ref());
+            let d = engine.check_across(&value, |_| last.as_ref());
             (new_revision(&value, &d, restored_from), d)
         })
         .await
@@ -224,8 +224,8 @@ pub async fn get(
         let last = super::years::last_year(&state, &report).await;
         let (report, d) = state
             .engine(move |engine| {
-                let mut d = engine.check(&report);
-                d.extend(super::years::check(&report, last.as_ref()));
+                let last = super::years::checked(last.as_ref());
+                let d = engine.check_across(&report, |_| last.as_ref());
                 (report, d)
             })
             .await?;
