@@ -172,8 +172,8 @@ impl Engine {
         last: impl FnOnce(&Checked) -> Option<&'a Checked>,
     ) -> Diagnostics {
         match self.template.manifest.data {
-            DataKind::AnnualReport => match data::check_value(data) {
-                Ok(checked) => across(checked, last).diagnostics,
+            DataKind::AnnualReport => match data::check_value_across(data, last) {
+                Ok(checked) => checked.diagnostics,
                 Err(d) => d,
             },
             DataKind::Any => self.template.validate(data),
@@ -199,7 +199,7 @@ impl Engine {
     ) -> Result<(Resolved, Diagnostics), Diagnostics> {
         match self.template.manifest.data {
             DataKind::AnnualReport => {
-                let checked = across(data::check_value(data)?, last);
+                let checked = data::check_value_across(data, last)?;
                 self.document_of(&checked, data, opts)
             }
             DataKind::Any => {
@@ -593,14 +593,4 @@ fn find_char(v: &Value, c: char, path: &str, out: &mut Vec<String>) {
         }
         _ => {}
     }
-}
-
-/// `checked` with the check across years against the report `last` finds
-/// for it, if any.
-fn across<'a>(mut checked: Checked, last: impl FnOnce(&Checked) -> Option<&'a Checked>) -> Checked {
-    if let Some(last) = last(&checked) {
-        let said = data::carryover::check(&checked, last);
-        checked.diagnostics.extend(said);
-    }
-    checked
 }

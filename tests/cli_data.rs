@@ -89,7 +89,12 @@ fn check_reports_json_syntax_with_line_and_column() {
 fn check_of_a_missing_file_is_an_io_error_exit_2() {
     let out = nianbao(&["check", "no/such/file.json"], None);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("error[io]: cannot open no/such/file.json"));
+    // Said as batch says it.
+    assert!(
+        text(&out.stderr).contains("error[io]: cannot read no/such/file.json"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -527,4 +532,25 @@ fn convert_reads_a_fifo_once() {
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `check` reads what `batch` reads: a JSON Lines file is a report a line,
+/// each named by its line's index, one bad report failing alone.
+#[test]
+fn check_reads_json_lines_as_batch_does() {
+    let good = goushi();
+    let mut bad = goushi();
+    set(&mut bad, "/applications/new", json!([1, 2]));
+    let lines = format!("{good}\n{bad}\n");
+    let path = temp_file("check-lines.jsonl", lines.as_bytes());
+    let shown = path.display().to_string();
+    let out = nianbao(&["check", &shown], None);
+    assert_eq!(out.status.code(), Some(1));
+    let said = text(&out.stdout);
+    assert!(said.contains(&format!("{shown}[#0]: ok")), "{said}");
+    assert!(said.contains(&format!("{shown}[#1]: invalid")), "{said}");
+    let err = text(&out.stderr);
+    let errors: Vec<&str> = err.lines().filter(|l| l.contains("error[")).collect();
+    assert_eq!(errors.len(), 1, "{err}");
+    assert!(errors[0].starts_with(&format!("{shown}[#1]: ")), "{err}");
 }

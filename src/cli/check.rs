@@ -1,82 +1,60 @@
 //! `nianbao check DATA...`: the contract and 勾稽关系 checks, file by file.
 //!
-//! In: data file paths (`-` for stdin), and optionally last year's
-//! report(s) for the check across years. Out: diagnostics on stderr, one
-//! status line per file on stdout, and the exit code: 0 all valid, 1 any
-//! invalid, 2 any unreadable. A bad file never stops the others.
+//! In: inputs as `batch` takes them (data files, directories, arrays,
+//! JSON Lines, county workbooks; `-` for stdin), and optionally last
+//! year's report(s) for the check across years. Out: diagnostics on
+//! stderr, one status line per report on stdout (named as `batch` names
+//! it: `all.jsonl[#3]`, `county.xlsx 第 5 行（某镇）`), and the exit code:
+//! 0 all valid, 1 any invalid, 2 any unreadable. A bad report never stops
+//! the others.
 
-use super::report::{read_input, Reporter};
+use super::report::Reporter;
 use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
-use nianbao::{tr, Diagnostics, Text};
-
-/// The files to check: each path, a directory's `*.json` files in name
-/// order (as `batch` reads a directory).
-fn expand(paths: &[String]) -> Vec<String> {
-    let mut out = Vec::new();
-    for path in paths {
-        let source = nianbao::input::Source::from_arg(path);
-        if let Some(dir) = source.path().filter(|p| p.is_dir()) {
-            let mut files: Vec<String> = std::fs::read_dir(dir)
-                .map(|l| {
-                    l.filter_map(|e| e.ok().map(|e| e.path()))
-                        .filter(|p| {
-                            p.extension().is_some_and(|x| x == "json" || x == "xlsx") && p.is_file()
-                        })
-                        .map(|p| p.display().to_string())
-                        .collect()
-                })
-                .unwrap_or_default();
-            files.sort();
-            if files.is_empty() {
-                // Reading it says why (not a data file, or unreadable).
-                out.push(path.clone());
-            }
-            out.extend(files);
-        } else {
-            out.push(path.clone());
-        }
-    }
-    out
-}
+use nianbao::input::{previous::Previous, Source};
+use nianbao::{tr, Code, Diagnostics, Text};
 
 pub fn run(paths: &[String], previous: Option<&std::path::Path>, out: &Reporter) -> u8 {
     let mut code = EXIT_OK;
     let previous = previous.map(|p| {
-        let (prev, said) = nianbao::input::previous::Previous::load(p);
+        let (prev, said) = Previous::load(p);
         out.diagnostics("--previous", &said);
         prev
     });
-    for path in &expand(paths) {
-        let (bytes, name) = match read_input(path) {
-            Ok(read) => read,
-            Err(d) => {
-                out.diagnostic(path, &d);
-                let bad = if d.code == nianbao::Code::Io {
-                    EXIT_USAGE
-                } else {
-                    EXIT_INVALID
-                };
-                code = code.max(bad);
+    // Read as batch reads them: files, directories, arrays, JSON Lines,
+    // county workbooks, standard input (streamed when it is JSON Lines).
+    let sources: Vec<Source> = paths.iter().map(|p| Source::from_arg(p)).collect();
+    let stdin = Box::new(std::io::BufReader::new(std::io::stdin()));
+    let mut units = nianbao::input::units(&sources, stdin).peekable();
+    while let Some(unit) = units.next() {
+        // The one report of a stream or an array (`check -` of a report
+        // on one line) is named by its input alone, as a file is.
+        let alone = unit.index == Some(0)
+            && unit.row().is_none()
+            && !units
+                .peek()
+                .is_some_and(|next| next.input == unit.input && next.index == Some(1));
+        let name = if alone {
+            unit.input.clone()
+        } else {
+            unit.label_for(out.lang, unit.row_unit().as_deref())
+        };
+        let input = match unit.input(None) {
+            Ok(input) => input,
+            Err(diags) => {
+                out.diagnostics(&name, &diags);
+                // Unreadable is an I/O problem (2); not data is invalid (1).
+                let io = diags.iter().any(|d| d.code == Code::Io);
+                code = code.max(if io { EXIT_USAGE } else { EXIT_INVALID });
                 continue;
             }
         };
-        let diags = match nianbao::input::load(&bytes, &name) {
-            Ok(input) => {
-                let mut diags = input.warnings.clone();
-                match nianbao::data::check_value(&input.value) {
-                    Ok(checked) => {
-                        if let Some(last) = previous.as_ref().and_then(|p| p.of(&checked)) {
-                            diags.extend(nianbao::data::carryover::check(&checked, last));
-                        }
-                        diags.extend(checked.diagnostics)
-                    }
-                    Err(d) => diags.extend(d),
-                }
-                input.locate(&mut diags);
-                diags
-            }
-            Err(diags) => diags,
-        };
+        let mut diags = input.warnings.clone();
+        let last = |this: &nianbao::data::Checked| previous.as_ref().and_then(|p| p.of(this));
+        match nianbao::data::check_value_across(&input.value, last) {
+            Ok(checked) => diags.extend(checked.diagnostics),
+            Err(d) => diags.extend(d),
+        }
+        input.locate(&mut diags);
         out.diagnostics(&name, &diags);
         out.status(&format!("{name}: {}", out.say(&status_line(&diags))));
         if diags.has_errors() {

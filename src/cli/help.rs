@@ -77,10 +77,10 @@ struct Sub {
 const SUBS: &[Sub] = &[
     Sub {
         name: "check",
-        about: "核对数据：数据约定和勾稽关系，每个文件一行结论",
-        after: "示例：\n  nianbao check 城关镇-2025.xlsx\n  nianbao check samples/goushi-2020.json\n  nianbao check 各乡镇/            （目录里的 .json 和 .xlsx 逐个核对）\n  nianbao check 2025.xlsx --previous 2024.xlsx   （与上年报告对照结转数）\n\n每条信息先写位置（工作表!单元格、表格里的行和列），再写错在哪里和怎么改。\n退出码：0 全部通过（可能有警告），1 有未通过的，2 用法错误或读不了文件。",
+        about: "核对数据：数据约定和勾稽关系，每份报告一行结论",
+        after: "示例：\n  nianbao check 城关镇-2025.xlsx\n  nianbao check samples/goushi-2020.json\n  nianbao check 各乡镇/            （目录里的 .json 和 .xlsx 逐个核对）\n  nianbao check 全县-2025.xlsx     （汇总工作簿：每行一份报告）\n  nianbao check 2025.xlsx --previous 2024.xlsx   （与上年报告对照结转数）\n\n每条信息先写位置（工作表!单元格、表格里的行和列），再写错在哪里和怎么改。\n退出码：0 全部通过（可能有警告），1 有未通过的，2 用法错误或读不了文件。",
         args: &[
-            ("data", "要核对的数据文件或工作簿（.json、.xlsx）；- 读标准输入；目录：其中每个 .json 和 .xlsx"),
+            ("data", "要核对的数据：数据文件或工作簿（.json、.xlsx）、JSON 数组、JSON Lines（.jsonl）或汇总工作簿，和 batch 读法相同；- 读标准输入；目录：其中每个 .json 和 .xlsx"),
             ("previous", "上年的报告（一个文件），或上年各单位报告所在的目录（按单位对应）：本年的上年结转或上一年项目数量与它不符时给出警告（check-carryover）"),
         ],
     },

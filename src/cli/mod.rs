@@ -66,10 +66,11 @@ pub enum ErrorFormat {
 enum Command {
     /// Check data files against the contract and the 勾稽关系.
     #[command(
-        after_help = "Examples:\n  nianbao check samples/goushi-2020.json\n  nianbao check reports/*.json\n  nianbao init | nianbao check -\n\nExit: 0 all valid, 1 any invalid, 2 usage or I/O errors. Warnings are printed, not fatal."
+        after_help = "Examples:\n  nianbao check samples/goushi-2020.json\n  nianbao check reports/*.json\n  nianbao check county-2025.xlsx    (a county workbook: a report a row)\n  nianbao init | nianbao check -\n\nInputs are read as batch reads them (files, directories, arrays, JSON Lines, county workbooks); a line of status per report. Exit: 0 all valid, 1 any invalid, 2 usage or I/O errors. Warnings are printed, not fatal."
     )]
     Check {
-        /// Data files; `-` reads standard input.
+        /// Data files, directories, arrays, JSON Lines or county
+        /// workbooks; `-` reads standard input.
         #[arg(required = true, value_name = "DATA")]
         data: Vec<String>,
         /// Last year's report (a file), or a directory of last year's

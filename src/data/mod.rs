@@ -110,6 +110,24 @@ pub fn check_value(value: &Value) -> Result<Checked, Diagnostics> {
     Ok(checked)
 }
 
+/// [`check_value`] with the check across years: `last` finds last year's
+/// report of the one checked (`--previous`, or the server's store), and
+/// [`carryover::check`]'s warnings join the rest, in the data's order.
+pub fn check_value_across<'a>(
+    value: &Value,
+    last: impl FnOnce(&Checked) -> Option<&'a Checked>,
+) -> Result<Checked, Diagnostics> {
+    let mut checked = check_value(value)?;
+    if let Some(last) = last(&checked) {
+        let said = carryover::check(&checked, last);
+        if !said.is_empty() {
+            checked.diagnostics.extend(said);
+            in_document_order(&mut checked.diagnostics, value);
+        }
+    }
+    Ok(checked)
+}
+
 /// Sorts diagnostics by where they point in the data, in the data's own
 /// order: for a data file the order its text gives, for a workbook the
 /// order it was read in (sheet by sheet, row by row), so a clerk reads
