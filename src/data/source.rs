@@ -47,7 +47,7 @@ pub fn check_size(len: usize, name: &str) -> Result<(), Diagnostic> {
 /// reports (each report is held to the limit when it is read).
 pub fn decode_any_size<'b>(bytes: &'b [u8], name: &str) -> Result<&'b str, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if crate::sheet::is_ole(bytes) {
+    if is_ole(bytes) {
         return Err(Diagnostic::input(
             Code::Encoding,
             tr(
@@ -84,6 +84,12 @@ pub fn decode_any_size<'b>(bytes: &'b [u8], name: &str) -> Result<&'b str, Diagn
 /// bad byte named at its line and column in the stream.
 pub fn decode_line<'b>(bytes: &'b [u8], name: &str, line: usize) -> Result<&'b str, Diagnostic> {
     std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, e.valid_up_to(), name, line))
+}
+
+/// Whether bytes are an old binary Office file (`.xls`, `.et`, `.doc`:
+/// an OLE compound file), which only Excel or WPS can turn into `.xlsx`.
+fn is_ole(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
 }
 
 /// Explains a non-UTF-8 file: where the first bad byte is, and whether the

@@ -155,6 +155,17 @@ pub struct Input {
     pub cells: CellMap,
 }
 
+/// A report read from a workbook (one report's, or a county row).
+impl From<sheet::Read> for Input {
+    fn from(read: sheet::Read) -> Input {
+        Input {
+            value: read.value,
+            warnings: read.warnings,
+            cells: read.cells,
+        }
+    }
+}
+
 impl Input {
     /// Names the workbook cell of each diagnostic (nothing for JSON), and
     /// puts a workbook's diagnostics in the order of its sheets, rows and
@@ -179,12 +190,7 @@ impl Input {
 /// Reads JSON text or an XLSX workbook (told apart by content, not name).
 pub fn load(bytes: &[u8], name: &str) -> Result<Input, Diagnostics> {
     if sheet::is_xlsx(bytes) {
-        let read = sheet::read(bytes, name)?;
-        return Ok(Input {
-            value: read.value,
-            warnings: read.warnings,
-            cells: read.cells,
-        });
+        return Ok(sheet::read(bytes, name)?.into());
     }
     let value = crate::data::parse_bytes(bytes, name)?;
     Ok(Input {

@@ -157,7 +157,7 @@ impl Unit {
                 }
             }
             Origin::Row(row) => {
-                let input = row.input()?;
+                let input = Input::from(row.read()?);
                 let value = input.value.clone();
                 read = Some(input);
                 value

@@ -414,7 +414,7 @@ fn at_cell(cell: &str, zh: String, en: String) -> Diagnostic {
 impl Row {
     /// The report this row holds, what reading it said, and where each
     /// value sat; or why the row cannot be read, each at its cell.
-    pub fn input(&self) -> Result<crate::input::Input, Diagnostics> {
+    pub fn read(&self) -> Result<super::Read, Diagnostics> {
         let mut v = json!({});
         let mut cells = CellMap::new();
         let mut errors = Diagnostics::new();
@@ -488,7 +488,7 @@ impl Row {
         if errors.has_errors() {
             return Err(errors);
         }
-        Ok(crate::input::Input {
+        Ok(super::Read {
             value: v,
             warnings,
             cells,
@@ -497,7 +497,7 @@ impl Row {
 
     /// The report this row holds, or why it cannot be read.
     pub fn value(&self) -> Result<Value, Diagnostics> {
-        self.input().map(|i| i.value)
+        self.read().map(|r| r.value)
     }
 
     /// The unit the row names, when it names one (for messages).

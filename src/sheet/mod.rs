@@ -26,12 +26,6 @@ pub fn is_xlsx(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04")
 }
 
-/// Whether bytes are an old binary Office file (`.xls`, `.et`, `.doc`:
-/// an OLE compound file), which only Excel or WPS can turn into `.xlsx`.
-pub fn is_ole(bytes: &[u8]) -> bool {
-    bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
-}
-
 /// Names the sheet cell of every diagnostic at a pointer the workbook
 /// holds, before the place in the form's words:
 /// `三、收到和处理政府信息公开申请情况!D12 表三「…」×「自然人」`.
