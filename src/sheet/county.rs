@@ -288,7 +288,7 @@ pub struct Header {
 }
 
 /// One data row of a county workbook: its cells, read into a report when
-/// asked ([`Row::input`]), so that a batch of thousands of rows holds
+/// asked ([`Row::read`]), so that a batch of thousands of rows holds
 /// only what the sheet holds.
 #[derive(Debug)]
 pub struct Row {

@@ -7,6 +7,11 @@
 //! （六）其他处理 take different shapes in each; a key of the other format
 //! is named as such.
 
+mod words;
+
+pub(crate) use words::did_you_mean;
+use words::expected;
+
 use super::labels;
 use super::model::Format;
 use super::spec::{self, Cell, Field, Kind};
@@ -552,73 +557,3 @@ fn other_format(f: Format) -> Format {
 /// The largest count a cell holds: far beyond any real report, and small
 /// enough that every sum of a table is exact.
 pub const MAX_COUNT: u64 = 1_000_000_000_000;
-
-/// "expected WANT, found WHAT", in both languages.
-fn expected(want: Text, v: &Value) -> Text {
-    let what = found(v);
-    tr(
-        format!("这里应是{}，实际是{}", want.zh, what.zh),
-        format!("expected {}, found {}", want.en, what.en),
-    )
-}
-
-/// What a value is, for "found …": its type and a short rendering.
-pub(crate) fn found(v: &Value) -> Text {
-    match v {
-        Value::Null => "null".into(),
-        Value::Bool(b) => tr(format!("布尔值 {b}"), format!("the boolean {b}")),
-        Value::Number(n) => n.to_string().into(),
-        Value::String(s) => {
-            let short: String = s.chars().take(20).collect();
-            let ell = if s.chars().count() > 20 { "…" } else { "" };
-            tr(
-                format!("文字 \"{short}{ell}\""),
-                format!("the string \"{short}{ell}\""),
-            )
-        }
-        Value::Array(a) => tr(
-            format!("{} 项的数组", a.len()),
-            format!("an array of {}", a.len()),
-        ),
-        Value::Object(_) => tr("一个对象", "an object"),
-    }
-}
-
-/// The candidate closest to `word` by edit distance, if close enough to be
-/// a plausible typo (at most a third of the word, and at least 1 edit).
-pub(crate) fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(1);
-    candidates
-        .iter()
-        .map(|c| (edit_distance(word, c), *c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-/// The edit distance over characters (a Chinese character is one), an
-/// adjacent transposition counting as one edit (`unti` → `unit`).
-fn edit_distance(a: &str, b: &str) -> usize {
-    strsim::osa_distance(a, b)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn edit_distance_counts_characters() {
-        assert_eq!(edit_distance("aplications", "applications"), 1);
-        assert_eq!(edit_distance("规章", "规章"), 0);
-        assert_eq!(edit_distance("规范性文件", "行政规范性文件"), 2);
-    }
-
-    #[test]
-    fn did_you_mean_rejects_far_words() {
-        assert_eq!(
-            did_you_mean("aplications", &["applications", "unit"]),
-            Some("applications")
-        );
-        assert_eq!(did_you_mean("zzz", &["applications", "unit"]), None);
-    }
-}
