@@ -141,7 +141,9 @@ type Bad = (Range<usize>, String);
 /// Parses and resolves a stylesheet; `file` names it in errors.
 pub fn parse(text: &str, file: &str) -> Result<Stylesheet, Diagnostic> {
     let raw: RawSheet = toml::from_str(text).map_err(|e| {
-        let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+        let (line, column) = e
+            .span()
+            .map_or((1, 1), |s| crate::text::line_col(text, s.start));
         let m = e.message().to_string();
         Diagnostic::at_text(
             Code::Style,
@@ -154,7 +156,7 @@ pub fn parse(text: &str, file: &str) -> Result<Stylesheet, Diagnostic> {
     // A value that parses as TOML but means nothing is reported where it
     // is written, not at 1:1.
     let at = |(span, m): Bad| {
-        let (line, column) = line_col(text, span.start);
+        let (line, column) = crate::text::line_col(text, span.start);
         let t = crate::diag::tr(format!("style.toml 的值有误：{m}"), m);
         Diagnostic::at_text(Code::Style, file, line, column, t)
     };
@@ -366,14 +368,6 @@ fn resolve_style(
         space_before: measure(&s.space_before, &None, "space-before")?,
         space_after: measure(&s.space_after, &None, "space-after")?,
     })
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //!
 //! In: characters and strings. Out: their class (wide or not, a
 //! combining mark or not, the 禁则 sets of GB/T 15834 and clreq), their
-//! NFC form and their XML escape.
+//! NFC form and their XML escape; a byte offset's line and column.
 
 /// Whether a character is East Asian Wide or Fullwidth (UAX #11), by the
 /// blocks that hold them: the CJK ideographs, kana, Hangul, CJK symbols and
@@ -141,4 +141,17 @@ pub fn vertical_form(c: char) -> Option<char> {
         '』' | '’' => '\u{FE44}',
         _ => return None,
     })
+}
+/// 1-based line and column (in characters, as editors count them) of a
+/// byte offset: where a message points in a data file, a stylesheet or a
+/// template.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &text[..end];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
 }

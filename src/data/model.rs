@@ -106,6 +106,22 @@ pub enum Title {
     Lines(Vec<String>),
 }
 
+impl Title {
+    /// The title's lines: one, or those given.
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            Title::One(s) => vec![s.clone()],
+            Title::Lines(lines) => lines.clone(),
+        }
+    }
+
+    /// The title a report without one gets:
+    /// `{unit}{year}年政府信息公开工作年度报告`.
+    pub fn default_for(unit: &str, year: impl std::fmt::Display) -> String {
+        format!("{unit}{year}年政府信息公开工作年度报告")
+    }
+}
+
 /// One item of a paragraphs array.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
@@ -384,12 +400,8 @@ impl Report {
     /// The title lines as given, or the default title as one line.
     pub fn title_lines(&self) -> Vec<String> {
         match &self.title {
-            Some(Title::One(s)) => vec![s.clone()],
-            Some(Title::Lines(lines)) => lines.clone(),
-            None => vec![format!(
-                "{}{}年政府信息公开工作年度报告",
-                self.unit, self.year
-            )],
+            Some(title) => title.lines(),
+            None => vec![Title::default_for(&self.unit, self.year)],
         }
     }
 }

@@ -96,7 +96,9 @@ fn is_ole(bytes: &[u8]) -> bool {
 /// whole file reads as GB18030 (the superset of GBK and GB2312). `first`
 /// is the line number `bytes` start on.
 fn not_utf8(bytes: &[u8], valid_up_to: usize, name: &str, first: usize) -> Diagnostic {
-    let (line, column) = line_column(&bytes[..valid_up_to]);
+    // Up to the first bad byte the bytes are UTF-8.
+    let before = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
+    let (line, column) = crate::text::line_col(before, before.len());
     let line = line + first - 1;
     let (_, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
     let (looks_zh, looks) = if had_errors {
@@ -125,14 +127,6 @@ fn not_utf8(bytes: &[u8], valid_up_to: usize, name: &str, first: usize) -> Diagn
         "把文件另存为 UTF-8（记事本：另存为 → 编码 UTF-8；WPS/Excel：UTF-8 文本）",
         "save the file as UTF-8 (in Notepad: 另存为 → 编码 UTF-8; in WPS/Excel: UTF-8 文本)",
     ))
-}
-
-/// 1-based line and column (in characters) just after `prefix`.
-fn line_column(prefix: &[u8]) -> (usize, usize) {
-    let text = String::from_utf8_lossy(prefix);
-    let line = text.matches('\n').count() + 1;
-    let column = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }
 
 /// Parses JSON text; a syntax error names its line and column (in

@@ -14,12 +14,13 @@
 
 use super::layout::{self, GridCell, Role, Section, Slot};
 use crate::data::spec::Cell;
-use crate::data::Format;
+use crate::data::{Format, Title};
 use crate::diag::Diagnostic;
 use rust_xlsxwriter::{
     DataValidation, DataValidationRule, DocProperties, ExcelDateTime, Format as Style, FormatAlign,
     FormatBorder, Formula, Workbook, Worksheet, XlsxError,
 };
+use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -45,16 +46,12 @@ fn build(report: &Value, format: Format, created: Option<i64>) -> Result<Vec<u8>
     let mut wb = Workbook::new();
     // Identical input, identical bytes: a fixed creation time.
     let when = ExcelDateTime::from_timestamp(created.unwrap_or(946_684_800))?;
-    let title = report["title"]
-        .as_str()
-        .map(str::to_string)
-        .unwrap_or_else(|| {
-            format!(
-                "{}{}年政府信息公开工作年度报告",
-                text(&report["unit"]),
-                report["year"]
-            )
-        });
+    // The title as printed: its lines joined (a title given as lines is
+    // one title), else the default one.
+    let title = match Title::deserialize(&report["title"]) {
+        Ok(title) => title.lines().concat(),
+        Err(_) => Title::default_for(text(&report["unit"]), &report["year"]),
+    };
     wb.set_properties(
         &DocProperties::new()
             .set_title(&title)
@@ -464,4 +461,33 @@ fn widths(ws: &mut Worksheet, format: Format, section: Section) -> Result<(), Xl
         ws.set_column_width(c as u16, w)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    fn core_of(report: &Value) -> String {
+        let bytes = write(report, Format::F2021, None).expect("writes");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+        let mut core = String::new();
+        let mut part = zip.by_name("docProps/core.xml").expect("core");
+        part.read_to_string(&mut core).expect("read");
+        core
+    }
+
+    #[test]
+    fn the_workbook_is_titled_as_the_report_is() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/shili-2021.json");
+        let text = std::fs::read_to_string(path).expect("sample");
+        let mut report: Value = serde_json::from_str(&text).expect("JSON");
+        report["title"] = serde_json::json!(["示例镇人民政府", "2021年政府信息公开工作年度报告"]);
+        assert!(core_of(&report)
+            .contains("<dc:title>示例镇人民政府2021年政府信息公开工作年度报告</dc:title>"));
+        report.as_object_mut().expect("object").remove("title");
+        let unit = report["unit"].as_str().expect("unit").to_string();
+        let want = format!("<dc:title>{unit}2021年政府信息公开工作年度报告</dc:title>");
+        assert!(core_of(&report).contains(&want));
+    }
 }

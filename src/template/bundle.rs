@@ -157,7 +157,7 @@ impl Bundle {
         let manifest: Manifest = toml::from_str(text).map_err(|e| {
             let (line, column) = e
                 .span()
-                .map_or((1, 1), |s| crate::style::line_col(text, s.start));
+                .map_or((1, 1), |s| crate::text::line_col(text, s.start));
             let m = e.message().to_string();
             Diagnostic::at_text(
                 Code::Template,
