@@ -6,7 +6,7 @@
 //! context. Out: the document markup text ([`Template::render_markup`]).
 //! Handlebars runs in strict mode: a missing variable is an error naming
 //! the template file, line and column. The next step, markup → document
-//! tree, is [`crate::markup`]'s (stage 3); [`Template::document`] only
+//! tree, is [`crate::markup`]'s; [`Template::document`] only
 //! runs the two in a row, handing the markup its stylesheet.
 
 mod bundle;
