@@ -554,3 +554,36 @@ fn check_reads_json_lines_as_batch_does() {
     assert_eq!(errors.len(), 1, "{err}");
     assert!(errors[0].starts_with(&format!("{shown}[#1]: ")), "{err}");
 }
+
+/// A workbook through a pipe is read as the file would be; data that does
+/// not parse still gets its verdict line.
+#[test]
+fn check_reads_a_workbook_on_stdin_and_says_invalid_for_bad_json() {
+    let xlsx = temp_file("check-stdin.xlsx", b"");
+    let sample = root().join("samples/shili-2021.json");
+    let made = nianbao(
+        &[
+            "convert",
+            sample.to_str().expect("utf-8"),
+            "-o",
+            xlsx.to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    assert_eq!(made.status.code(), Some(0), "{}", text(&made.stderr));
+    let bytes = std::fs::read(&xlsx).expect("workbook");
+    let out = nianbao(&["check", "-"], Some(&bytes));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("<stdin>: ok"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = nianbao(&["check", "-"], Some(b"{\"unit\": ,}"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).starts_with("<stdin>: invalid, 1 error"),
+        "{}",
+        text(&out.stdout)
+    );
+}

@@ -35,6 +35,8 @@ pub fn run(paths: &[String], previous: Option<&std::path::Path>, out: &Reporter)
                 .is_some_and(|next| next.input == unit.input && next.index == Some(1));
         let name = if alone {
             unit.input.clone()
+        } else if out.is_json() {
+            unit.label()
         } else {
             unit.label_for(out.lang, unit.row_unit().as_deref())
         };
@@ -42,9 +44,14 @@ pub fn run(paths: &[String], previous: Option<&std::path::Path>, out: &Reporter)
             Ok(input) => input,
             Err(diags) => {
                 out.diagnostics(&name, &diags);
-                // Unreadable is an I/O problem (2); not data is invalid (1).
-                let io = diags.iter().any(|d| d.code == Code::Io);
-                code = code.max(if io { EXIT_USAGE } else { EXIT_INVALID });
+                // Unreadable is an I/O problem (2), with no verdict on the
+                // data; data that does not parse is invalid (1).
+                if diags.iter().any(|d| d.code == Code::Io) {
+                    code = code.max(EXIT_USAGE);
+                } else {
+                    out.status(&format!("{name}: {}", out.say(&status_line(&diags))));
+                    code = code.max(EXIT_INVALID);
+                }
                 continue;
             }
         };

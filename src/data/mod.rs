@@ -30,6 +30,7 @@ pub use resolve::{
     chinese_date, heading_level, Para, Resolved, ResolvedApplications, ResolvedReview,
     ResolvedSignature, Row5, Row7,
 };
+pub(crate) use source::is_ole;
 pub use source::{
     check_size, decode, decode_any_size, decode_line, parse_bytes, parse_text, MAX_DATA_BYTES,
 };

@@ -88,7 +88,7 @@ pub fn decode_line<'b>(bytes: &'b [u8], name: &str, line: usize) -> Result<&'b s
 
 /// Whether bytes are an old binary Office file (`.xls`, `.et`, `.doc`:
 /// an OLE compound file), which only Excel or WPS can turn into `.xlsx`.
-fn is_ole(bytes: &[u8]) -> bool {
+pub(crate) fn is_ole(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
 }
 

@@ -113,8 +113,10 @@ impl Iterator for Units {
 }
 
 /// Reads one line of standard input, at most [`crate::data::MAX_DATA_BYTES`] + 1
-/// bytes of it (the rest of a longer line is skipped).
-fn read_line(reader: &mut Reader) -> std::io::Result<Option<(Vec<u8>, bool)>> {
+/// bytes of it; the rest of a longer line is skipped when `skip` says so
+/// (a report's line in a stream), else left to be read (the first line,
+/// which may be all of a large array).
+fn read_line(reader: &mut Reader, skip: bool) -> std::io::Result<Option<(Vec<u8>, bool)>> {
     let limit = crate::data::MAX_DATA_BYTES as u64 + 1;
     let mut buf = Vec::new();
     let n = reader.by_ref().take(limit).read_until(b'\n', &mut buf)?;
@@ -122,7 +124,7 @@ fn read_line(reader: &mut Reader) -> std::io::Result<Option<(Vec<u8>, bool)>> {
         return Ok(None);
     }
     let too_long = !buf.ends_with(b"\n") && buf.len() as u64 >= limit;
-    if too_long {
+    if too_long && skip {
         // Skip to the end of the line.
         let mut rest = Vec::new();
         loop {
@@ -141,10 +143,24 @@ fn read_line(reader: &mut Reader) -> std::io::Result<Option<(Vec<u8>, bool)>> {
 /// as an array or one report.
 fn start_stream(mut reader: Reader) -> Result<Option<(Unit, Stream)>, Vec<Unit>> {
     let name = STDIN;
+    // A workbook through a pipe (`< 报告.xlsx`), or an old binary one: no
+    // lines to stream, read whole (bounded) as a file is.
+    let mut magic = Vec::new();
+    if let Err(e) = reader.by_ref().take(8).read_to_end(&mut magic) {
+        return Err(vec![Unit::failed(name, super::cannot_read(name, &e))]);
+    }
+    if crate::sheet::is_xlsx(&magic) || crate::data::is_ole(&magic) {
+        let room = MAX_BATCH_INPUT_BYTES + 1 - magic.len() as u64;
+        if let Err(e) = reader.take(room).read_to_end(&mut magic) {
+            return Err(vec![Unit::failed(name, super::cannot_read(name, &e))]);
+        }
+        return Err(text_units(magic, name));
+    }
+    let mut reader: Reader = Box::new(std::io::Cursor::new(magic).chain(reader));
     let mut head = Vec::new();
     let mut line = 0;
     loop {
-        match read_line(&mut reader) {
+        match read_line(&mut reader, false) {
             Ok(None) => break,
             Ok(Some((mut bytes, too_long))) => {
                 line += 1;
@@ -223,7 +239,7 @@ fn start_stream(mut reader: Reader) -> Result<Option<(Unit, Stream)>, Vec<Unit>>
 impl Stream {
     fn next_unit(&mut self) -> Option<Unit> {
         loop {
-            match read_line(&mut self.reader) {
+            match read_line(&mut self.reader, true) {
                 Ok(None) => return None,
                 Ok(Some((bytes, too_long))) => {
                     self.line += 1;
@@ -295,6 +311,34 @@ mod tests {
         let units = stream(b"\xEF\xBB\xBF{\"unit\":\"a\"}\n{\"unit\":\"b\"}\n".to_vec());
         assert_eq!(units.len(), 2);
         assert!(units.iter().all(|u| u.input(None).is_ok()));
+    }
+
+    #[test]
+    fn a_workbook_through_a_pipe_is_read_whole() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/shili-2021.json");
+        let text = std::fs::read_to_string(path).expect("sample");
+        let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        let format = crate::data::Format::F2021;
+        let xlsx = crate::sheet::write(&value, format, None).expect("workbook");
+        let units = stream(xlsx);
+        assert_eq!(units.len(), 1);
+        let input = units[0].input(None).expect("reads");
+        assert_eq!(input.value["unit"], value["unit"]);
+        assert!(!input.cells.is_empty());
+    }
+
+    #[test]
+    fn a_first_line_longer_than_a_report_is_read_whole() {
+        // One line (`jq -c`) holding an array of two reports, each under
+        // the limit of one report, the whole over it.
+        let pad = "x".repeat(crate::data::MAX_DATA_BYTES * 2 / 3);
+        let line = format!(
+            "[{{\"unit\":\"a\",\"pad\":\"{pad}\"}},{{\"unit\":\"b\",\"pad\":\"{pad}\"}}]\n"
+        );
+        let units = stream(line.into_bytes());
+        assert_eq!(units.len(), 2);
+        let b = units[1].input(None).expect("reads");
+        assert_eq!(b.value["unit"], "b");
     }
 
     #[test]
