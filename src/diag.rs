@@ -569,12 +569,7 @@ pub fn io_reason(e: &std::io::Error) -> Text {
     use std::io::ErrorKind as K;
     let system = {
         let s = e.to_string();
-        let s = s.split(" (os error").next().unwrap_or(&s).to_string();
-        let mut chars = s.chars();
-        match chars.next() {
-            Some(c) => c.to_lowercase().chain(chars).collect(),
-            None => s,
-        }
+        crate::text::lowercase_first(s.split(" (os error").next().unwrap_or(&s))
     };
     let zh = match e.kind() {
         K::NotFound => "文件或目录不存在",

@@ -370,8 +370,11 @@ impl FontBook {
                     .with_face_data(slot.id, |bytes, _| FontData::Shared(Arc::from(bytes)))
                     .ok_or_else(|| {
                         tr(
-                            format!("字体 {} 的文件读不了", slot.ps_name),
-                            format!("cannot read the font {}", slot.ps_name),
+                            format!("字体 {} 的数据取不到（文件已移走或损坏）", slot.ps_name),
+                            format!(
+                                "the font {} has no data (its file moved or is damaged)",
+                                slot.ps_name
+                            ),
                         )
                     })?,
             };

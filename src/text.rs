@@ -3,7 +3,8 @@
 //!
 //! In: characters and strings. Out: their class (wide or not, a
 //! combining mark or not, the 禁则 sets of GB/T 15834 and clreq), their
-//! NFC form and their XML escape; a byte offset's line and column.
+//! NFC form and their XML escape; a byte offset's line and column; a
+//! library's message with its first letter lowered.
 
 /// Whether a character is East Asian Wide or Fullwidth (UAX #11), by the
 /// blocks that hold them: the CJK ideographs, kana, Hangul, CJK symbols and
@@ -154,4 +155,13 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
+}
+/// `s` with its first letter in lower case: a library's message
+/// ("Unexpected end…") set after a colon in ours.
+pub fn lowercase_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }

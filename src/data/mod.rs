@@ -30,10 +30,11 @@ pub use resolve::{
     chinese_date, heading_level, Para, Resolved, ResolvedApplications, ResolvedReview,
     ResolvedSignature, Row5, Row7,
 };
-pub(crate) use source::is_ole;
 pub use source::{
-    check_size, decode, decode_any_size, decode_line, parse_bytes, parse_text, MAX_DATA_BYTES,
+    check_size, decode, decode_any_size, decode_line, empty, parse_bytes, parse_text, too_large,
+    MAX_DATA_BYTES,
 };
+pub(crate) use source::{is_ole, syntax_error};
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use serde_json::Value;

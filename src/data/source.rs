@@ -29,18 +29,27 @@ pub fn decode<'b>(bytes: &'b [u8], name: &str) -> Result<&'b str, Diagnostic> {
 /// Refuses a report's data longer than [`MAX_DATA_BYTES`].
 pub fn check_size(len: usize, name: &str) -> Result<(), Diagnostic> {
     if len > MAX_DATA_BYTES {
-        let mib = MAX_DATA_BYTES >> 20;
-        return Err(Diagnostic::input(
-            Code::Limit,
-            tr(
-                format!("{name} 太大（{len} 字节）；一份数据文件最多 {mib} MiB"),
-                format!(
-                    "{name} is {len} bytes; the largest data file accepted is {MAX_DATA_BYTES} bytes"
-                ),
-            ),
-        ));
+        return Err(too_large(name, Some(len as u64)));
     }
     Ok(())
+}
+
+/// A report's data over [`MAX_DATA_BYTES`]: its real size when known (a
+/// file's, bytes in hand), else "more than" (a stream, a line of one).
+/// The one message for this limit, wherever it is met.
+pub fn too_large(name: &str, size: Option<u64>) -> Diagnostic {
+    let mib = MAX_DATA_BYTES >> 20;
+    let (zh, en) = match size {
+        Some(n) => (
+            format!("{name} 有 {n} 字节；一份数据文件最多 {mib} MiB"),
+            format!("{name} is {n} bytes; a data file holds at most {mib} MiB"),
+        ),
+        None => (
+            format!("{name} 超过 {mib} MiB；一份数据文件最多 {mib} MiB"),
+            format!("{name} is more than {mib} MiB, the most a data file holds"),
+        ),
+    };
+    Diagnostic::input(Code::Limit, tr(zh, en))
 }
 
 /// [`decode`] without the size limit, for a batch file that holds many
@@ -129,20 +138,25 @@ fn not_utf8(bytes: &[u8], valid_up_to: usize, name: &str, first: usize) -> Diagn
     ))
 }
 
+/// Data that holds nothing but blanks: said once, wherever it came from.
+pub fn empty(name: &str) -> Diagnostic {
+    Diagnostic::input(
+        Code::JsonSyntax,
+        tr(format!("{name} 是空的"), format!("{name} is empty")),
+    )
+    .with_hint(tr(
+        "`nianbao init` 会打印一份空白数据文件，可以从它开始填写",
+        "`nianbao init` prints a blank data file to start from",
+    ))
+}
+
 /// Parses JSON text; a syntax error names its line and column (in
 /// characters, as editors count them), and says so when the cause is
 /// punctuation typed on a Chinese keyboard (“ ” ： ， ［ ］ ｛ ｝). A key
 /// given twice in one object is refused at its path.
 pub fn parse_text(text: &str, name: &str) -> Result<Value, Diagnostic> {
     if text.trim().is_empty() {
-        return Err(Diagnostic::input(
-            Code::JsonSyntax,
-            tr(format!("{name} 是空的"), format!("{name} is empty")),
-        )
-        .with_hint(tr(
-            "`nianbao init` 会打印一份空白数据文件，可以从它开始填写",
-            "`nianbao init` prints a blank data file to start from",
-        )));
+        return Err(empty(name));
     }
     super::strict::from_str(text).map_err(|e| match e {
         StrictError::Syntax(e) => syntax_error(text, name, &e),

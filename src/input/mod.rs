@@ -10,9 +10,11 @@
 //! reading gave, and where each value sat in a workbook, so that later
 //! diagnostics can name the sheet cell. Reading is bounded here: a report
 //! at [`crate::data::MAX_DATA_BYTES`] (the limit `data` holds text to),
-//! an input that holds many at [`MAX_BATCH_INPUT_BYTES`]; one that is
-//! larger is refused with its real size ([`read_report`]). Everything
-//! after this reads the same checked data.
+//! an input that holds many at [`MAX_BATCH_INPUT_BYTES`]; a report over
+//! its limit is refused with its size where that is known (a file's) and
+//! as "more than" where it is not (a stream), in `data`'s one message
+//! ([`crate::data::too_large`]). Everything after this reads the same
+//! checked data.
 //!
 //! - [`mod@units`]: paths and bytes → units;
 //! - [`stream`]: standard input, streamed;
@@ -102,8 +104,7 @@ pub fn read_report(source: &Source, stdin: impl std::io::Read) -> Result<Vec<u8>
             None
         }
         Source::Path(p) => {
-            let file = std::fs::File::open(p)
-                .map_err(|e| crate::diag::cannot(("打开", "open"), &name, &e))?;
+            let file = std::fs::File::open(p).map_err(|e| cannot_read(&name, &e))?;
             // A device or pipe has no size to tell: "more than" it is.
             let size = file
                 .metadata()
@@ -117,26 +118,9 @@ pub fn read_report(source: &Source, stdin: impl std::io::Read) -> Result<Vec<u8>
         }
     };
     if bytes.len() as u64 > max {
-        return Err(too_large(&name, size));
+        return Err(crate::data::too_large(&name, size));
     }
     Ok(bytes)
-}
-
-/// A report's data over [`crate::data::MAX_DATA_BYTES`]: its real size
-/// when known (a file's), else "more than" (a stream, a line of one).
-pub(crate) fn too_large(name: &str, size: Option<u64>) -> Diagnostic {
-    let mib = crate::data::MAX_DATA_BYTES >> 20;
-    let (zh, en) = match size {
-        Some(n) => (
-            format!("{name} 有 {n} 字节；一份数据文件最多 {mib} MiB"),
-            format!("{name} is {n} bytes; a data file holds at most {mib} MiB"),
-        ),
-        None => (
-            format!("{name} 超过 {mib} MiB；一份数据文件最多 {mib} MiB"),
-            format!("{name} is more than {mib} MiB, the most a data file holds"),
-        ),
-    };
-    Diagnostic::input(crate::diag::Code::Limit, crate::diag::tr(zh, en))
 }
 
 /// "Cannot read NAME", with the reason, in both languages.

@@ -7,7 +7,7 @@
 //! them; standard input holding JSON Lines streamed, a line at a time, so
 //! that an endless stream (`yes |`) is read as it comes and never held.
 
-use super::units::{expand, text_units, Unit, MAX_BATCH_INPUT_BYTES};
+use super::units::{expand, text_units, too_large_for_a_batch, Unit, MAX_BATCH_INPUT_BYTES};
 use super::{Source, STDIN};
 use crate::diag::{tr, Code, Diagnostic};
 use std::io::{BufRead, Read};
@@ -172,11 +172,17 @@ fn start_stream(mut reader: Reader) -> Result<Option<(Unit, Stream)>, Vec<Unit>>
                     head.extend_from_slice(&bytes);
                     break;
                 }
-                let blank = bytes.iter().all(u8::is_ascii_whitespace);
-                head.extend_from_slice(&bytes);
-                if blank {
+                if bytes.iter().all(u8::is_ascii_whitespace) {
+                    // Kept as a line end only (a message's line numbers
+                    // count it); an endless run of blanks (`yes ' '`) is
+                    // refused at the bound of a batch input.
+                    head.push(b'\n');
+                    if head.len() as u64 > MAX_BATCH_INPUT_BYTES {
+                        return Err(vec![Unit::failed(name, too_large_for_a_batch(name))]);
+                    }
                     continue;
                 }
+                head.extend_from_slice(&bytes);
                 let whole = std::str::from_utf8(&bytes)
                     .ok()
                     .is_some_and(|t| serde_json::from_str::<serde::de::IgnoredAny>(t).is_ok());
@@ -219,12 +225,12 @@ fn start_stream(mut reader: Reader) -> Result<Option<(Unit, Stream)>, Vec<Unit>>
     if head.iter().all(u8::is_ascii_whitespace) && head.len() < 1 << 20 {
         // Nothing but blanks so far, and the stream ended.
         let mut rest = Vec::new();
-        let _ = reader.read_to_end(&mut rest);
+        let room = MAX_BATCH_INPUT_BYTES + 1 - head.len() as u64;
+        if let Err(e) = reader.by_ref().take(room).read_to_end(&mut rest) {
+            return Err(vec![Unit::failed(name, super::cannot_read(name, &e))]);
+        }
         if rest.iter().all(u8::is_ascii_whitespace) {
-            return Err(vec![Unit::failed(
-                name,
-                Diagnostic::input(Code::JsonSyntax, tr("<stdin> 是空的", "<stdin> is empty")),
-            )]);
+            return Err(vec![Unit::failed(name, crate::data::empty(name))]);
         }
         head.extend_from_slice(&rest);
     } else {
@@ -260,7 +266,7 @@ impl Stream {
         self.index += 1;
         let name = STDIN;
         let text = if too_long {
-            Err(super::too_large(name, None))
+            Err(crate::data::too_large(name, None))
         } else {
             crate::data::decode_line(&bytes, name, self.line)
         };
@@ -304,6 +310,22 @@ mod tests {
         ));
         assert!(d.message.en.contains("GBK"), "{}", d.message.en);
         assert_eq!(units[1].index, Some(1));
+    }
+
+    #[test]
+    fn blanks_alone_are_empty_data_and_blank_lines_keep_their_count() {
+        let units = stream(b"\n  \n\t\n".to_vec());
+        let d = &units[0].input(None).expect_err("empty").0[0];
+        assert!(d.message.en.ends_with("is empty") && d.hint.is_some());
+        // Not JSON Lines (the first value spans lines): read whole, and a
+        // syntax error is placed on the line it is on, blanks counted.
+        let units = stream(b"\n \n{\n\"unit\": ,\n}\n".to_vec());
+        let d = &units[0].input(None).expect_err("syntax").0[0];
+        assert!(
+            matches!(d.location, Location::Text { line: 4, .. }),
+            "{:?}",
+            d.location
+        );
     }
 
     #[test]

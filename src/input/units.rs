@@ -271,7 +271,7 @@ fn peek_one(path: &Path) -> Option<bool> {
 /// Standard input read whole (it was not JSON Lines), as units.
 pub(super) fn text_units(bytes: Vec<u8>, name: &str) -> Vec<Unit> {
     if bytes.len() as u64 > MAX_BATCH_INPUT_BYTES {
-        return vec![Unit::failed(name, too_large(name))];
+        return vec![Unit::failed(name, too_large_for_a_batch(name))];
     }
     units_of(bytes, &Source::Stdin, name)
 }
@@ -404,12 +404,13 @@ pub fn read_bounded(reader: impl Read, name: &str) -> Result<Vec<u8>, Diagnostic
         .read_to_end(&mut bytes)
         .map_err(|e| cannot_read(name, &e))?;
     if bytes.len() as u64 > MAX_BATCH_INPUT_BYTES {
-        return Err(too_large(name));
+        return Err(too_large_for_a_batch(name));
     }
     Ok(bytes)
 }
 
-fn too_large(name: &str) -> Diagnostic {
+/// An input that holds many reports over [`MAX_BATCH_INPUT_BYTES`].
+pub(super) fn too_large_for_a_batch(name: &str) -> Diagnostic {
     let mib = MAX_BATCH_INPUT_BYTES >> 20;
     Diagnostic::input(
         Code::Limit,

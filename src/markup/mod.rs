@@ -66,9 +66,9 @@ pub fn parse(markup: &str, sheet: &Stylesheet, name: &str) -> Result<Document> {
             crate::diag::tr(
                 format!(
                     "模板生成的文档标记不是合格的 XML：{}",
-                    lowercase(&e.to_string())
+                    crate::text::lowercase_first(&e.to_string())
                 ),
-                lowercase(&e.to_string()),
+                crate::text::lowercase_first(&e.to_string()),
             ),
         )
         .with_hint(crate::diag::tr(
@@ -120,13 +120,6 @@ fn too_deep<'a, 'i>(doc: &'a roxmltree::Document<'i>) -> Option<(Node<'a, 'i>, u
         }
     }
     None
-}
-
-fn lowercase(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_lowercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 struct Parser<'a, 'i> {

@@ -53,6 +53,21 @@ impl Product {
         }
     }
 
+    /// Its `Content-Type` as a download.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Product::Document(OutputFormat::Pdf) => "application/pdf",
+            Product::Document(OutputFormat::Docx) => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+            Product::Document(OutputFormat::Ofd) => "application/ofd",
+            Product::Document(OutputFormat::Html) => "text/html; charset=utf-8",
+            Product::Document(OutputFormat::Svg) => "image/svg+xml",
+            Product::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Product::Json => "application/json",
+        }
+    }
+
     /// Its file extension.
     pub fn extension(self) -> &'static str {
         match self {
@@ -231,14 +246,9 @@ pub async fn render(
         })
         .await;
     match made {
-        Ok(Ok((bytes, _))) => (
-            [(
-                header::CONTENT_TYPE,
-                http::content_type(product.extension()),
-            )],
-            bytes,
-        )
-            .into_response(),
+        Ok(Ok((bytes, _))) => {
+            ([(header::CONTENT_TYPE, product.content_type())], bytes).into_response()
+        }
         Ok(Err(r)) | Err(r) => r,
     }
 }

@@ -268,20 +268,6 @@ pub fn attachment(stem: &str, ext: &str) -> HeaderValue {
     HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("attachment"))
 }
 
-/// The `Content-Type` of a download in `ext`.
-pub fn content_type(ext: &str) -> &'static str {
-    match ext {
-        "pdf" => "application/pdf",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "ofd" => "application/ofd",
-        "html" => "text/html; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "json" => "application/json",
-        _ => "application/octet-stream",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

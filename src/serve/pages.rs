@@ -14,6 +14,7 @@ use super::api::{self, Product};
 use super::http::{self, refuse, request_error};
 use super::reports::{latest_input, number, saved_at};
 use super::state::State;
+use crate::data::Format;
 use crate::diag::tr;
 use crate::text::escape_xml;
 use crate::RenderOptions;
@@ -75,7 +76,7 @@ pub async fn index(With(state): With<Arc<State>>) -> Response {
              <td class=\"status-{status}\" data-status=\"{status}\">{}</td><td>{links}</td></tr>\n",
             escape_xml(&s.unit),
             escape_xml(&year),
-            escape_xml(&s.format),
+            s.format.map_or("", Format::as_str),
             s.status.label(),
             saved = escape_xml(&saved_at(s.saved_at_ms)),
             status = s.status.as_str(),
@@ -156,7 +157,7 @@ pub async fn report_or_download(
                 [
                     (
                         header::CONTENT_TYPE,
-                        HeaderValue::from_static(http::content_type(ext)),
+                        HeaderValue::from_static(product.content_type()),
                     ),
                     (header::CONTENT_DISPOSITION, http::attachment(&stem, ext)),
                     (

@@ -8,15 +8,17 @@
 //! the latest revision when a save is based on an older one, 428 without
 //! `If-Match`, 404 for no such report or revision.
 //!
-//! Every save is checked by [`crate::Engine::check`] first, for the
-//! status the list shows ([`super::store::Status`]) and the diagnostics the answer
-//! carries; a report that fails the checks is still saved (a draft is
+//! Every save is checked by [`crate::Engine::check_across`] first (with
+//! last year's report of the unit, when the store holds one), for the
+//! status the list shows ([`super::store::Status`]) and the diagnostics
+//! the answer carries; a report that fails the checks is still saved (a draft is
 //! saved as it is while being filled in), but it must be a JSON object.
 
 use super::api::BODY;
 use super::http::{self, etag, etag_header, no_report, refuse, request_error};
 use super::state::{new_revision, State};
 use super::store::{NewRevision, Revision, SaveError, Summary};
+use crate::data::Format;
 use crate::diag::{tr, Code, Diagnostic, Diagnostics};
 use crate::{Lang, RenderOptions};
 use axum::body::Bytes;
@@ -56,7 +58,7 @@ pub fn summary_json(s: &Summary) -> Value {
         "saved_at": saved_at(s.saved_at_ms),
         "unit": s.unit,
         "year": s.year,
-        "format": s.format,
+        "format": s.format.map_or("", Format::as_str),
         "status": s.status.as_str(),
         "restored_from": s.restored_from,
     })

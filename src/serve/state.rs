@@ -4,7 +4,8 @@
 //! Out: [`State`], whose [`State::engine`] and [`State::store`] run a
 //! blocking call off the async threads (the engine's at most one per core
 //! at once), and a report's [`Status`] and list metadata, computed from
-//! its data and [`Engine::check`] at every save.
+//! its data and [`Engine::check_across`] (with last year's report of the
+//! unit, when the store holds one) at every save.
 
 use super::http::internal;
 use super::store::{NewRevision, Status, Store};
@@ -78,9 +79,9 @@ pub fn new_revision(value: &Value, d: &Diagnostics, restored_from: Option<i64>) 
     let year = value.get("year").and_then(Value::as_i64);
     let named = value.get("format").and_then(Value::as_str);
     let format = match (named.and_then(Format::parse), year) {
-        (Some(f), _) => f.as_str().to_string(),
-        (None, Some(y)) => Format::for_year(y).as_str().to_string(),
-        (None, None) => String::new(),
+        (Some(f), _) => Some(f),
+        (None, Some(y)) => Some(Format::for_year(y)),
+        (None, None) => None,
     };
     NewRevision {
         content: value.to_string(),

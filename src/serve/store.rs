@@ -4,7 +4,8 @@
 //! In: a data folder, and revisions to save (the report's JSON text with
 //! the list's metadata, already checked by the caller). Out: the saved
 //! revision's number and time, the latest or any earlier revision, the
-//! list of reports, or why not ([`SaveError`]).
+//! list of reports (each with its unit, year, [`Format`] and [`Status`],
+//! kept in their columns as words), or why not ([`SaveError`]).
 //!
 //! Nothing is ever overwritten: a save is a new row of `revisions`, and
 //! triggers refuse every `UPDATE` and `DELETE` of one, so that no later
@@ -19,6 +20,7 @@
 //! of their own from a small pool and never wait for the writer (WAL).
 //! Every call blocks: the server runs them on tokio's blocking threads.
 
+use crate::data::Format;
 use crate::diag::{tr, Code, Diagnostic, Diagnostics};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use std::path::{Path, PathBuf};
@@ -65,8 +67,9 @@ pub struct NewRevision {
     pub unit: String,
     /// `year`, if a whole number.
     pub year: Option<i64>,
-    /// `"2019"` or `"2021"`.
-    pub format: String,
+    /// The format it follows, when its `format` or `year` says
+    /// (kept in its column as `"2019"`, `"2021"` or `""`).
+    pub format: Option<Format>,
     /// Where it stands.
     pub status: Status,
     /// The revision this one restores, for a restore.
@@ -86,8 +89,9 @@ pub struct Summary {
     pub unit: String,
     /// The report's year.
     pub year: Option<i64>,
-    /// `"2019"` or `"2021"`.
-    pub format: String,
+    /// The format it follows, when its `format` or `year` says
+    /// (kept in its column as `"2019"`, `"2021"` or `""`).
+    pub format: Option<Format>,
     /// Where it stands.
     pub status: Status,
     /// The revision it restored, if it was a restore.
@@ -278,7 +282,7 @@ fn summary(row: &rusqlite::Row<'_>) -> rusqlite::Result<Summary> {
         saved_at_ms: row.get(2)?,
         unit: row.get(3)?,
         year: row.get(4)?,
-        format: row.get(5)?,
+        format: Format::parse(&row.get::<_, String>(5)?),
         status: row.get(6)?,
         restored_from: row.get(7)?,
     })
@@ -318,7 +322,7 @@ fn insert(
             now,
             new.unit,
             new.year,
-            new.format,
+            new.format.map_or("", Format::as_str),
             new.status,
             new.restored_from,
             new.content
@@ -330,7 +334,7 @@ fn insert(
         saved_at_ms: now,
         unit: new.unit.clone(),
         year: new.year,
-        format: new.format.clone(),
+        format: new.format,
         status: new.status,
         restored_from: new.restored_from,
     })
@@ -431,7 +435,7 @@ mod tests {
             content: format!("{{\"unit\":\"{unit}\"}}"),
             unit: unit.into(),
             year: Some(2021),
-            format: "2021".into(),
+            format: Some(Format::F2021),
             status: Status::Draft,
             restored_from: None,
         }

@@ -50,7 +50,15 @@ fn build(report: &Value, format: Format, created: Option<i64>) -> Result<Vec<u8>
     // one title), else the default one.
     let title = match Title::deserialize(&report["title"]) {
         Ok(title) => title.lines().concat(),
-        Err(_) => Title::default_for(text(&report["unit"]), &report["year"]),
+        Err(_) => {
+            // A year as the clerk typed it: a number, or text, or none.
+            let year = match &report["year"] {
+                Value::Number(n) => n.to_string(),
+                Value::String(s) => s.clone(),
+                _ => String::new(),
+            };
+            Title::default_for(text(&report["unit"]), year)
+        }
     };
     wb.set_properties(
         &DocProperties::new()

@@ -89,13 +89,13 @@ fn scan(
         let tag_start = tag.start;
         // Comments may hold anything.
         let Some(inner) = tag.inner else { continue };
-        let line = text[..tag_start].matches('\n').count() + 1;
+        let (line, column) = crate::text::line_col(text, tag_start);
         let at = |message: (String, String)| {
             Diagnostic::at_text(
                 Code::Template,
                 format!("{origin}/{path}"),
                 line,
-                1,
+                column,
                 tr(message.0, message.1),
             )
         };

@@ -159,7 +159,7 @@ impl Template {
                     .unwrap_or_else(|| self.manifest.entry.clone());
                 let reason = e.reason().to_string();
                 let reason = reason.trim_end_matches('.').to_string();
-                let reason = lowercase_first(&reason);
+                let reason = crate::text::lowercase_first(&reason);
                 Diagnostic::at_text(
                     Code::Template,
                     format!("{}/{file}", self.origin),
@@ -203,25 +203,15 @@ impl std::io::Write for Capped {
     }
 }
 
-fn lowercase_first(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 fn compile_schema(bundle: &Bundle, file: &str) -> Result<jsonschema::Validator, Diagnostic> {
     let at = format!("{}/{file}", bundle.origin);
     let text = bundle.files.get(file).map_or("", String::as_str);
     let schema: Value = serde_json::from_str(text).map_err(|e| {
-        Diagnostic::at_text(
-            Code::Template,
-            &at,
-            e.line(),
-            e.column().max(1),
-            format!("invalid JSON: {e}"),
-        )
+        // Placed and worded as a data file's syntax error is (the column
+        // in characters, as an editor counts it), as a template's fault.
+        let mut d = crate::data::syntax_error(text, &at, &e);
+        d.code = Code::Template;
+        d
     })?;
     jsonschema::validator_for(&schema).map_err(|e| {
         Diagnostic::input(

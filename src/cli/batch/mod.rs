@@ -1,12 +1,14 @@
 //! `nianbao batch INPUT... -o OUTDIR`: many reports at once.
 //!
-//! In: inputs (files, directories, arrays, JSON Lines), an output
-//! directory and options. Out: the documents, each written atomically;
+//! In: inputs (files, directories, arrays, JSON Lines, county workbooks,
+//! standard input), an output directory and options. Out: the
+//! documents, each written atomically;
 //! a failure line per bad report naming its input, row and unit
 //! (`county.xlsx 第 19 行（城关镇人民政府）: 表三「…」: 错误…`), in input
 //! order, a summary line, optionally a JSON summary (each report's
 //! `input`, `index`, `row`, `unit`); exit 0 all written, 1 any
-//! failed, 2 usage errors, 130 interrupted. Reports run in parallel on one
+//! failed, 2 usage errors or an input unread or a file unwritten, 130
+//! interrupted. Reports run in parallel on one
 //! shared engine (fonts and templates parsed once); a bad report never
 //! stops the others, and Ctrl-C lets the reports in flight finish their
 //! writes and starts no new ones, so no partial file is left. What it
@@ -22,7 +24,7 @@ use nianbao::{tr, Code, Diagnostic, Diagnostics, Engine, OutputFormat, RenderOpt
 use rayon::prelude::*;
 use said::{finish, progress, report, Tally};
 use serde::Serialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -62,9 +64,10 @@ struct Outcome {
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
     /// Outputs written but not yet in place (by their place in
-    /// `outputs`), until the chunk is committed.
+    /// `outputs`, with the path a message names), until the chunk is
+    /// committed.
     #[serde(skip)]
-    staged: Vec<(usize, nianbao::output::Staged)>,
+    staged: Vec<(usize, PathBuf, nianbao::output::Staged)>,
 }
 
 /// What became of one report. The JSON summary spells it `"ok"`,
@@ -454,7 +457,7 @@ fn process(
                 outcome.outputs.push(path.display().to_string());
                 outcome
                     .staged
-                    .extend(staged.map(|s| (outcome.outputs.len() - 1, s)));
+                    .extend(staged.map(|s| (outcome.outputs.len() - 1, path.clone(), s)));
             }
             Err(e) => {
                 outcome
@@ -465,7 +468,7 @@ fn process(
                 outcome
                     .staged
                     .drain(..)
-                    .for_each(|(_, s)| nianbao::output::discard(s));
+                    .for_each(|(_, _, s)| nianbao::output::discard(s));
                 outcome.outputs.clear();
                 return outcome;
             }
@@ -482,18 +485,17 @@ fn commit(outcomes: &mut [Outcome]) {
     let mut whose = Vec::new();
     let mut staged = Vec::new();
     for (i, o) in outcomes.iter_mut().enumerate() {
-        for (output, s) in std::mem::take(&mut o.staged) {
-            whose.push((i, output));
+        for (output, path, s) in std::mem::take(&mut o.staged) {
+            whose.push((i, output, path));
             staged.push(s);
         }
     }
     let results = nianbao::output::commit(&staged);
     let mut failed = Vec::new();
-    for ((i, output), result) in whose.into_iter().zip(results) {
+    for ((i, output, path), result) in whose.into_iter().zip(results) {
         if let Err(e) = result {
             let o = &mut outcomes[i];
-            let target = Target::from_arg(&o.outputs[output]);
-            o.errors.push(cannot_write(&target, &e));
+            o.errors.push(cannot_write(&Target::File(path), &e));
             o.write_failed = true;
             o.status = Status::Failed;
             failed.push((i, output));

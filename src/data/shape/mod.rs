@@ -42,13 +42,14 @@ pub fn check(value: &Value) -> (Format, Diagnostics) {
 /// data's shape suggests, so one bad year does not bury the report in
 /// wrong-format errors.
 fn settle_format(value: &Value) -> Format {
-    match value.get("format").and_then(Value::as_str) {
-        Some("2019") => Format::F2019,
-        Some("2021") => Format::F2021,
-        _ => match value.get("year").and_then(Value::as_i64) {
-            Some(year) => Format::for_year(year),
-            None => guess_from_shape(value),
-        },
+    let named = value.get("format").and_then(Value::as_str);
+    match (
+        named.and_then(Format::parse),
+        value.get("year").and_then(Value::as_i64),
+    ) {
+        (Some(format), _) => format,
+        (None, Some(year)) => Format::for_year(year),
+        (None, None) => guess_from_shape(value),
     }
 }
 
@@ -272,7 +273,7 @@ impl Walker {
     }
 
     fn format_name(&mut self, v: &Value, path: &str) {
-        if !matches!(v.as_str(), Some("2019" | "2021")) {
+        if v.as_str().and_then(Format::parse).is_none() {
             let d = Diagnostic::error(
                 Code::Shape,
                 path,
