@@ -587,3 +587,32 @@ fn check_reads_a_workbook_on_stdin_and_says_invalid_for_bad_json() {
         text(&out.stdout)
     );
 }
+
+/// A folder named by mistake (no data file in it) is said, for check and
+/// batch alike, not passed as a run of no reports that all went well.
+#[test]
+fn a_directory_without_reports_is_said_not_passed() {
+    let dir = std::env::temp_dir().join(format!("nianbao-cli-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("readme.txt"), "not a report").expect("write");
+    let shown = dir.display().to_string();
+    let out = nianbao(&["check", &shown], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("holds no data file"),
+        "{}",
+        text(&out.stderr)
+    );
+    let outdir = dir.join("out");
+    let out = nianbao(
+        &["batch", &shown, "-o", outdir.to_str().expect("utf-8")],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("holds no data file"),
+        "{}",
+        text(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -208,6 +208,11 @@ pub fn expand(paths: &[PathBuf]) -> Vec<Unit> {
             .filter(|p| p.extension().is_some_and(|x| x == "json" || x == "xlsx") && p.is_file())
             .collect();
         files.sort();
+        if files.is_empty() {
+            // A folder named by mistake is said, not passed over as a run
+            // of no reports that all went well.
+            units.push(Unit::failed(&shown, no_reports_in(&shown)));
+        }
         for f in files {
             let shown = f.display().to_string();
             units.extend(file_units(&f, &shown));
@@ -407,6 +412,21 @@ pub fn read_bounded(reader: impl Read, name: &str) -> Result<Vec<u8>, Diagnostic
         return Err(too_large_for_a_batch(name));
     }
     Ok(bytes)
+}
+
+/// A directory given as an input that holds no data file.
+fn no_reports_in(dir: &str) -> Diagnostic {
+    Diagnostic::input(
+        Code::Io,
+        tr(
+            format!("目录 {dir} 里没有数据文件（.json）或工作簿（.xlsx）"),
+            format!("the directory {dir} holds no data file (.json) or workbook (.xlsx)"),
+        ),
+    )
+    .with_hint(tr(
+        "换成放报告的目录，或直接给出文件",
+        "name the directory that holds the reports, or the files themselves",
+    ))
 }
 
 /// An input that holds many reports over [`MAX_BATCH_INPUT_BYTES`].
