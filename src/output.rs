@@ -11,10 +11,11 @@
 //! written through, never renamed over: the device stays a device. A
 //! symbolic link to a regular file stays a link; the file it names is
 //! replaced. A batch writes in two steps, [`stage`] (the temporary file,
-//! written) and [`commit`] (for a chunk of files at once: all flushed,
-//! each renamed, then each directory's new names flushed), so that it waits
-//! for the disk once a chunk rather than once a file; what is left on
-//! disk at any moment is the same. [`InputSet`] tells whether an output
+//! written) and [`commit`] (for a chunk of files at once: each flushed,
+//! then each renamed, then each directory's new names flushed), so that
+//! the waits for the disk are a chunk's, on a thread of the batch's own
+//! while the next chunk renders; what is left on disk at any moment is
+//! the same. [`InputSet`] tells whether an output
 //! would be one of the run's inputs (by device and inode), so that it can
 //! be refused first.
 
@@ -96,9 +97,11 @@ pub struct Staged {
 }
 
 /// Writes `bytes` toward `path` as [`fn@write`] does, but leaves a regular
-/// file staged (`Some`) for [`commit`], which flushes a whole batch's
-/// files to disk in one go: a flush per file was a quarter of a batch's
-/// time. A device or FIFO is written through at once (`None`).
+/// file staged (`Some`) for [`commit`], which puts a chunk of them in
+/// place at once, so that a batch can wait for the disk on a thread of
+/// its own while it renders the next chunk (a flush per file in the
+/// rendering threads was a quarter of a batch's time). A device or FIFO
+/// is written through at once (`None`).
 pub fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<Option<Staged>> {
     match std::fs::metadata(path) {
         Ok(meta) if !meta.is_file() && !meta.is_dir() => write_through(path, bytes).map(|()| None),

@@ -614,5 +614,14 @@ fn a_directory_without_reports_is_said_not_passed() {
         "{}",
         text(&out.stderr)
     );
+    // A report named in capitals, as Windows may name it, is one.
+    std::fs::write(dir.join("REPORT.JSON"), goushi().to_string()).expect("write");
+    let out = nianbao(&["check", &shown], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("REPORT.JSON: ok"),
+        "{}",
+        text(&out.stdout)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -3,7 +3,7 @@
 //! In: inputs as `batch` takes them (data files, directories, arrays,
 //! JSON Lines, county workbooks; `-` for stdin), and optionally last
 //! year's report(s) for the check across years. Out: diagnostics on
-//! stderr, one status line per report on stdout (named as `batch` names
+//! stderr, one status line per report read on stdout (named as `batch` names
 //! it: `all.jsonl[#3]`, `county.xlsx 第 5 行（某镇）`), and the exit code:
 //! 0 all valid, 1 any invalid, 2 any unreadable. A bad report never stops
 //! the others.

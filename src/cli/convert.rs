@@ -209,7 +209,9 @@ fn many(units: &[Unit], name: &str, kind: Kind, output: &Target, out: &Reporter)
             Err(d) => {
                 let who = unit.label_for(out.lang, unit.row_unit().as_deref());
                 out.diagnostics(&who, &d);
-                code = EXIT_INVALID;
+                // Unreadable is an I/O problem (2); not data is invalid (1).
+                let io = d.iter().any(|d| d.code == Code::Io);
+                code = code.max(if io { EXIT_USAGE } else { EXIT_INVALID });
             }
         }
     }
@@ -232,7 +234,7 @@ fn many(units: &[Unit], name: &str, kind: Kind, output: &Target, out: &Reporter)
                 ),
             ),
         );
-        return EXIT_INVALID;
+        return code.max(EXIT_INVALID);
     }
     let bytes = match kind {
         Kind::Workbook => {

@@ -183,9 +183,14 @@ fn start_stream(mut reader: Reader) -> Result<Option<(Unit, Stream)>, Vec<Unit>>
                     continue;
                 }
                 head.extend_from_slice(&bytes);
-                let whole = std::str::from_utf8(&bytes)
-                    .ok()
-                    .is_some_and(|t| serde_json::from_str::<serde::de::IgnoredAny>(t).is_ok());
+                let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+                // An array on one line (`jq -c`) is the reports it holds,
+                // read whole as an array file is, not a stream of one.
+                let array = first == Some(&b'[');
+                let whole = !array
+                    && std::str::from_utf8(&bytes)
+                        .ok()
+                        .is_some_and(|t| serde_json::from_str::<serde::de::IgnoredAny>(t).is_ok());
                 if whole {
                     let mut stream = Stream {
                         reader,
@@ -326,6 +331,13 @@ mod tests {
             "{:?}",
             d.location
         );
+    }
+
+    #[test]
+    fn an_array_on_one_line_is_its_reports() {
+        let units = stream(b"[{\"unit\":\"a\"},{\"unit\":\"b\"}]\n".to_vec());
+        assert_eq!(units.len(), 2);
+        assert_eq!(units[1].input(None).expect("reads").value["unit"], "b");
     }
 
     #[test]

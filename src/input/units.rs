@@ -205,7 +205,7 @@ pub fn expand(paths: &[PathBuf]) -> Vec<Unit> {
         };
         let mut files: Vec<PathBuf> = listing
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "json" || x == "xlsx") && p.is_file())
+            .filter(|p| is_data_file_name(p) && p.is_file())
             .collect();
         files.sort();
         if files.is_empty() {
@@ -412,6 +412,14 @@ pub fn read_bounded(reader: impl Read, name: &str) -> Result<Vec<u8>, Diagnostic
         return Err(too_large_for_a_batch(name));
     }
     Ok(bytes)
+}
+
+/// Whether a directory's file is one of its reports: `.json` or `.xlsx`,
+/// in any case (`报告.JSON`, as Windows may name it).
+fn is_data_file_name(path: &Path) -> bool {
+    path.extension()
+        .and_then(|x| x.to_str())
+        .is_some_and(|x| x.eq_ignore_ascii_case("json") || x.eq_ignore_ascii_case("xlsx"))
 }
 
 /// A directory given as an input that holds no data file.

@@ -478,9 +478,10 @@ fn process(
     outcome
 }
 
-/// Puts a chunk's staged files in place ([`nianbao::output::commit`]: one
-/// flush to disk for them all), and fails the report of any that could
-/// not be, naming the file.
+/// Puts a chunk's staged files in place ([`nianbao::output::commit`]: each
+/// flushed, then renamed; on a thread of its own while the next chunk
+/// renders), and fails the report of any that could not be, naming the
+/// file.
 fn commit(outcomes: &mut [Outcome]) {
     let mut whose = Vec::new();
     let mut staged = Vec::new();
