@@ -4,8 +4,10 @@
 //! each, for the ratio; and, side by side on the same reports in the same
 //! run, this binary against a baseline built from another commit
 //! (`NIANBAO_BASELINE`, a git ref, default `HEAD~1`; `none` skips it),
-//! runs alternating so that both meet the same machine, with the ratio:
-//! once into the temporary directory (on disk) and once into `/dev/shm`
+//! seven runs of each alternating so that both meet the same machine,
+//! with the median rates' ratio and the median CPU seconds' ratio (user
+//! and system, where `/usr/bin/time` is): once into the temporary
+//! directory (on disk) and once into `/dev/shm`
 //! (memory) where there is one, since on a slow or shared disk the
 //! bytes written and flushed, not the rendering, set the pace. The
 //! baseline is built once per commit into `target/baseline/`. A
