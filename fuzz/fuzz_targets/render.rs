@@ -18,7 +18,10 @@ fn engine() -> &'static Engine {
 
 fuzz_target!(|data: &[u8]| {
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) else { return };
-    let opts = RenderOptions { force: true, created: None };
+    let opts = RenderOptions {
+        force: true,
+        ..RenderOptions::default()
+    };
     if let Err(d) = engine().render(&value, OutputFormat::Html, opts) {
         // Data can be refused, but never by breaking the markup.
         assert!(d.iter().all(|x| x.code != Code::Markup && x.code != Code::TableGrid), "{d}");

@@ -56,7 +56,7 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(rows) = nianbao::sheet::county::read(&bytes, "fuzz.xlsx") {
         for row in rows.iter().take(4) {
-            let _ = row.input();
+            let _ = row.read();
         }
     }
 });
