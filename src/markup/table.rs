@@ -267,26 +267,13 @@ enum ColWidth {
 /// Column widths fitted to the measure: lengths as given, weights sharing
 /// what is left; a table wider than the measure is scaled down to fit.
 fn resolve_widths(widths: &[ColWidth], measure: Length) -> Vec<Length> {
-    let fixed: Length = widths
-        .iter()
-        .filter_map(|w| {
-            if let ColWidth::Abs(l) = w {
-                Some(*l)
-            } else {
-                None
-            }
-        })
-        .sum();
-    let weights: f64 = widths
-        .iter()
-        .filter_map(|w| {
-            if let ColWidth::Weight(v) = w {
-                Some(*v)
-            } else {
-                None
-            }
-        })
-        .sum();
+    let (mut fixed, mut weights) = (Length::ZERO, 0.0);
+    for w in widths {
+        match *w {
+            ColWidth::Abs(l) => fixed += l,
+            ColWidth::Weight(v) => weights += v,
+        }
+    }
     let left = (measure - fixed).max(Length::ZERO);
     let mut out: Vec<Length> = widths
         .iter()
