@@ -8,7 +8,8 @@
 //! searches the cmap per character, which was most of a report's time.
 //! Text is written in reading order (`content`), one `TJ` per run with explicit
 //! offsets where justification moved a glyph, so it extracts as it reads;
-//! level-1 headings become the outline. Nothing random goes in: font
+//! level-1 headings become the outline; `save` spells the finished
+//! objects out as bytes. Nothing random goes in: font
 //! tags, object order and the file ID derive from the content, so
 //! identical input gives identical bytes.
 
@@ -17,6 +18,7 @@ pub mod cff;
 mod content;
 mod deflate;
 mod font;
+mod save;
 mod tags;
 
 use crate::diag::{Code, Diagnostic};
@@ -43,6 +45,14 @@ pub struct PdfOptions {
 
 /// Writes the PDF.
 pub fn write(laid: &Laid, book: &FontBook, opts: PdfOptions) -> Result<Vec<u8>, Diagnostic> {
+    let mut lo = document(laid, book, opts)?;
+    let mut out = Vec::with_capacity(size_hint(&lo));
+    save::save(&mut lo, &mut out);
+    Ok(out)
+}
+
+/// The whole document as lopdf's objects, ready to be spelled out.
+fn document(laid: &Laid, book: &FontBook, opts: PdfOptions) -> Result<lopdf::Document, Diagnostic> {
     let meta = &laid.meta;
     let mut doc = PdfDocument::new(&meta.title);
     doc.metadata.info.author = meta.author.clone();
@@ -114,9 +124,7 @@ pub fn write(laid: &Laid, book: &FontBook, opts: PdfOptions) -> Result<Vec<u8>, 
         ]),
     );
     compress(&mut lo);
-    let mut out = Vec::with_capacity(size_hint(&lo));
-    lo.save_to(&mut out).map_err(|e| cannot(&e))?;
-    Ok(out)
+    Ok(lo)
 }
 
 /// A face a report uses: its subset tag, glyphs and subset.
