@@ -209,8 +209,26 @@ fn write_name(out: &mut Vec<u8>, name: &[u8]) {
 }
 
 fn plain_in_name(b: u8) -> bool {
-    (33..=126).contains(&b) && !b"()<>[]{}/%#".contains(&b)
+    PLAIN_IN_NAME[usize::from(b)]
 }
+
+/// Which bytes stand for themselves in a name: looked up, not searched
+/// for among the delimiters, since every key of every dictionary is one.
+const PLAIN_IN_NAME: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 33;
+    while b <= 126 {
+        t[b] = true;
+        b += 1;
+    }
+    let delimiters = b"()<>[]{}/%#";
+    let mut i = 0;
+    while i < delimiters.len() {
+        t[delimiters[i] as usize] = false;
+        i += 1;
+    }
+    t
+};
 
 /// A literal string (7.3.4.2): a backslash before `\`, before `\r`
 /// (written `\r`, since a bare one would read as a line end) and before
