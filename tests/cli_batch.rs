@@ -385,3 +385,43 @@ fn no_output_may_be_an_input() {
     assert!(!out.exists() || files(&out).is_empty(), "{:?}", files(&out));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The `THP_enabled` line of a running process's status (Linux 5.0+).
+#[cfg(target_os = "linux")]
+pub(crate) fn thp_enabled(pid: u32) -> Option<String> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("THP_enabled:"))
+        .map(|v| v.trim().to_string())
+}
+
+/// A batch runs without transparent huge pages (`cli::without_huge_pages`):
+/// seen in the process's own status while it waits for its standard input.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_batch_runs_without_huge_pages() {
+    use std::process::Stdio;
+    let own = thp_enabled(std::process::id()).expect("THP_enabled in /proc/self/status");
+    // Else the child would inherit 0 and prove nothing.
+    assert_eq!(own, "1", "the test runner itself runs without huge pages");
+    let dir = temp("thp");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(["batch", "-", "-q", "-o"])
+        .arg(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("runs");
+    let pid = child.id();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut seen = thp_enabled(pid);
+    while seen.as_deref() != Some("0") && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        seen = thp_enabled(pid);
+    }
+    drop(child.stdin.take());
+    let _ = child.wait();
+    assert_eq!(seen.as_deref(), Some("0"));
+}

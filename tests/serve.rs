@@ -167,6 +167,13 @@ fn with_unit(unit: &str) -> Value {
 #[test]
 fn reports_round_trip_with_etags_revisions_and_restore() {
     let server = Server::start(&data_dir("round-trip"));
+    // The server leaves transparent huge pages as it found them: a browser
+    // it starts inherits the setting (see `a_batch_runs_without_huge_pages`).
+    #[cfg(target_os = "linux")]
+    assert_eq!(
+        crate::cli_batch::thp_enabled(server.child.id()),
+        crate::cli_batch::thp_enabled(std::process::id())
+    );
     let created = post_json(&server.at("/api/reports"), &shili());
     assert_eq!(created.status, 201, "{}", created.json());
     assert_eq!(created.header("etag"), "\"r1\"");

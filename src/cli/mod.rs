@@ -355,6 +355,31 @@ fn language(flag: Option<&str>) -> Lang {
     locale.as_deref().and_then(Lang::parse).unwrap_or_default()
 }
 
+/// Transparent huge pages off for this process (every command but
+/// `serve`, which may start the user's browser: a child inherits the
+/// setting across `exec`). mimalloc asks for them
+/// (`madvise`) on its arenas (not when built with its `no_thp` feature,
+/// as here, which covers systems set to `madvise`), and where the system
+/// gives them to every mapping (`always`) this turns them off for all
+/// that is mapped from here on. A huge page is zeroed whole at its first
+/// touch, 2 MiB, while a report uses a few hundred KiB of an arena.
+/// Measured on the 2-core reference VM: a batch of 300 reports took 18
+/// huge-page faults and one report 11, and peak memory falls from 62 to
+/// 37 MB and from 49 to 35 MB without them. Where the host has to back
+/// fresh memory, those faults were 13 % of a batch's CPU samples (`perf`)
+/// and made a few renders in a hundred take 100–160 ms, not 13; with memory
+/// already backed, a batch takes the same time either way and a single
+/// render 0.6 ms (5 %) longer at the median, for its 4 KiB faults, and
+/// 1 ms less on average (100 alternating runs each).
+#[cfg(target_os = "linux")]
+fn without_huge_pages() {
+    // An old kernel's EINVAL leaves things as they were: nothing to say.
+    let _ = rustix::thread::disable_transparent_huge_pages(true);
+}
+
+#[cfg(not(target_os = "linux"))]
+fn without_huge_pages() {}
+
 /// Parses the command line and runs the subcommand.
 pub fn run() -> Result<ExitCode, String> {
     // The language first, so that clap's help and errors speak it.
@@ -365,6 +390,9 @@ pub fn run() -> Result<ExitCode, String> {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
+    if !matches!(cli.command, Command::Serve { .. }) {
+        without_huge_pages();
+    }
     let mut out = report::Reporter::new(cli.error_format, cli.quiet, lang);
     out.verbose = cli.verbose;
     let code = match cli.command {
