@@ -450,15 +450,7 @@ mod measure {
     fn inputs() -> Vec<(String, Vec<u8>)> {
         let engine = crate::Engine::new().expect("engine");
         let mut out = Vec::new();
-        for sample in ["goushi-2020", "shili-2021"] {
-            let path = format!("{}/samples/{sample}.json", env!("CARGO_MANIFEST_DIR"));
-            let data: serde_json::Value =
-                serde_json::from_str(&std::fs::read_to_string(path).expect("sample"))
-                    .expect("JSON");
-            let (doc, _) = engine
-                .document(&data, crate::RenderOptions::default())
-                .expect("document");
-            let laid = engine.layout(&doc).expect("laid");
+        for (sample, laid) in crate::pdf::laid_samples(&engine) {
             for (idx, drawn) in laid.faces_used() {
                 let face = engine.fonts().face(idx).expect("face");
                 let used: Used = drawn.into_iter().collect();

@@ -355,3 +355,22 @@ pub(crate) fn utf16be(s: &str) -> Vec<u8> {
     }
     out
 }
+
+/// The two samples laid out by the default engine, for the unit tests
+/// and measurements of the PDF's parts.
+#[cfg(test)]
+fn laid_samples(engine: &crate::Engine) -> Vec<(&'static str, Laid)> {
+    ["goushi-2020", "shili-2021"]
+        .into_iter()
+        .map(|sample| {
+            let path = format!("{}/samples/{sample}.json", env!("CARGO_MANIFEST_DIR"));
+            let data: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(path).expect("sample"))
+                    .expect("JSON");
+            let (doc, _) = engine
+                .document(&data, crate::RenderOptions::default())
+                .expect("document");
+            (sample, engine.layout(&doc).expect("laid"))
+        })
+        .collect()
+}

@@ -124,16 +124,7 @@ fn needs_separator(o: &Object) -> bool {
 /// Whether a space must follow the object before `endobj`, as lopdf
 /// writes it.
 fn needs_end_separator(o: &Object) -> bool {
-    matches!(
-        o,
-        Object::Null
-            | Object::Boolean(_)
-            | Object::Integer(_)
-            | Object::Real(_)
-            | Object::Name(_)
-            | Object::Reference(_)
-            | Object::Stream(_)
-    )
+    needs_separator(o) || matches!(o, Object::Name(_) | Object::Stream(_))
 }
 
 fn write_object(out: &mut Vec<u8>, o: &Object) {
@@ -386,15 +377,7 @@ mod tests {
     #[test]
     fn the_samples_are_the_files_lopdf_would_write() {
         let engine = crate::Engine::new().expect("engine");
-        for sample in ["goushi-2020", "shili-2021"] {
-            let path = format!("{}/samples/{sample}.json", env!("CARGO_MANIFEST_DIR"));
-            let data: serde_json::Value =
-                serde_json::from_str(&std::fs::read_to_string(path).expect("sample"))
-                    .expect("JSON");
-            let (doc, _) = engine
-                .document(&data, crate::RenderOptions::default())
-                .expect("document");
-            let laid = engine.layout(&doc).expect("laid");
+        for (sample, laid) in crate::pdf::laid_samples(&engine) {
             for standard in [
                 None,
                 Some(super::super::PdfStandard::A1b),
