@@ -402,13 +402,21 @@ pub(crate) fn thp_enabled(pid: u32) -> Option<String> {
 #[test]
 fn a_batch_runs_without_huge_pages() {
     use std::process::Stdio;
-    let own = thp_enabled(std::process::id()).expect("THP_enabled in /proc/self/status");
-    // Else the child would inherit 0 and prove nothing.
-    assert_eq!(own, "1", "the test runner itself runs without huge pages");
+    let Some(own) = thp_enabled(std::process::id()) else {
+        eprintln!("skipped: no THP_enabled in /proc/self/status (Linux before 5.0)");
+        return;
+    };
+    if own != "1" {
+        // A child would inherit the 0 and prove nothing.
+        eprintln!("skipped: the test runner itself runs without huge pages");
+        return;
+    }
     let dir = temp("thp");
     let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
         .args(["batch", "-", "-q", "-o"])
         .arg(&dir)
+        // mimalloc's own switch would turn them off without the command.
+        .env_remove("MIMALLOC_ALLOW_THP")
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -423,5 +431,6 @@ fn a_batch_runs_without_huge_pages() {
     }
     drop(child.stdin.take());
     let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(seen.as_deref(), Some("0"));
 }

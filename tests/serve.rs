@@ -28,6 +28,8 @@ impl Server {
             .args(["serve", "--addr", "127.0.0.1:0", "--data"])
             .arg(data)
             .env_remove("SOURCE_DATE_EPOCH")
+            // mimalloc's own huge-page switch (see `a_batch_runs_without_huge_pages`).
+            .env_remove("MIMALLOC_ALLOW_THP")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -172,15 +172,23 @@ fn fonts_used(laid: &Laid, book: &FontBook) -> Result<BTreeMap<FaceIdx, UsedFace
 }
 
 /// Adds the fonts' objects and makes one `/Font` dictionary of them
-/// every page's resources point to (printpdf wrote an empty one, since it
-/// was given no fonts; it is dropped).
+/// every page's resources point to. printpdf wrote an empty one, since it
+/// was given no fonts: the new one takes its object number, so that the
+/// numbers run without a gap and the cross-reference table is the one
+/// subsection ISO 32000-1 7.5.4 asks of a file never updated.
 fn add_fonts(doc: &mut lopdf::Document, fonts: BTreeMap<FaceIdx, UsedFace>, cid_set: bool) {
     let mut dict = Dictionary::new();
     for f in fonts.into_values() {
         let id = font::add(doc, &f.tag.0, &f.face, &f.used, f.subset, cid_set);
         dict.set(f.tag.0, Object::Reference(id));
     }
-    let dict_id = doc.add_object(dict);
+    let dict_id = match empty_font_dictionary(doc) {
+        Some(id) => {
+            doc.objects.insert(id, Object::Dictionary(dict));
+            id
+        }
+        None => doc.add_object(dict),
+    };
     let pages: Vec<lopdf::ObjectId> = doc.get_pages().into_values().collect();
     let mut replaced = Vec::new();
     for page in pages {
@@ -213,6 +221,21 @@ fn add_fonts(doc: &mut lopdf::Document, fonts: BTreeMap<FaceIdx, UsedFace>, cid_
             doc.objects.remove(&old);
         }
     }
+}
+
+/// The empty `/Font` dictionary printpdf points the first page's
+/// resources to, if it did.
+fn empty_font_dictionary(doc: &lopdf::Document) -> Option<lopdf::ObjectId> {
+    let page = doc.get_pages().into_values().next()?;
+    let resources = match doc.get_dictionary(page).ok()?.get(b"Resources").ok()? {
+        Object::Reference(id) => doc.get_dictionary(*id).ok()?,
+        Object::Dictionary(d) => d,
+        _ => return None,
+    };
+    let Object::Reference(id) = resources.get(b"Font").ok()? else {
+        return None;
+    };
+    matches!(doc.objects.get(id), Some(Object::Dictionary(d)) if d.is_empty()).then_some(*id)
 }
 
 /// Leaves in the info dictionary only what is true of the file. printpdf
