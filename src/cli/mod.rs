@@ -357,11 +357,10 @@ fn language(flag: Option<&str>) -> Lang {
 
 /// Transparent huge pages off for this process (every command but
 /// `serve`, which may start the user's browser: a child inherits the
-/// setting across `exec`). mimalloc asks for them
-/// (`madvise`) on its arenas (not when built with its `no_thp` feature,
-/// as here, which covers systems set to `madvise`), and where the system
-/// gives them to every mapping (`always`) this turns them off for all
-/// that is mapped from here on. A huge page is zeroed whole at its first
+/// setting across `exec`). mimalloc asks for them (`madvise`) on its
+/// arenas unless built with its `no_thp` feature, as here, which covers
+/// systems set to `madvise`; where the system gives them to every mapping
+/// (`always`), this turns them off for all that is touched from here on. A huge page is zeroed whole at its first
 /// touch, 2 MiB, while a report uses a few hundred KiB of an arena.
 /// Measured on the 2-core reference VM: a batch of 300 reports took 18
 /// huge-page faults and one report 11, and peak memory falls from 62 to
