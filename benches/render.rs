@@ -4,7 +4,7 @@
 //!
 //! Targets on the 2-core reference machine: warm PDF under 6 ms (#26),
 //! the cold process well under Typst's 120 ms for the same report, peak
-//! RSS ≤ 100 MB. Measured there at 628c21b's successors: warm 1.98 ms,
+//! RSS ≤ 100 MB. Measured there at 28143be: warm 1.98 ms,
 //! cold 14.9 ms (median of 20), 24.6 MB. The PDF (about 330 KB) outgrew
 //! the first target of 150 KB once it carried its structure tree, XMP,
 //! the report's JSON and a subset of each of the six faces the seed
