@@ -29,6 +29,14 @@ pub struct Parts {
 const WML: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml";
 const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
+/// The deflate level of every part: the fastest. Measured on the 2-core
+/// reference VM, `nianbao batch -f docx` of 300 reports, `-j 1`, median
+/// of 7 alternating runs: level 1 0.348 s, 2 0.400 s, 3 0.413 s, and
+/// zip's default 6 0.453 s, most of which was `document.xml`'s deflate;
+/// the 2021 sample's file is 20.2, 16.7, 15.8 and 13.7 KB. A few KB more
+/// a report, for a batch a quarter faster.
+const LEVEL: i64 = 1;
+
 /// The zip.
 pub fn pack(parts: Parts) -> zip::result::ZipResult<Vec<u8>> {
     let mut types = ContentTypes::new()
@@ -102,6 +110,7 @@ pub fn pack(parts: Parts) -> zip::result::ZipResult<Vec<u8>> {
     let mut out = ZipWriter::new(Cursor::new(Vec::new()));
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(LEVEL))
         .last_modified_time(DateTime::default())
         .unix_permissions(0o644);
     for (name, bytes) in all {
