@@ -111,10 +111,16 @@ pub fn pack(parts: Parts<'_>) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
     Ok(out.finish()?.into_inner())
 }
 
-/// Every entry's options: deflated, with the same fixed timestamp.
+/// Every entry's options: deflated at the fastest level, with the same
+/// fixed timestamp. Measured on the 2-core reference VM, `nianbao batch
+/// -f ofd` of 300 reports, `-j 1`, median of 7 alternating runs: 0.587 s
+/// at level 1 against 0.707 s at zip's default 6, for a 2021 sample of
+/// 306.5 KB against 301.1 KB (the fonts, packed once at their own level,
+/// are most of it).
 fn options() -> SimpleFileOptions {
     SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(1))
         .last_modified_time(DateTime::default())
         .unix_permissions(0o644)
 }
