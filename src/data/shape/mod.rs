@@ -173,15 +173,22 @@ impl Walker {
     }
 
     fn expect_object<'v>(&mut self, v: &'v Value, path: &str) -> Option<&'v Map<String, Value>> {
-        let map = v.as_object();
-        if map.is_none() {
-            self.error(
-                Code::Shape,
-                path,
-                expected(tr("一个对象 {…}", "an object"), v),
-            );
+        self.expect(v.as_object(), v, path, || tr("一个对象 {…}", "an object"))
+    }
+
+    /// `got`, the value `v` taken as what `want` names; when it is not
+    /// that, a shape error at `path` saying what was wanted and found.
+    fn expect<T>(
+        &mut self,
+        got: Option<T>,
+        v: &Value,
+        path: &str,
+        want: impl FnOnce() -> Text,
+    ) -> Option<T> {
+        if got.is_none() {
+            self.error(Code::Shape, path, expected(want(), v));
         }
-        map
+        got
     }
 
     fn kind(&mut self, v: &Value, path: &str, kind: &Kind) {
@@ -210,12 +217,8 @@ impl Walker {
     /// A string; `nonempty` refuses `""`. Control characters are refused
     /// everywhere: they cannot be typeset and usually mean a bad paste.
     fn text(&mut self, v: &Value, path: &str, nonempty: bool) {
-        let Some(s) = v.as_str() else {
-            self.error(
-                Code::Shape,
-                path,
-                expected(tr("一段文字（字符串）", "a string"), v),
-            );
+        let Some(s) = self.expect(v.as_str(), v, path, || tr("一段文字（字符串）", "a string"))
+        else {
             return;
         };
         let chars = s.chars().count();
@@ -262,14 +265,10 @@ impl Walker {
     }
 
     fn year(&mut self, v: &Value, path: &str) {
-        match v.as_i64() {
-            Some(y) if (2008..=2100).contains(&y) => {}
-            _ => self.error(
-                Code::Shape,
-                path,
-                expected(tr("2008 到 2100 之间的年份", "a year from 2008 to 2100"), v),
-            ),
-        }
+        let year = v.as_i64().filter(|y| (2008..=2100).contains(y));
+        self.expect(year, v, path, || {
+            tr("2008 到 2100 之间的年份", "a year from 2008 to 2100")
+        });
     }
 
     fn format_name(&mut self, v: &Value, path: &str) {
@@ -311,12 +310,9 @@ impl Walker {
 
     /// An array of paragraphs: strings, or `{heading, text?}` objects.
     fn paragraphs(&mut self, v: &Value, path: &str) {
-        let Some(items) = v.as_array() else {
-            self.error(
-                Code::Shape,
-                path,
-                expected(tr("段落的数组 […]", "an array of paragraphs"), v),
-            );
+        let Some(items) = self.expect(v.as_array(), v, path, || {
+            tr("段落的数组 […]", "an array of paragraphs")
+        }) else {
             return;
         };
         if items.len() > MAX_PARAGRAPHS {
@@ -394,18 +390,12 @@ impl Walker {
 
     /// A fixed-length array of cells, each of a given kind.
     fn cells(&mut self, v: &Value, path: &str, cells: &[Cell]) {
-        let Some(items) = v.as_array() else {
-            self.error(
-                Code::Shape,
-                path,
-                expected(
-                    tr(
-                        format!("{} 个格子的数组", cells.len()),
-                        format!("an array of {} cells", cells.len()),
-                    ),
-                    v,
-                ),
-            );
+        let Some(items) = self.expect(v.as_array(), v, path, || {
+            tr(
+                format!("{} 个格子的数组", cells.len()),
+                format!("an array of {} cells", cells.len()),
+            )
+        }) else {
             return;
         };
         if items.len() != cells.len() {
@@ -426,18 +416,12 @@ impl Walker {
 
     /// A row of `min` counts (总计 computed) or `max` (总计 given).
     fn row(&mut self, v: &Value, path: &str, min: usize, max: usize) {
-        let Some(items) = v.as_array() else {
-            self.error(
-                Code::Shape,
-                path,
-                expected(
-                    tr(
-                        format!("{min} 或 {max} 个数的数组"),
-                        format!("an array of {min} or {max} counts"),
-                    ),
-                    v,
-                ),
-            );
+        let Some(items) = self.expect(v.as_array(), v, path, || {
+            tr(
+                format!("{min} 或 {max} 个数的数组"),
+                format!("an array of {min} or {max} counts"),
+            )
+        }) else {
             return;
         };
         if items.len() != min && items.len() != max {
