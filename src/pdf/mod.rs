@@ -182,14 +182,14 @@ fn add_fonts(doc: &mut lopdf::Document, fonts: BTreeMap<FaceIdx, UsedFace>, cid_
         let id = font::add(doc, &f.tag.0, &f.face, &f.used, f.subset, cid_set);
         dict.set(f.tag.0, Object::Reference(id));
     }
-    let dict_id = match empty_font_dictionary(doc) {
+    let pages: Vec<lopdf::ObjectId> = doc.get_pages().into_values().collect();
+    let dict_id = match pages.first().and_then(|&p| empty_font_dictionary(doc, p)) {
         Some(id) => {
             doc.objects.insert(id, Object::Dictionary(dict));
             id
         }
         None => doc.add_object(dict),
     };
-    let pages: Vec<lopdf::ObjectId> = doc.get_pages().into_values().collect();
     let mut replaced = Vec::new();
     for page in pages {
         let resources = match doc.get_dictionary(page).and_then(|p| p.get(b"Resources")) {
@@ -223,10 +223,9 @@ fn add_fonts(doc: &mut lopdf::Document, fonts: BTreeMap<FaceIdx, UsedFace>, cid_
     }
 }
 
-/// The empty `/Font` dictionary printpdf points the first page's
-/// resources to, if it did.
-fn empty_font_dictionary(doc: &lopdf::Document) -> Option<lopdf::ObjectId> {
-    let page = doc.get_pages().into_values().next()?;
+/// The empty `/Font` dictionary printpdf points `page`'s resources to,
+/// if it did.
+fn empty_font_dictionary(doc: &lopdf::Document, page: lopdf::ObjectId) -> Option<lopdf::ObjectId> {
     let resources = match doc.get_dictionary(page).ok()?.get(b"Resources").ok()? {
         Object::Reference(id) => doc.get_dictionary(*id).ok()?,
         Object::Dictionary(d) => d,
